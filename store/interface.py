@@ -1,0 +1,67 @@
+"""The one interface the indexer and the portal use to reach a search engine.
+
+Two backends implement it: `store.embedded.EmbeddedStore` (tantivy, on
+disk in the data directory) and `store.opensearch.OpenSearchStore`.
+Both must pass the same contract suite in `tests/contract/`.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Iterable, Iterator
+
+from .records import EnrichedArticle, IndexReport, SearchRequest, SearchResponse
+
+
+class StoreError(Exception):
+    """The engine failed or refused a request; the message is for a user."""
+
+
+class QuerySyntaxError(ValueError):
+    """The user's query could not be understood; the message says why."""
+
+
+class Store(ABC):
+    """Index, read and search enriched articles."""
+
+    @abstractmethod
+    def index(self, articles: Iterable[EnrichedArticle]) -> IndexReport:
+        """Write (or overwrite, by id) articles and make them searchable.
+
+        Only ids the engine acknowledged are reported as indexed."""
+
+    @abstractmethod
+    def get(self, article_id: str) -> EnrichedArticle | None:
+        """One article by id, or None."""
+
+    def get_many(self, article_ids: Iterable[str]) -> list[EnrichedArticle]:
+        """Articles by id, in the order asked, skipping unknown ids."""
+        found = (self.get(i) for i in article_ids)
+        return [a for a in found if a is not None]
+
+    @abstractmethod
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Hits, total and facets. Raises QuerySyntaxError for a bad query."""
+
+    @abstractmethod
+    def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:
+        """Ids (and scores) of the articles most similar to one article."""
+
+    @abstractmethod
+    def delete(self, article_ids: Iterable[str]) -> int:
+        """Remove articles by id; returns how many were there."""
+
+    @abstractmethod
+    def scan(self) -> Iterator[EnrichedArticle]:
+        """Every stored article, in no particular order (for batch jobs such
+        as story grouping and reindexing)."""
+
+    @abstractmethod
+    def set_stories(self, assignments: dict[str, str | None]) -> int:
+        """Set the story id of the given articles; returns how many changed."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """Counts for the status line: articles, outlets, stories, date range."""
+
+    def close(self) -> None:  # pragma: no cover - backends override when needed
+        """Release files or connections."""

@@ -1,0 +1,200 @@
+"""Record types shared by the indexer, the store backends and the portal.
+
+Plain dataclasses, serialisable with `to_dict` / `from_dict`, so that the
+same shapes travel through JSON (the API, the OpenSearch `_source`, the
+stored copy in the embedded index) without a second definition.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+# spaCy labels that make up the "place" facet (DESIGN.md, JSON API contract).
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Facets offered by search, in display order; each maps to a keyword field.
+FACETS = ("outlet", "person", "place")
+
+
+def _from_dict(cls, data: dict[str, Any]):
+    """Build a dataclass from a dict, ignoring keys it does not know."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Entity:
+    """A named entity mention with character offsets into the article body."""
+
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, FAC, NORP, ...
+    start: int
+    end: int
+    canonical: str  # one name for the same entity across the corpus
+    entity_id: str | None = None  # e.g. "geonames:703448" or "person:volodymyr-zelensky"
+    geonames_id: int | None = None
+    country: str | None = None  # ISO 3166 alpha-2 for places
+    lat: float | None = None
+    lon: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Quote:
+    """A direct quotation: `text` is the quoted words without the marks."""
+
+    text: str
+    start: int  # offsets of the quoted words (marks excluded) in the body
+    end: int
+    speaker: str | None = None  # as written: "Mr Zelensky", "an official"
+    speaker_canonical: str | None = None  # linked entity's canonical name
+    speaker_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class Article:
+    """One input record as a source read it, before enrichment.
+
+    Fields a source does not know stay None; enrichment fills them in and
+    records how (`title_derived`, `outlet_source`).
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    topic: str | None = None
+    source: str | None = None  # where it was read from: path, path:line
+    extra: dict[str, Any] = field(default_factory=dict)  # other input fields, kept
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Article":
+        return _from_dict(cls, data)
+
+
+@dataclass
+class EnrichedArticle(Article):
+    """An article ready for the store: metadata filled in, body and
+    boilerplate apart, entities and quotes found, story assigned."""
+
+    title_derived: bool = False
+    outlet_source: str = "metadata"  # metadata | url | text | unknown
+    boilerplate: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    story: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "EnrichedArticle":
+        record = _from_dict(cls, data)
+        record.entities = [e if isinstance(e, Entity) else Entity.from_dict(e) for e in record.entities]
+        record.quotes = [q if isinstance(q, Quote) else Quote.from_dict(q) for q in record.quotes]
+        return record
+
+    # Facet values, derived from the entities so that no backend can disagree.
+    def people(self) -> list[str]:
+        return _unique(e.canonical for e in self.entities if e.label == "PERSON")
+
+    def places(self) -> list[str]:
+        return _unique(e.canonical for e in self.entities if e.label in PLACE_LABELS)
+
+    def organisations(self) -> list[str]:
+        return _unique(e.canonical for e in self.entities if e.label == "ORG")
+
+    def speakers(self) -> list[str]:
+        return _unique(q.speaker_canonical or q.speaker for q in self.quotes if (q.speaker_canonical or q.speaker))
+
+
+def _unique(values) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value not in seen:
+            seen[value] = None
+    return list(seen)
+
+
+@dataclass
+class SearchRequest:
+    """A search as the user asked it; `filters` maps a facet to the values
+    selected (OR within a facet, AND across facets)."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"  # relevance | date
+    page: int = 1
+    size: int = 10
+    facet_size: int = 20
+    story: str | None = None  # restrict to one story
+    ids: list[str] | None = None  # restrict to these article ids
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    snippet: str  # HTML: escaped text with <mark> around matched terms
+    score: float | None = None
+    story: str | None = None
+    title_derived: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    page: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    histogram: list[dict[str, Any]] = field(default_factory=list)  # [{"date": "2022-04", "count": n}]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
+            "histogram": self.histogram,
+        }
+
+
+@dataclass
+class IndexReport:
+    """What a call to `Store.index` did: ids written, and failures by id."""
+
+    indexed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
