@@ -3,6 +3,7 @@ mappings as JSON. The embedded (tantivy) schema mirrors these top-level
 fields one for one (`store.embedded`), and a test holds them together."""
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -11,9 +12,13 @@ _HERE = Path(__file__).parent
 
 
 @lru_cache(maxsize=None)
+def _read(name: str) -> dict:
+    return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
+
+
 def load(name: str = "articles") -> dict:
     """The settings-and-mappings body of one index, as a fresh dict."""
-    return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
+    return copy.deepcopy(_read(name))
 
 
 def article_fields() -> dict[str, dict]:

@@ -1,0 +1,41 @@
+"""The Parallax portal: a Flask application factory with one blueprint per
+area (search, articles, compare, api). It reads only through the store
+interface; configuration comes from environment variables (or the mapping
+passed to `create_app`, which tests use)."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+from store import open_store
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal. Config keys: PARALLAX_BACKEND, PARALLAX_DATA,
+    and OpenSearch settings (read by the store from the environment)."""
+    app = Flask(__name__)
+    app.config.update(
+        PARALLAX_BACKEND=os.environ.get("PARALLAX_BACKEND", "embedded"),
+        PARALLAX_DATA=os.environ.get("PARALLAX_DATA"),
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False
+    app.extensions["parallax.store"] = open_store(app.config["PARALLAX_BACKEND"], app.config["PARALLAX_DATA"])
+
+    from . import api, articles, compare, search
+    from .errors import register_error_handlers
+    from .filters import register_filters
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(compare.bp)
+    app.register_blueprint(api.bp)
+    register_error_handlers(app)
+    register_filters(app)
+    logging.getLogger(__name__).info("portal ready on %s backend", app.config["PARALLAX_BACKEND"])
+    return app

@@ -60,6 +60,12 @@ class Store(ABC):
         """Set the story id of the given articles; returns how many changed."""
 
     @abstractmethod
+    def reindex(self) -> dict[str, Any]:
+        """Rebuild the index from the stored articles under the current
+        schema, then switch readers to it in one step (OpenSearch: a new
+        versioned index and an atomic alias swap). Returns what was done."""
+
+    @abstractmethod
     def stats(self) -> dict[str, Any]:
         """Counts for the status line: articles, outlets, stories, date range."""
 
