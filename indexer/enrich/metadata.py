@@ -1,0 +1,184 @@
+"""Fill in what an input's metadata lacks, and say where it came from.
+
+- outlet: metadata, else the URL's domain, else the article's own words
+  ("The Independent has not verified…", a newsroom address "…@metro.co.uk"),
+  else "Unknown"; `outlet_source` records which.
+- title: metadata, else derived from the lede, with `title_derived` set.
+- boilerplate: contact footers, newsletter prompts and the like are kept
+  apart from the body, so they are neither searched nor enriched.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+UNKNOWN_OUTLET = "Unknown"
+TITLE_MAX_CHARS = 110
+
+# Second-level labels under which a country's sites register (bbc.co.uk).
+_SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "news"}
+_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+_BARE_DOMAIN = re.compile(r"\b(?:www\.)?([a-z0-9-]+\.(?:co\.uk|com|org|net|co|news|ie|com\.au|ca|in)(?:\b))", re.IGNORECASE)
+
+# An outlet speaking of itself, as newsrooms do: "<Outlet> has not verified",
+# "<Outlet> has contacted ...", "<Outlet> understands".
+_NAME = r"((?:The |the )?[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3})"
+_SELF_REFERENCE = [
+    re.compile(_NAME + r" (?:has|have|could|was|were) not (?:been able to )?(?:independently )?(?:verif|confirm)"),
+    re.compile(_NAME + r" (?:has|have) (?:contacted|approached|reached out to|asked)\b"),
+    re.compile(_NAME + r" (?:understands|can reveal|can confirm|has learned|has learnt)\b"),
+    re.compile(r"(?:contacted|approached|asked) by " + _NAME),
+    re.compile(r"(?:[Ss]peaking|[Tt]alking) (?:exclusively )?to " + _NAME),
+]
+# Words that start a capitalised phrase but are not an outlet's name.
+_NOT_OUTLETS = {"he", "she", "it", "they", "we", "i", "police", "officials", "the government", "this", "that", "reuters"}
+
+# Lines that are about the publication, not the news.
+_BOILERPLATE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\bget in touch with (?:our|the) (?:news )?(?:team|desk|newsroom)",
+        r"\bfor more (?:stories|news|articles) like this\b",
+        r"\bsign up (?:to|for) (?:our|the)\b.*\bnewsletter",
+        r"\bsubscribe to (?:our|the)\b",
+        r"\b(?:contact|email|e-mail) (?:us|our newsroom|the newsroom)\b.*@",
+        r"\bby emailing us at\b",
+        r"\bfollow us on (?:twitter|facebook|instagram|x)\b",
+        r"\bclick here to\b",
+        r"^\s*(?:advertisement|read more:?|related:?|share this (?:article|story))\s*$",
+        r"\ball rights reserved\b",
+        r"^\s*©",
+        r"\bhave you got a story\b",
+        r"\bdownload (?:our|the) app\b",
+    )
+]
+# A short line with an e-mail address at the foot of an article is a contact line.
+_FOOTER_EMAIL_MAX_WORDS = 25
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'A-Z0-9])")
+
+
+@dataclass
+class Metadata:
+    title: str
+    title_derived: bool
+    outlet: str
+    outlet_source: str
+    body: str
+    boilerplate: list[str]
+
+
+def fill_metadata(text: str, title: str | None, outlet: str | None, url: str | None, outlet_domain: str | None = None) -> Metadata:
+    body, boilerplate = split_boilerplate(text)
+    found_outlet, source = infer_outlet(outlet, url or outlet_domain, body, boilerplate)
+    if title and title.strip():
+        final_title, derived = title.strip(), False
+    else:
+        final_title, derived = derive_title(body), True
+    return Metadata(final_title, derived, found_outlet, source, body, boilerplate)
+
+
+# -- boilerplate -------------------------------------------------------------
+
+def is_boilerplate(line: str) -> bool:
+    return any(p.search(line) for p in _BOILERPLATE)
+
+
+def split_boilerplate(text: str) -> tuple[str, list[str]]:
+    """(body, boilerplate lines). Lines matching a boilerplate pattern are
+    removed wherever they stand; short lines with an e-mail address are
+    removed only from the foot of the article, where contact lines live."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    removed: list[str] = []
+    for line in lines:
+        (removed if line.strip() and is_boilerplate(line) else kept).append(line)
+    while kept and (not kept[-1].strip() or _is_contact_line(kept[-1])):
+        line = kept.pop()
+        if line.strip():
+            removed.insert(0, line)
+    removed = [line.strip() for line in removed]
+    # Keep the order the lines had in the article.
+    order = {line.strip(): i for i, line in enumerate(lines)}
+    removed.sort(key=lambda line: order.get(line, 0))
+    return "\n".join(kept).strip(), removed
+
+
+def _is_contact_line(line: str) -> bool:
+    return bool(_EMAIL.search(line)) and len(line.split()) <= _FOOTER_EMAIL_MAX_WORDS
+
+
+# -- outlet ------------------------------------------------------------------
+
+def infer_outlet(outlet: str | None, url: str | None, body: str, boilerplate: list[str]) -> tuple[str, str]:
+    """(outlet, how it was found): metadata | url | text | unknown."""
+    if outlet and outlet.strip():
+        return outlet.strip(), "metadata"
+    if url:
+        domain = domain_of(url)
+        if domain:
+            return outlet_name_from_domain(domain, body), "url"
+    named = outlet_named_in_text(body)
+    if named:
+        return named, "text"
+    for line in boilerplate + body.splitlines()[-3:]:
+        for match in _EMAIL.finditer(line):
+            return outlet_name_from_domain(match.group(1), body), "text"
+        for match in _BARE_DOMAIN.finditer(line):
+            return outlet_name_from_domain(match.group(1), body), "text"
+    return UNKNOWN_OUTLET, "unknown"
+
+
+def domain_of(url: str) -> str | None:
+    candidate = url if "//" in url else "//" + url
+    host = urlsplit(candidate).hostname
+    return host.lower().removeprefix("www.") if host else None
+
+
+def outlet_name_from_domain(domain: str, body: str = "") -> str:
+    """'metro.co.uk' -> 'Metro'. When the article spells the name out
+    ('The Independent' for independent.co.uk), use its spelling."""
+    labels = domain.lower().removeprefix("www.").split(".")
+    if len(labels) > 1:
+        labels.pop()  # the top-level domain
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()  # co.uk, com.au
+    name = labels[-1]
+    words = [w for w in re.split(r"[-_]", name) if w]
+    spelled = re.search(r"\b((?:The )?" + r"\W?".join(map(re.escape, words)) + r")\b", body, re.IGNORECASE)
+    if spelled and spelled.group(1)[0].isupper() and not spelled.group(1).islower():
+        candidate = spelled.group(1)
+        if all(w[0].isupper() for w in candidate.split()):
+            return candidate
+    # Initialisms have no vowels (bbc, cnn, npr): spell them in capitals.
+    return " ".join(w.upper() if not set(w) & set("aeiouy") else w.capitalize() for w in words)
+
+
+def outlet_named_in_text(body: str) -> str | None:
+    for pattern in _SELF_REFERENCE:
+        for match in pattern.finditer(body):
+            name = match.group(1).strip(" .")
+            if name.lower() in _NOT_OUTLETS or name.split()[-1].lower() in _NOT_OUTLETS:
+                continue
+            if name.startswith("the "):
+                name = "The " + name[4:]
+            return name
+    return None
+
+
+# -- title -------------------------------------------------------------------
+
+def first_sentence(body: str) -> str:
+    paragraph = next((p.strip() for p in body.splitlines() if p.strip()), "")
+    parts = _SENTENCE_END.split(paragraph, maxsplit=1)
+    return parts[0].strip() if parts else paragraph
+
+
+def derive_title(body: str) -> str:
+    """The lede's first sentence, cut at a word boundary if long."""
+    sentence = first_sentence(body).rstrip(".")
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence
+    cut = sentence.rfind(" ", 0, TITLE_MAX_CHARS)
+    return sentence[: cut if cut > 0 else TITLE_MAX_CHARS].rstrip(",;:") + "…"
