@@ -1,0 +1,77 @@
+"""Helpers for tests: the CLI in a subprocess, the portal on a loopback port,
+and the path of ../shared. Importable from any test folder as `support`
+(pyproject sets pytest's pythonpath to tests/)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+def require_shared(*parts: str) -> Path:
+    """A path under ../shared; skip when missing, but FAIL in CI (CI set)."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is missing: tests marked shared_corpus need ../shared beside the checkout"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_cli(*args: str, data_dir: Path | None = None, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the real `parallax` console entry point in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    if data_dir is not None:
+        full_env["PARALLAX_DATA"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "parallax.cli", *args],
+        capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The real portal served over HTTP on a loopback port, in a thread."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=5)
+
+    def get(self, path: str):
+        """(status, parsed JSON or text) of a GET request."""
+        import json
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as response:
+                status, body, kind = response.status, response.read().decode("utf-8"), response.headers.get_content_type()
+        except urllib.error.HTTPError as error:
+            status, body, kind = error.code, error.read().decode("utf-8"), error.headers.get_content_type()
+        return status, json.loads(body) if kind == "application/json" else body

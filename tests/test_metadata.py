@@ -1,0 +1,50 @@
+"""Metadata fill-in: outlet from URL, from the article's own words, else
+Unknown; titles derived from the lede; boilerplate kept out of the body."""
+from __future__ import annotations
+
+from indexer.enrich.metadata import fill_metadata, outlet_name_from_domain
+
+BODY = "The river burst its banks on Sunday, flooding the lower town.\n\nResidents were moved to the school."
+
+
+def test_outlet_from_metadata_wins():
+    meta = fill_metadata(BODY, "Flood", "The Example Post", "https://other.example/x")
+    assert (meta.outlet, meta.outlet_source) == ("The Example Post", "metadata")
+
+
+def test_outlet_from_url_domain():
+    meta = fill_metadata(BODY, None, None, "https://www.riverside-herald.co.uk/news/flood")
+    assert (meta.outlet, meta.outlet_source) == ("Riverside Herald", "url")
+    assert outlet_name_from_domain("cnn.com") == "CNN"
+
+
+def test_outlet_named_by_the_article_itself():
+    text = BODY + "\n\nThe Valley Courier has not independently verified the figures."
+    meta = fill_metadata(text, None, None, None)
+    assert (meta.outlet, meta.outlet_source) == ("The Valley Courier", "text")
+
+
+def test_outlet_from_newsroom_address_in_footer_and_footer_is_boilerplate():
+    text = BODY + "\nGet in touch with our news team by emailing us at desk@harbourtimes.co.uk.\nFor more stories like this, check our news page."
+    meta = fill_metadata(text, None, None, None)
+    assert (meta.outlet, meta.outlet_source) == ("Harbourtimes", "text")
+    assert meta.boilerplate == [
+        "Get in touch with our news team by emailing us at desk@harbourtimes.co.uk.",
+        "For more stories like this, check our news page.",
+    ]
+    assert "news team" not in meta.body and meta.body.endswith("school.")
+
+
+def test_a_newspaper_quoted_as_a_source_is_not_the_outlet():
+    text = "Officials confirmed it, according to a Daily Planet investigation.\nHe told the Planet: 'It was cold.'"
+    meta = fill_metadata(text, None, None, None)
+    assert (meta.outlet, meta.outlet_source) == ("Unknown", "unknown")
+
+
+def test_title_derived_from_lede_and_flagged():
+    meta = fill_metadata(BODY, None, None, None)
+    assert meta.title == "The river burst its banks on Sunday, flooding the lower town"
+    assert meta.title_derived is True
+    long = "Word " * 60
+    assert len(fill_metadata(long, None, None, None).title) <= 111
+    assert fill_metadata(BODY, "Given title", None, None).title_derived is False
