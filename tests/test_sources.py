@@ -102,3 +102,11 @@ def test_outlet_option_fills_only_missing_outlets(tmp_path):
     path.write_text(json.dumps({"id": "1", "text": "x", "outlet": "Own"}) + "\n" + json.dumps({"id": "2", "text": "y"}) + "\n")
     outlets = [a.outlet for a in _articles(read_inputs([path], outlet="Given"))]
     assert outlets == ["Own", "Given"]
+
+
+def test_placeholder_dates_are_kept_aside_not_stored_as_dates(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"id": "1", "text": "x", "published": "0001-11-30"}) + "\n", encoding="utf-8")
+    (article,) = _articles(read_inputs([path]))
+    assert article.published is None
+    assert article.extra["published_unparsed"] == "0001-11-30"

@@ -5,6 +5,13 @@ import datetime as dt
 import re
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# A news date outside these years is a placeholder or a typo ("0001-11-30",
+# "2050-09-30" occur in real data): treated as unknown, not stored as a date.
+EARLIEST_YEAR = 1800
+
+
+def plausible(day: dt.date) -> bool:
+    return EARLIEST_YEAR <= day.year <= dt.date.today().year + 1
 
 
 def normalise_date(value: object) -> str | None:
@@ -17,12 +24,14 @@ def normalise_date(value: object) -> str | None:
     match = _ISO_DAY.match(text)
     if match:
         try:
-            return dt.date(*map(int, match.groups())).isoformat()
+            day = dt.date(*map(int, match.groups()))
         except ValueError:
             return None
+        return day.isoformat() if plausible(day) else None
     for fmt in ("%d %B %Y", "%B %d, %Y", "%d/%m/%Y", "%Y/%m/%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            day = dt.datetime.strptime(text, fmt).date()
+            return day.isoformat() if plausible(day) else None
         except ValueError:
             continue
     return None
