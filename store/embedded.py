@@ -189,7 +189,8 @@ class EmbeddedStore(Store):
         return doc
 
     def delete(self, article_ids: Iterable[str]) -> int:
-        ids = [i for i in article_ids if self.get(i) is not None]
+        # dict.fromkeys: an id asked twice is still one article removed.
+        ids = [i for i in dict.fromkeys(article_ids) if self.get(i) is not None]
         if not ids:
             return 0
         with self._write_lock:
@@ -387,7 +388,7 @@ class EmbeddedStore(Store):
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
         for value in sorted(selected - shown):
-            count = searcher.search(self._and([query, Query.term_query(self.schema, field, value)]), 0).count
+            count = searcher.search(self._and([query, Query.term_query(self.schema, field, value)]), 1).count
             values.append(FacetValue(value, count, True))
         return values
 

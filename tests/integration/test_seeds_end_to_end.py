@@ -77,7 +77,7 @@ def test_each_article_has_entities_quotes_and_inferred_metadata(portal):
 
 
 def test_footer_is_not_searchable(portal):
-    _, body = portal.get('/api/search?q="more stories like this"')
+    _, body = portal.get("/api/search?q=%22more+stories+like+this%22")
     assert body["total"] == 0
 
 
