@@ -78,7 +78,7 @@ def get_extractor():
 def enrich_batch(articles: list[Article]) -> list[EnrichedArticle]:
     """Fill metadata, split boilerplate, find entities and quotes."""
     metas = [
-        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"))
+        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"), a.extra.pop("_known_domains", None))
         for a in articles
     ]
     extractor = get_extractor()
@@ -127,12 +127,14 @@ def index_paths(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     bar = _progress_bar(progress)
     pool = None
+    known_domains: dict[str, str] = {}
     try:
         items = read_inputs(paths, manifest=manifest, outlet=outlet)
         for window in _windows(items, WINDOW):
             articles = [i for i in window if isinstance(i, Article)]
             failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
             summary.read += len(articles)
+            _share_known_domains(articles, known_domains)
             if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
                 pool = _start_pool(workers)
             enriched, enrich_failures = _enrich_window(articles, pool)
@@ -161,6 +163,23 @@ def index_paths(
     if ledger:
         ledger.finish_run(summary.to_dict())
     return summary
+
+
+def _share_known_domains(articles: list[Article], known: dict[str, str]) -> None:
+    """Learn domain -> outlet from articles that carry both, and hand the
+    mapping to articles that have a URL but no outlet."""
+    from .enrich.metadata import domain_of
+
+    for article in articles:
+        if article.outlet and article.url:
+            domain = domain_of(article.url)
+            if domain:
+                known.setdefault(domain, article.outlet)
+    for article in articles:
+        if not article.outlet and article.url:
+            domain = domain_of(article.url)
+            if domain in known:
+                article.extra["_known_domains"] = {domain: known[domain]}
 
 
 def _windows(items: Iterator, size: int) -> Iterator[list]:

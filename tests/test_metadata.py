@@ -48,3 +48,8 @@ def test_title_derived_from_lede_and_flagged():
     long = "Word " * 60
     assert len(fill_metadata(long, None, None, None).title) <= 111
     assert fill_metadata(BODY, "Given title", None, None).title_derived is False
+
+
+def test_outlet_from_url_prefers_the_name_other_articles_of_that_domain_carry():
+    meta = fill_metadata(BODY, None, None, "https://valleycourier.example/x", known_domains={"valleycourier.example": "The Valley Courier"})
+    assert (meta.outlet, meta.outlet_source) == ("The Valley Courier", "url")

@@ -69,9 +69,15 @@ class Metadata:
     boilerplate: list[str]
 
 
-def fill_metadata(text: str, title: str | None, outlet: str | None, url: str | None, outlet_domain: str | None = None) -> Metadata:
+def fill_metadata(
+    text: str, title: str | None, outlet: str | None, url: str | None,
+    outlet_domain: str | None = None, known_domains: dict[str, str] | None = None,
+) -> Metadata:
+    """`known_domains` maps a domain to the outlet name other articles from
+    that domain carry in their metadata: better than a name made from the
+    domain's letters."""
     body, boilerplate = split_boilerplate(text)
-    found_outlet, source = infer_outlet(outlet, url or outlet_domain, body, boilerplate)
+    found_outlet, source = infer_outlet(outlet, url or outlet_domain, body, boilerplate, known_domains or {})
     if title and title.strip():
         final_title, derived = title.strip(), False
     else:
@@ -111,14 +117,16 @@ def _is_contact_line(line: str) -> bool:
 
 # -- outlet ------------------------------------------------------------------
 
-def infer_outlet(outlet: str | None, url: str | None, body: str, boilerplate: list[str]) -> tuple[str, str]:
+def infer_outlet(
+    outlet: str | None, url: str | None, body: str, boilerplate: list[str], known_domains: dict[str, str] | None = None
+) -> tuple[str, str]:
     """(outlet, how it was found): metadata | url | text | unknown."""
     if outlet and outlet.strip():
         return outlet.strip(), "metadata"
     if url:
         domain = domain_of(url)
         if domain:
-            return outlet_name_from_domain(domain, body), "url"
+            return (known_domains or {}).get(domain) or outlet_name_from_domain(domain, body), "url"
     named = outlet_named_in_text(body)
     if named:
         return named, "text"
@@ -146,10 +154,13 @@ def outlet_name_from_domain(domain: str, body: str = "") -> str:
         labels.pop()  # co.uk, com.au
     name = labels[-1]
     words = [w for w in re.split(r"[-_]", name) if w]
-    spelled = re.search(r"\b((?:The )?" + r"\W?".join(map(re.escape, words)) + r")\b", body, re.IGNORECASE)
-    if spelled and spelled.group(1)[0].isupper() and not spelled.group(1).islower():
-        candidate = spelled.group(1)
-        if all(w[0].isupper() for w in candidate.split()):
+    # The site's name as the article spells it: letters of the domain label
+    # in order, spaces or hyphens allowed between them ("copperlinedaily"
+    # finds "Copperline Daily"; "independent" finds "The Independent").
+    letters = r"[\s-]?".join(map(re.escape, name.replace("-", "")))
+    for spelled in re.finditer(r"\b((?:The\s)?" + letters + r")\b", body, re.IGNORECASE):
+        candidate = " ".join(spelled.group(1).split())
+        if all(word[0].isupper() for word in candidate.split()):
             return candidate
     # Initialisms have no vowels (bbc, cnn, npr): spell them in capitals.
     return " ".join(w.upper() if not set(w) & set("aeiouy") else w.capitalize() for w in words)
