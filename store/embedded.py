@@ -36,6 +36,7 @@ from .query import ParsedQuery, Term, parse_query
 from .records import (
     FACETS,
     EnrichedArticle,
+    Quote,
     FacetValue,
     Hit,
     IndexReport,
@@ -440,6 +441,22 @@ class EmbeddedStore(Store):
             story=first("story"),
             title_derived=bool(first("title_derived")),
         )
+
+    def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:
+        """Articles where `speaker` is quoted and the words occur, then the
+        quotes themselves checked: tantivy has no nested documents, so the
+        "same quote" condition is applied to the candidates here."""
+        wanted = set(self._analyze(mentions))
+        searcher = self._searcher()
+        clauses = [(Occur.Must, Query.term_query(self.schema, "speaker", speaker))]
+        clauses += [(Occur.Must, Query.term_query(self.schema, "text", token)) for token in wanted]
+        found: list[tuple[str, Quote]] = []
+        for _, address in searcher.search(Query.boolean_query(clauses), max(size * 5, 50)).hits:
+            article = self._to_record(searcher.doc(address))
+            for quote in article.quotes:
+                if (quote.speaker_canonical or quote.speaker) == speaker and wanted <= set(self._analyze(quote.text)):
+                    found.append((article.id, quote))
+        return found[:size]
 
     # -- stories and stats -------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Iterable, Iterator
 
-from .records import EnrichedArticle, IndexReport, SearchRequest, SearchResponse
+from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
 
 
 class StoreError(Exception):
@@ -41,6 +41,11 @@ class Store(ABC):
     @abstractmethod
     def search(self, request: SearchRequest) -> SearchResponse:
         """Hits, total and facets. Raises QuerySyntaxError for a bad query."""
+
+    @abstractmethod
+    def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, "Quote"]]:
+        """Quotes by `speaker` (a canonical name) whose own words mention
+        `mentions` (all its words), as (article id, quote) pairs."""
 
     @abstractmethod
     def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:

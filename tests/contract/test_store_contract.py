@@ -181,3 +181,10 @@ def test_stats(filled):
     stats = filled.stats()
     assert (stats["articles"], stats["outlets"], stats["stories"]) == (4, 3, 1)
     assert (stats["first_published"], stats["last_published"]) == ("2021-11-20", "2022-05-10")
+
+
+def test_quotes_by_a_speaker_that_mention_words(filled):
+    found = filled.search_quotes("Volodymyr Zelensky", "genocide")
+    assert [(article_id, quote.text) for article_id, quote in found] == [("bbc-1", "This is genocide,")]
+    # "evidence" is in an article where Zelensky is named, but not in his quote.
+    assert filled.search_quotes("Volodymyr Zelensky", "evidence") == []

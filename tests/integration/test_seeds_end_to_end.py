@@ -98,3 +98,14 @@ def test_html_pages_render(portal):
     _, body = portal.get("/api/search?q=Zelensky")
     status, html = portal.get(f"/articles/{body['hits'][0]['id']}")
     assert status == 200 and 'class="ent ent-PERSON"' in html and '<q class="quote"' in html
+
+
+def test_quotes_by_a_speaker_that_mention_words(portal):
+    status, body = portal.get("/api/quotes?speaker=Volodymyr+Zelensky&q=genocide")
+    assert status == 200
+    assert len(body["quotes"]) == 1 and "genocide" in body["quotes"][0]["text"]
+    # The words must be in that speaker's quote, not just in the article.
+    _, other = portal.get("/api/quotes?speaker=Volodymyr+Zelensky&q=Reuters")
+    assert other["quotes"] == []
+    status, body = portal.get("/api/quotes?speaker=Volodymyr+Zelensky")
+    assert status == 400 and "q" in body["error"]
