@@ -82,5 +82,8 @@ def test_portal_searches_send_only_valid_bodies(indexed_seeds):
     assert client.get("/api/stats").get_json()["articles"] == 3
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     if "/api/compare" in rules:
-        assert client.get(f"/api/compare?id={article_id}").status_code == 200
+        ids = "&".join(f"id={i}" for i in node.indices["parallax-articles-v1"].docs)
+        assert client.get(f"/api/compare?{ids}").status_code == 200
+        # One article is not a comparison: a clear 400, not a 500.
+        assert client.get(f"/api/compare?id={article_id}").status_code == 400
     assert_clean(node)

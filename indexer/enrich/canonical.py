@@ -1,0 +1,99 @@
+"""One canonical name per entity: text folding, person keys, corpus registry.
+
+Within an article, "Mr Zelensky" and "Zelensky" become the full name the
+article gives ("Volodymyr Zelensky"). Across articles, `PersonRegistry`
+remembers every full name seen, so a bare surname in a later (or a batch-mate)
+article links to the same canonical and id.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+# Typographic apostrophes and quote-like marks folded to ASCII for matching.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+_SPACES = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(?:'s|')$")
+
+
+def fold_apostrophes(text: str) -> str:
+    return text.translate(_APOSTROPHES)
+
+
+def normalise_name(text: str) -> str:
+    """The form of a name used as a dictionary key: apostrophes folded,
+    whitespace collapsed, case kept (case tells "US" from "us")."""
+    return _SPACES.sub(" ", fold_apostrophes(text)).strip()
+
+
+def match_key(text: str) -> str:
+    """Case-insensitive key for comparing names (evaluation, aliases)."""
+    return normalise_name(text).casefold()
+
+
+def strip_possessive(text: str) -> str:
+    return _POSSESSIVE.sub("", fold_apostrophes(text)) if text.endswith(("'s", "\u2019s", "'", "\u2019")) else text
+
+
+def ascii_fold(text: str) -> str:
+    """"Zelenskyy" and "Zelenskýy" compare equal after this."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(fold_apostrophes(text)).lower()).strip("-")
+
+
+def person_id(canonical: str) -> str:
+    return f"person:{slug(canonical)}"
+
+
+def surname_key(name: str) -> str:
+    """Key of a person's last name, tolerant of transliteration doubling
+    ("Zelensky", "Zelenskyy", "Zelenskiy" share one key)."""
+    last = ascii_fold(name.split()[-1]).lower() if name.split() else ""
+    last = re.sub(r"(?:iy|yy|ii|y|i)$", "y", last)
+    return last
+
+
+@dataclass
+class PersonRegistry:
+    """Full person names seen across the corpus, indexed by surname key.
+
+    Kept by the Extractor for its lifetime: a batch registers its full names
+    before its bare surnames are resolved, so batch-mates link to each other
+    and later batches link to everything seen so far.
+    """
+
+    by_surname: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, full_name: str) -> None:
+        if len(full_name.split()) < 2:
+            return
+        self.by_surname.setdefault(surname_key(full_name), Counter())[full_name] += 1
+
+    def resolve(self, surname: str) -> str | None:
+        """The full name a bare surname most likely refers to, or None when
+        unknown or too ambiguous (two names with near-equal support)."""
+        counts = self.by_surname.get(surname_key(surname))
+        if not counts:
+            return None
+        ranked = counts.most_common(2)
+        if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
+            return None
+        return ranked[0][0]
+
+    def canonical_full(self, full_name: str) -> str:
+        """Spelling variants of one full name ("Volodymyr Zelenskyy") map to
+        the most frequent spelling with the same first name and surname key."""
+        parts = full_name.split()
+        counts = self.by_surname.get(surname_key(full_name))
+        if not counts or len(parts) < 2:
+            return full_name
+        first = ascii_fold(parts[0]).lower()
+        same = [(n, c) for n, c in counts.items() if ascii_fold(n.split()[0]).lower() == first]
+        if not same:
+            return full_name
+        return max(same, key=lambda item: (item[1], item[0] == full_name))[0]

@@ -1,0 +1,523 @@
+"""Entity recognition and linking as spaCy pipeline components.
+
+Offline pipeline (`parallax_sentences` → `parallax_entities` →
+`parallax_link`): runs of capitalised tokens are split into places
+(gazetteer), organisations (head words: "... Office", "the Kremlin"),
+nationalities (NORP), and people (a title before, a known first name, or a
+name-like sequence no dictionary knows). Single unknown capitalised words are
+kept as *candidates*: they become people when the article (or the corpus)
+names someone with that surname, or when they say something.
+
+Trained pipeline (`ner` → `parallax_link`): the model's spans are linked the
+same way (places to GeoNames, demonyms to NORP, surnames to full names).
+
+Results travel in `doc.user_data` (offsets in characters):
+  "parallax_mentions": list[Mention], "parallax_candidates": list[(start, end, text)].
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+
+from spacy.language import Language
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.tokens import Doc, Span
+
+from .canonical import normalise_name, strip_possessive, surname_key
+from .gazetteer import Gazetteer, Place, load_gazetteer
+from .names import (
+    FAC_HEADS, LOC_HEADS, ORG_HEADS, SPEECH_VERBS, TITLES,
+    load_common_words, load_demonyms, load_first_names,
+)
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+# Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
+_NAME_PARTICLES = frozenset("de da del della di du van von der den la le bin ibn al el".split())
+_JOINERS = frozenset({"of", "'s", "\u2019s", "and", "&", "-"}) | _NAME_PARTICLES
+_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
+_SENTENCE_END = frozenset({".", "!", "?", ":", ";", "...", "\u2026"})
+_TRANSPARENT = frozenset('"\'\u201c\u201d\u2018\u2019([{\u2014\u2013-*\u2022'.replace(" ", ""))
+_DETERMINERS = frozenset({"The", "the"})
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.?$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w)
+_COMPASS = frozenset("North South East West Central Northern Southern Eastern Western".split())
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets
+    end: int
+    text: str
+    label: str
+    canonical: str
+    place: Place | None = None
+    single: bool = False  # a one-word person name waiting for its full name
+
+
+@dataclass
+class Resources:
+    gazetteer: Gazetteer
+    first_names: frozenset[str]
+    common: frozenset[str]
+    demonyms: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_resources() -> Resources:
+    return Resources(load_gazetteer(), load_first_names(), load_common_words(), load_demonyms())
+
+
+# --- token view ---------------------------------------------------------------
+
+class _Tokens:
+    """Plain lists of what the rules read from each token: touching spaCy's
+    Token objects one attribute at a time costs more than all the rules."""
+
+    def __init__(self, doc: Doc) -> None:
+        if len(doc):
+            orths, idx, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+        else:
+            orths, idx, spaces = [], [], []
+        strings = doc.vocab.strings
+        self.idx = idx
+        self.words = [strings[h] for h in orths]
+        self.ws = [" " if sp else "" for sp in spaces]
+        self.n = len(self.words)
+
+    @classmethod
+    def of(cls, doc: Doc) -> "_Tokens":
+        """Built once per doc and shared by the components."""
+        cached = doc.user_data.get("_parallax_tokens")
+        if cached is None or cached.n != len(doc):
+            cached = doc.user_data["_parallax_tokens"] = cls(doc)
+        return cached
+
+    def text(self, i: int, j: int) -> str:
+        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip() if j - i > 1 else self.words[i]
+
+    def is_space(self, i: int) -> bool:
+        return not self.words[i].strip()
+
+
+# --- sentence starts --------------------------------------------------------
+
+def sentence_starts(tokens: _Tokens) -> list[bool]:
+    """Sentence starts after . ! ? : ; and at every line break (paragraphs);
+    an opening quote mark or bracket starts the sentence it opens; a closing
+    one belongs to the sentence it ends."""
+    starts = [False] * tokens.n
+    expect = True
+    words = tokens.words
+    for i, word in enumerate(words):
+        if i == 0:
+            starts[0] = True
+        if not word.strip():
+            expect = expect or "\n" in word
+            continue
+        if _closes(tokens, i):
+            continue
+        if expect:
+            starts[i] = True
+        if word in _TRANSPARENT and expect:
+            expect = False  # the sentence started at its opening mark
+            continue
+        expect = word in _SENTENCE_END
+    return starts
+
+
+@Language.component("parallax_sentences")
+def parallax_sentences(doc: Doc) -> Doc:
+    """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
+    if len(doc):
+        flags = sentence_starts(_Tokens.of(doc))
+        doc.from_array([SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1))
+    return doc
+
+
+def _closes(tokens: _Tokens, i: int) -> bool:
+    text = tokens.words[i]
+    if text in ("\u201d", "\u2019", ")", "]", "}"):
+        return True
+    return text in ('"', "'") and i > 0 and not tokens.ws[i - 1]
+
+
+def _uncertain_case(tokens: _Tokens) -> list[bool]:
+    """Per token: is its capital letter uninformative? True for the first word
+    of a sentence and for every word of a Title Case line (headlines)."""
+    flags = [False] * tokens.n
+    expect = True
+    line_start = 0
+    for i, word in enumerate(tokens.words):
+        if not word.strip():
+            if "\n" in word:
+                _mark_title_case_line(tokens, line_start, i, flags)
+                line_start = i + 1
+                expect = True
+            continue
+        if word in _TRANSPARENT:
+            continue
+        flags[i] = expect
+        expect = word in _SENTENCE_END
+    _mark_title_case_line(tokens, line_start, tokens.n, flags)
+    return flags
+
+
+def _mark_title_case_line(tokens: _Tokens, start: int, end: int, flags: list[bool]) -> None:
+    words = [w for w in tokens.words[start:end] if len(w) > 3 and w.isalpha()]
+    if len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words):
+        for i in range(start, end):
+            flags[i] = True
+
+
+# --- capitalised runs and their segmentation --------------------------------
+
+def _is_cap(text: str) -> bool:
+    return text[:1].isupper() and any(c.isalpha() for c in text)
+
+
+def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
+    """Maximal token ranges of capitalised words, joined by name particles,
+    "of", "'s", "and" or hyphens when a capitalised word follows."""
+    runs = []
+    words = tokens.words
+    n = tokens.n
+    i = 0
+    while i < n:
+        if not _is_cap(words[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            text = words[j]
+            if _is_cap(text):
+                j += 1
+            elif text in _JOINERS:
+                k = j
+                while k < n and words[k] in _JOINERS and k - j < 2:
+                    k += 1  # "bin", "al" + "-": up to two joiners
+                if k < n and _is_cap(words[k]):
+                    j = k + 1
+                else:
+                    break
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+class _Segmenter:
+    """Splits one capitalised run into mentions; see module docstring."""
+
+    def __init__(self, tokens: _Tokens, res: Resources, uncertain: list[bool], confident_words: set[str]) -> None:
+        self.tokens = tokens
+        self.res = res
+        self.uncertain = uncertain
+        self.confident_words = confident_words
+        self.mentions: list[Mention] = []
+        self.candidates: list[tuple[int, int, str]] = []
+
+    # helpers
+    def _word(self, i: int) -> str:
+        return self.tokens.words[i]
+
+    def _common(self, i: int) -> bool:
+        return self._word(i).lower() in self.res.common
+
+    def _add(self, i: int, j: int, label: str, canonical: str, place: Place | None = None, single: bool = False) -> None:
+        text = self.tokens.text(i, j)
+        start = self.tokens.idx[i]
+        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single))
+
+    def _place_at(self, i: int, end: int) -> tuple[int, Place] | None:
+        gaz = self.res.gazetteer
+        for n in range(min(gaz.max_words, end - i), 0, -1):
+            if self._word(i + n - 1) in _JOINERS:
+                continue
+            place = gaz.lookup(self.tokens.text(i, i + n))
+            if place is None:
+                continue
+            if n == 1 and not self._trust_single_place(i, place):
+                return None
+            return i + n, place
+        return None
+
+    def _trust_single_place(self, i: int, place: Place) -> bool:
+        word = self._word(i)
+        if place.kind == "city" and word.lower() in self.res.common:
+            return False  # "Police", "Mobile": a word first
+        if self.uncertain[i]:
+            return place.well_known or word in self.confident_words
+        return True
+
+    def _org_end(self, i: int, end: int) -> int | None:
+        """End of an organisation starting at i: up to the last head word
+        before anything that starts a person ("House Speaker Nancy ...")."""
+        last = None
+        k = i
+        while k < end:
+            word = self._word(k)
+            if word in TITLES and k + 1 < end and self._word(k + 1) in self.res.first_names and k > i:
+                break
+            if word in ORG_HEADS:
+                last = k + 1
+            k += 1
+        if last is not None and last < end and self._word(last) == "of":
+            return end  # "Bank of America", "University of Texas"
+        return last
+
+    def _fac_end(self, i: int, end: int) -> int | None:
+        """"National Mall", "Trump Tower": a run closed by a facility word
+        (a place of its own; "Hostomel Airfield" is handled with places)."""
+        k = i
+        while k < end and self._word(k) not in TITLES and self._word(k) not in ORG_HEADS:
+            k += 1
+        if k - i >= 2 and self._word(k - 1) in FAC_HEADS and self.res.gazetteer.lookup(self._word(i)) is None:
+            return k
+        return None
+
+    def _person_end(self, i: int, end: int) -> int:
+        k = i
+        while k < end:
+            word = self._word(k)
+            if word in ORG_HEADS or word in TITLES and k > i or word in self.res.demonyms:
+                break
+            if word in ("of", "and", "&", "'s", "\u2019s"):
+                break
+            if k > i and self.res.gazetteer.lookup(word) and word not in self.confident_words and self._word(k - 1) != "-":
+                place = self.res.gazetteer.lookup(word)
+                if place.kind != "city":
+                    break
+            k += 1
+        while k > i + 1 and self._word(k - 1) in _JOINERS:
+            k -= 1
+        return k
+
+    def segment(self, start: int, end: int) -> None:
+        i = start
+        titled = False
+        while i < end:
+            word = self._word(i)
+            if word in _JOINERS or word in _DETERMINERS:
+                i += 1
+                continue
+            org_end = self._org_end(i, end)
+            found = self._place_at(i, end)
+            if found and found[0] - i > 1 and (org_end is None or org_end <= found[0]):
+                org_end = None  # "Russian Federation" is the country, not an organisation
+            fac_end = self._fac_end(i, end)
+            if fac_end is not None and (org_end is None or fac_end > org_end):
+                text = self.tokens.text(i, fac_end)
+                self._add(i, fac_end, "FAC", normalise_name(text))
+                i = fac_end
+                titled = False
+                continue
+            if word in _COMPASS and i + 1 < end and not self.uncertain[i + 1]:
+                region = self._place_at(i + 1, end)
+                if region and region[1].kind in ("continent", "country"):
+                    text = self.tokens.text(i, region[0])
+                    self._add(i, region[0], "LOC", normalise_name(text))
+                    i = region[0]
+                    continue
+            if org_end is not None and org_end > i:
+                if not (org_end - i == 1 and self.uncertain[i] and not self._preceded_by_the(i)):
+                    self._add(i, org_end, "ORG", _org_name(self.tokens.text(i, org_end)))
+                i = org_end
+                titled = False
+                continue
+            if found and (found[0] - i > 1 or not self._person_starts(i, end, titled)):
+                i = self._add_place(i, found[0], found[1], end)
+                titled = False
+                continue
+            if word in self.res.demonyms:
+                self._add(i, i + 1, "NORP", _demonym_name(word, self.res.demonyms))
+                i += 1
+                continue
+            if word in TITLES and i + 1 < end:
+                titled = True
+                i += 1
+                continue
+            if self._person_starts(i, end, titled):
+                j = self._person_end(i, end)
+                name = strip_possessive(self.tokens.text(i, j))
+                self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1))
+                i = j
+                titled = False
+                continue
+            # Unknown words wait as candidates (even sentence-initial ones:
+            # they only become people if a full name has that surname).
+            if not self._common(i) and word not in TITLES and not word.isupper() and _NAME_WORD.match(word):
+                self.candidates.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
+            titled = False
+            i += 1
+
+    def _preceded_by_the(self, i: int) -> bool:
+        return i > 0 and self.tokens.words[i - 1].lower() == "the"
+
+    def _person_starts(self, i: int, end: int, titled: bool) -> bool:
+        word = self._word(i)
+        if word in ORG_HEADS or word in TITLES or word in self.res.demonyms or (word.isupper() and not _INITIALS.match(word)):
+            return False
+        if titled:
+            return True
+        if not _NAME_WORD.match(word):
+            return False  # "TG24", "OpenSecrets.org"
+        following = self._word(i + 1) if i + 1 < end else ""
+        nxt = (_is_cap(following) and following not in ORG_HEADS and following not in FAC_HEADS
+               and following not in LOC_HEADS and following.lower() not in _CALENDAR and _NAME_WORD.match(following) is not None)
+        if _INITIALS.match(word) and nxt and self.res.gazetteer.lookup(word) is None:
+            return True  # "H.R. McMaster"
+        if word in self.res.first_names and nxt:
+            # "Will Congress act?" opens a sentence with a name-like word;
+            # "Maria Lopez said" has a surname no dictionary knows.
+            return not (self.uncertain[i] and self._common(i) and word not in self.confident_words and self._common(i + 1))
+        if nxt and not self.uncertain[i] and not self._common(i) and not self._common(i + 1):
+            # Two capitalised words no dictionary knows: a name.
+            return self.res.gazetteer.lookup(word) is None
+        return False
+
+    def _add_place(self, i: int, j: int, place: Place, end: int) -> int:
+        head = self._word(j) if j < end else None
+        if head in FAC_HEADS or head in LOC_HEADS:
+            label = "FAC" if head in FAC_HEADS else "LOC"
+            text = self.tokens.text(i, j + 1)
+            start = self.tokens.idx[i]
+            self.mentions.append(Mention(start, start + len(text), text, label, normalise_name(text), None))
+            return j + 1
+        self._add(i, j, place.label, place.name, place)
+        return j
+
+
+def _org_name(text: str) -> str:
+    name = normalise_name(text)
+    return name[4:] if name.startswith("the ") else name
+
+
+def _demonym_name(word: str, demonyms: frozenset[str]) -> str:
+    return word[:-1] if word.endswith("s") and word[:-1] in demonyms else word
+
+
+@Language.component("parallax_entities")
+def parallax_entities(doc: Doc) -> Doc:
+    """Rule-based NER over capitalised runs (the offline pipeline)."""
+    res = load_resources()
+    tokens = _Tokens.of(doc)
+    uncertain = _uncertain_case(tokens)
+    # Words capitalised mid-sentence somewhere in the article: proper nouns.
+    confident = {w for w, u in zip(tokens.words, uncertain) if not u and _is_cap(w)}
+    seg = _Segmenter(tokens, res, uncertain, confident)
+    for start, end in _runs(tokens):
+        seg.segment(start, end)
+    _promote_speakers(tokens, seg)
+    doc.user_data["parallax_mentions"] = seg.mentions
+    doc.user_data["parallax_candidates"] = seg.candidates
+    doc.ents = _spans(doc, seg.mentions)
+    doc.user_data.pop("_parallax_tokens", None)
+    return doc
+
+
+def _promote_speakers(tokens: _Tokens, seg: _Segmenter) -> None:
+    """A candidate followed by a speech verb ("Putin said") is a person."""
+    position = {start: i for i, start in enumerate(tokens.idx)}
+    keep = []
+    for start, end, text in seg.candidates:
+        i = position.get(start)
+        nxt = tokens.words[i + 1] if i is not None and i + 1 < tokens.n else None
+        if nxt in SPEECH_VERBS:
+            seg.mentions.append(Mention(start, end, text, "PERSON", strip_possessive(text), None, True))
+        else:
+            keep.append((start, end, text))
+    seg.candidates = keep
+    for m in seg.mentions:
+        if m.label == "GPE" and m.place is not None and not m.place.well_known and " " not in m.text:
+            i = position.get(m.start)
+            if i is not None and i + 1 < tokens.n and tokens.words[i + 1] in SPEECH_VERBS:
+                m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
+
+
+def _spans(doc: Doc, mentions: list[Mention]) -> list[Span]:
+    spans = []
+    last_end = -1
+    for m in sorted(mentions, key=lambda m: m.start):
+        span = doc.char_span(m.start, m.end, label=m.label)
+        if span is not None and span.start >= last_end:
+            spans.append(span)
+            last_end = span.end
+    return spans
+
+
+# --- linking (both pipelines) -----------------------------------------------
+
+@Language.component("parallax_link")
+def parallax_link(doc: Doc) -> Doc:
+    """Canonical names within the article: places to GeoNames, demonyms to
+    NORP, "Mr Zelensky"/"Zelensky" to the full name the article gives."""
+    mentions = doc.user_data.get("parallax_mentions")
+    if mentions is None:  # a trained pipeline: start from its spans
+        mentions = [_from_model_span(ent) for ent in doc.ents]
+        mentions = [m for m in mentions if m is not None]
+        doc.user_data["parallax_candidates"] = []
+    _alias_people(mentions, doc.user_data.get("parallax_candidates", []))
+    doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
+    return doc
+
+
+def _from_model_span(ent: Span) -> Mention | None:
+    res = load_resources()
+    text = ent.text.strip()
+    label = ent.label_
+    if not text:
+        return None
+    if text in res.demonyms:
+        return Mention(ent.start_char, ent.end_char, ent.text, "NORP", _demonym_name(text, res.demonyms))
+    if label in PLACE_LABELS or label in ("PERSON", "ORG"):
+        place = res.gazetteer.lookup(strip_possessive(_strip_the(text)))
+        if place is not None and label != "PERSON":
+            return Mention(ent.start_char, ent.end_char, ent.text, place.label, place.name, place)
+    if label == "PERSON":
+        words = [w for w in strip_possessive(text).split() if w not in TITLES]
+        if not words:
+            return None
+        return Mention(ent.start_char, ent.end_char, ent.text, label, normalise_name(" ".join(words)), None, len(words) == 1)
+    return Mention(ent.start_char, ent.end_char, ent.text, label, _org_name(strip_possessive(text)) if label == "ORG" else normalise_name(text))
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+    """Link one-word names to the article's full names sharing the surname;
+    candidates that match a full name become people."""
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and not m.single:
+            full.setdefault(surname_key(m.canonical), m.canonical)
+    for m in mentions:
+        if m.label == "PERSON" and m.single:
+            target = full.get(surname_key(m.canonical))
+            if target:
+                m.canonical, m.single = target, False
+    singles = {m.canonical for m in mentions if m.label == "PERSON" and m.single}
+    for m in mentions:
+        # "Obama" and "Duncan" are also towns; in an article naming the person
+        # the surname is the person.
+        if m.label == "GPE" and m.place is not None and not m.place.well_known:
+            target = full.get(surname_key(m.text))
+            if target:
+                m.label, m.canonical, m.place = "PERSON", target, None
+            elif m.text in singles:
+                m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
+    remaining = []
+    for start, end, text in candidates:
+        target = full.get(surname_key(strip_possessive(text)))
+        if target:
+            mentions.append(Mention(start, end, text, "PERSON", target))
+        else:
+            remaining.append((start, end, text))
+    candidates[:] = remaining

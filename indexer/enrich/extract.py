@@ -1,0 +1,105 @@
+"""The enrichment entry point: text → (entities, quotes).
+
+    extractor = Extractor()          # PARALLAX_SPACY_MODEL, else offline
+    entities, quotes = extractor.extract(text)
+    for entities, quotes in extractor.extract_many(texts): ...
+
+Corpus-wide canonical names need no extra call: the Extractor keeps a
+`PersonRegistry` of every full name it has seen. `extract_many` works in
+chunks; each chunk's full names are registered before its one-word names are
+resolved, so "Putin" in one article and "Vladimir Putin" in a batch-mate (or
+in any earlier article) share one canonical and id. `recanonicalise` re-applies
+the registry to entities produced earlier, for callers that re-index.
+"""
+from __future__ import annotations
+
+import logging
+from itertools import islice
+from typing import Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from store.records import Entity, Quote
+
+from .canonical import PersonRegistry, person_id, strip_possessive
+from .entities import PLACE_LABELS, Mention
+from .nlp import load_pipeline
+from .quotes import find_quotes
+
+log = logging.getLogger(__name__)
+
+CHUNK = 64  # articles per registry round in extract_many
+
+
+class Extractor:
+    """Named entities and direct quotes for article bodies."""
+
+    def __init__(self, model: str | None = None) -> None:
+        self.nlp, self.pipeline_name = load_pipeline(model)
+        self.registry = PersonRegistry()
+        log.info("Extractor ready: %s", self.pipeline_name)
+
+    def extract(self, text: str) -> tuple[list[Entity], list[Quote]]:
+        return next(self.extract_many([text]))
+
+    def extract_many(self, texts: Iterable[str]) -> Iterator[tuple[list[Entity], list[Quote]]]:
+        iterator = iter(texts)
+        while True:
+            chunk = list(islice(iterator, CHUNK))
+            if not chunk:
+                return
+            docs = list(self.nlp.pipe(chunk, batch_size=CHUNK))
+            for doc in docs:
+                self._register(doc)
+            for text, doc in zip(chunk, docs):
+                entities = self._entities(doc)
+                yield entities, find_quotes(text, entities)
+
+    def _register(self, doc: Doc) -> None:
+        for m in doc.user_data.get("parallax_mentions", []):
+            if m.label == "PERSON" and not m.single:
+                self.registry.add(m.canonical)
+
+    def _entities(self, doc: Doc) -> list[Entity]:
+        mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
+        for start, end, text in doc.user_data.get("parallax_candidates", []):
+            full = self.registry.resolve(strip_possessive(text))
+            if full is not None:
+                mentions.append(Mention(start, end, text, "PERSON", full))
+        entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
+        return _without_overlaps(entities)
+
+    def _entity(self, m: Mention) -> Entity:
+        if m.label == "PERSON":
+            canonical = m.canonical
+            if m.single:
+                canonical = self.registry.resolve(canonical) or canonical
+            canonical = self.registry.canonical_full(canonical)
+            return Entity(m.text, "PERSON", m.start, m.end, canonical, person_id(canonical))
+        if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text:
+            full = self.registry.resolve(m.text)  # "Obama" the town, or the person?
+            if full is not None:
+                return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
+        if m.place is not None and m.label in PLACE_LABELS:
+            p = m.place
+            return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
+        return Entity(m.text, m.label, m.start, m.end, m.canonical)
+
+    def recanonicalise(self, entities: list[Entity]) -> list[Entity]:
+        """Re-apply what the registry knows now to entities made earlier
+        (a bare "Zelensky" indexed before any article gave the full name)."""
+        for e in entities:
+            if e.label == "PERSON":
+                full = self.registry.resolve(e.canonical) if " " not in e.canonical else None
+                e.canonical = self.registry.canonical_full(full or e.canonical)
+                e.entity_id = person_id(e.canonical)
+        return entities
+
+
+def _without_overlaps(entities: list[Entity]) -> list[Entity]:
+    out: list[Entity] = []
+    for e in entities:
+        if out and e.start < out[-1].end:
+            continue
+        out.append(e)
+    return out

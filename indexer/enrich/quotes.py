@@ -1,0 +1,367 @@
+"""Direct quotations and who said them.
+
+1. `find_spans` scans each paragraph for quoted stretches: straight and curly,
+   double and single marks. An apostrophe (letter on both sides, or a plural
+   possessive "soldiers’ lives") never closes a quote; a quote left open at
+   the end of its paragraph ends there (the next paragraph reopens it).
+2. `attribute` keeps the stretches that are quotations: attributed ones
+   ("…," X said / said X / X said: "…" / according to X), whole sentences or
+   paragraphs of quoted speech, and partial quotes of six words or more.
+   A few quoted words inside a sentence with nobody saying them are scare
+   quotes and are dropped.
+3. Speakers: the attribution phrase as written; pronouns resolve to the
+   latest person before the quote (a named person, an earlier speaker, or a
+   sentence opening like "Another soldier"); paragraphs that only continue
+   a quotation keep its speaker. A speaker that contains a known entity is
+   linked to it (speaker_canonical, speaker_id).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from store.records import Quote
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from .canonical import person_id
+from .names import PERSON_NOUNS, SPEECH_VERBS
+
+_DOUBLE_OPEN = "\u201c\u201e\u00ab"  # “ „ «
+_DOUBLE_CLOSE = "\u201d\u00bb"  # ” »
+_SINGLE_OPEN = "\u2018"  # ‘
+_SINGLE_CLOSE = "\u2019"  # ’ (also the typographic apostrophe)
+_OPEN_BEFORE = set(" \t([{\u2014\u2013-/:\u00a0") | {""}
+MIN_UNATTRIBUTED_WORDS = 6  # shorter in-sentence quotes without a speaker are scare quotes
+MIN_REPORTED_WORDS = 3  # ... unless the sentence reports speech and they are not one or two words
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+_PERSON_PRONOUNS = {"he", "she", "i"}
+
+_VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+_WORD = r"[\w\u2019'.\-&]+"
+# "…," the department said / Police commander X said / he added
+_AFTER_SPEAKER_VERB = re.compile(
+    rf"^[\s,]*(?P<spk>(?:{_WORD}\s+){{0,8}}?{_WORD})\s+(?:(?:has|had|have|also|then|later|once|previously|reportedly)\s+)*(?:{_VERBS})\b"
+)
+# "…," said Mr Zelensky, who …
+_AFTER_VERB_SPEAKER = re.compile(
+    rf"^[\s,]*(?:{_VERBS})\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:!?\u2014\u2013(]|\.(?:\s|$)|$|\s+(?:in|on|at|during|after|before|when|while|who|to|of|from|as)\b))"
+)
+# X said: "…"  /  He told the Times: '…'
+_BEFORE_SPEAKER = re.compile(
+    rf"(?P<spk>(?:{_WORD}\s+){{0,8}}?{_WORD})\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})(?:\s+(?:{_WORD}\s*){{0,4}}?)?\s*[:,]\s*$"
+)
+_ACCORDING = re.compile(rf"according to\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:.!?]|$))", re.I)
+_SPEECH_IN_SENTENCE = re.compile(rf"(?P<spk>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?:{_VERBS})\b")
+_SENTENCE_BREAK = re.compile(r"[.!?][\u201d\u2019\"')\]]*\s+")
+_STOP_LEADERS = re.compile(r"^(?:and|but|so|then|as|while|when|because|that)\s+", re.I)
+
+
+class EntityLike(Protocol):
+    text: str
+    label: str
+    start: int
+    end: int
+    canonical: str
+    entity_id: str | None
+
+
+@dataclass
+class Span:
+    start: int  # offsets of the words inside the marks
+    end: int
+    open_at: int  # offset of the opening mark
+    close_at: int | None  # offset just after the closing mark; None if left open
+    para_start: int
+    para_end: int
+    para_index: int
+
+
+@dataclass
+class _Speaker:
+    phrase: str | None
+    canonical: str | None = None
+    entity_id: str | None = None
+    is_person: bool = False
+    at: int = 0
+
+
+# --- 1. quoted stretches ----------------------------------------------------
+
+def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
+    start = 0
+    for match in re.finditer(r"\n", text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _opens(text: str, i: int, para_start: int) -> str | None:
+    """'d' or 's' when the mark at i opens a double or single quote."""
+    ch = text[i]
+    prev = text[i - 1] if i > para_start else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if not nxt or nxt.isspace():
+        return None
+    if ch in _DOUBLE_OPEN:
+        return "d"
+    if ch == '"' and (prev in _OPEN_BEFORE or prev in _DOUBLE_OPEN + _SINGLE_OPEN):
+        return "d"
+    if ch in (_SINGLE_OPEN, "'") and (prev in _OPEN_BEFORE or prev in _DOUBLE_OPEN):
+        if ch == "'" and re.match(r"'(?:\d0s|em\b|cause\b|til\b|n\b)", text[i:i + 6]):
+            return None  # '90s, 'em: elisions, not quotes
+        return "s"
+    return None
+
+
+def _closes(text: str, i: int, kind: str, para_end: int) -> bool:
+    ch = text[i]
+    prev = text[i - 1]
+    nxt = text[i + 1] if i + 1 < para_end else ""
+    if prev.isspace():
+        return False
+    if kind == "d":
+        return ch in _DOUBLE_CLOSE or ch == '"'
+    if ch not in (_SINGLE_CLOSE, "'"):
+        return False
+    if nxt.isalnum():
+        return False  # people’s, they’ve, didn’t
+    if prev in "sS" and nxt == " ":
+        # "soldiers’ lives" is a possessive; "…the soldiers’ he said" is rare.
+        rest = text[i + 2:i + 30]
+        first = rest.split(" ", 1)[0].strip(",.;:")
+        if first[:1].islower() and first.lower() not in SPEECH_VERBS and first.lower() not in _PRONOUNS:
+            return False
+    return True
+
+
+def find_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for index, (p_start, p_end) in enumerate(_paragraphs(text)):
+        i = p_start
+        while i < p_end:
+            kind = _opens(text, i, p_start) if text[i] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'" else None
+            if kind is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < p_end and not _closes(text, j, kind, p_end):
+                j += 1
+            closed = j < p_end
+            inner_end = j if closed else p_end
+            span = _trimmed(text, i + 1, inner_end)
+            if span is not None:
+                spans.append(Span(span[0], span[1], i, j + 1 if closed else None, p_start, p_end, index))
+            i = j + 1
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+# --- 2. and 3. which are quotations, and who said them -----------------------
+
+@dataclass
+class _Context:
+    text: str
+    entities: list
+    people_at: list[tuple[int, _Speaker]] = field(default_factory=list)
+
+
+def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> EntityLike | None:
+    best = None
+    for ent in ctx.entities:
+        if ent.start >= start and ent.end <= end and ent.label in labels:
+            best = ent  # the last one: "White House adviser Jake Sullivan"
+    return best
+
+
+def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
+    phrase = _STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013"))
+    offset = start + (ctx.text[start:start + 200].find(phrase) if phrase else 0)
+    end = offset + len(phrase)
+    person = _entity_in(ctx, offset, end, ("PERSON",))
+    if person is not None:
+        return _Speaker(person.text, person.canonical, person.entity_id or person_id(person.canonical), True, offset)
+    other = _entity_in(ctx, offset, end, ("ORG", "GPE", "NORP", "LOC", "FAC"))
+    words = phrase.lower().replace("\u2019", "'").split()
+    is_person = bool(words) and (words[-1] in PERSON_NOUNS or words[-1] in _PERSON_PRONOUNS)
+    if other is not None and not is_person and len(other.text) >= len(phrase) - 4:
+        return _Speaker(phrase, other.canonical, other.entity_id, False, offset)
+    return _Speaker(phrase, None, None, is_person, offset)
+
+
+def _sentence_start(text: str, floor: int, at: int) -> int:
+    last = floor
+    for match in _SENTENCE_BREAK.finditer(text, floor, at):
+        last = match.end()
+    return last
+
+
+def _attribution(ctx: _Context, span: Span, prev_end: int) -> tuple[_Speaker | None, bool]:
+    """(speaker, attributed_next_to_the_quote) for one quoted stretch."""
+    text = ctx.text
+    if span.close_at is not None:
+        after_end = _next_quote_or(text, span.close_at, span.para_end)
+        after = text[span.close_at:after_end]
+        for pattern in (_AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB):
+            m = pattern.match(after)
+            if m and _plausible(m.group("spk")):
+                return _speaker_from(ctx, m.group("spk"), span.close_at + m.start("spk")), True
+    floor = max(span.para_start, prev_end)
+    sent_start = _sentence_start(text, floor, span.open_at)
+    before = text[sent_start:span.open_at]
+    m = _BEFORE_SPEAKER.search(before)
+    if m and _plausible(m.group("spk")):
+        return _speaker_from(ctx, m.group("spk"), sent_start + m.start("spk")), True
+    sentence = text[sent_start:_sentence_end(text, span)]
+    m = _ACCORDING.search(sentence)
+    if m:
+        return _speaker_from(ctx, m.group("spk"), sent_start + m.start("spk")), True
+    m = None
+    for m in _SPEECH_IN_SENTENCE.finditer(before):
+        pass
+    if m is not None and _plausible(m.group("spk")):
+        return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
+    subject = _entity_in(ctx, sent_start, span.open_at, ("PERSON", "ORG", "GPE", "NORP"))
+    first = _first_entity(ctx, sent_start, span.open_at)
+    if first is not None:
+        subject = first
+    if subject is not None:
+        return _Speaker(subject.text, subject.canonical, subject.entity_id, subject.label == "PERSON", subject.start), False
+    return None, False
+
+
+def _first_entity(ctx: _Context, start: int, end: int) -> EntityLike | None:
+    for ent in ctx.entities:
+        if start <= ent.start < end and ent.label in ("PERSON", "ORG", "GPE"):
+            return ent
+    return None
+
+
+def _last_phrase(phrase: str) -> str:
+    return re.split(r"[,;]\s*", phrase)[-1]
+
+
+def _plausible(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or len(words) > 9:
+        return False
+    if all(w.lower() in STOP_WORDS and w.lower() not in _PRONOUNS for w in words):
+        return False  # "… but said": the speaker is elsewhere
+    return not any(w.lower() in ("that", "which", "if", "whether", "what", "how") for w in words)
+
+
+def _next_quote_or(text: str, start: int, end: int) -> int:
+    m = re.compile(r"[\u201c\u2018\"]").search(text, start, end)
+    return m.start() if m else end
+
+
+def _sentence_end(text: str, span: Span) -> int:
+    m = _SENTENCE_BREAK.search(text, span.close_at or span.para_end, span.para_end)
+    return m.start() + 1 if m else span.para_end
+
+
+def _has_speech_verb(text: str, span: Span) -> bool:
+    start = _sentence_start(text, span.para_start, span.open_at)
+    sentence = text[start:_sentence_end(text, span)]
+    return any(w.strip(",.;:").lower() in SPEECH_VERBS for w in sentence.split())
+
+
+def _standalone(text: str, span: Span, prev_end: int) -> bool:
+    """Does the quote open its paragraph or a sentence?"""
+    before = text[max(span.para_start, prev_end):span.open_at].strip()
+    return not before or before[-1] in ".!?:\u2014" or before.endswith(("\u201d", '"', "\u2019"))
+
+
+def _resolve(ctx: _Context, spk: _Speaker, at: int, last: _Speaker | None) -> _Speaker:
+    if spk.phrase is None or spk.phrase.lower() not in _PRONOUNS:
+        return spk
+    want_person = spk.phrase.lower() in _PERSON_PRONOUNS
+    for pos, cand in reversed(ctx.people_at):
+        if pos < at and (cand.is_person or not want_person):
+            return _Speaker(cand.phrase, cand.canonical, cand.entity_id, cand.is_person, at)
+    return spk if last is None else last
+
+
+def _antecedents(ctx: _Context) -> None:
+    """People a pronoun may point to: named persons and sentence openings
+    ending in a people noun ("One man who survived ...")."""
+    found: list[tuple[int, _Speaker]] = []
+    for ent in ctx.entities:
+        # Only people who open their sentence ("Klain, a former aide to Vice
+        # President Biden, also told CBS") are what a later "he" points to.
+        if ent.label == "PERSON" and _opens_sentence(ctx.text, ent.start):
+            found.append((ent.start, _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)))
+    opening = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
+    for m in opening.finditer(ctx.text):
+        words = m.group("np").split()
+        for k, word in enumerate(words):
+            if word.lower() in PERSON_NOUNS and not word[0].isupper() or (k and word.lower() in PERSON_NOUNS):
+                phrase = " ".join(words[:k + 1])
+                found.append((m.start(), _Speaker(phrase, None, None, True, m.start())))
+                break
+    ctx.people_at = sorted(found, key=lambda item: item[0])
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - 60):at]
+    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("? "), before.rfind("! "), before.rfind("\u201d "), before.rfind('" '))
+    lead = before[cut + 1:] if cut >= 0 else (before if at <= 60 else None)
+    return lead is not None and len(lead.split()) <= 3
+
+
+def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
+    ctx = _Context(text, sorted(entities, key=lambda e: e.start))
+    _antecedents(ctx)
+    quotes: list[Quote] = []
+    last: _Speaker | None = None
+    last_para = -10
+    prev_end = 0
+    for span in spans:
+        words = len(text[span.start:span.end].split())
+        speaker, adjacent = _attribution(ctx, span, prev_end)
+        standalone = _standalone(text, span, prev_end)
+        continues = standalone and last is not None and span.para_index - last_para <= 1
+        reported = words >= MIN_REPORTED_WORDS and _has_speech_verb(text, span)
+        if not adjacent and not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported:
+            prev_end = span.close_at or span.end
+            continue  # scare quotes
+        if not adjacent and continues:
+            speaker = last
+        elif speaker is not None:
+            speaker = _resolve(ctx, speaker, span.open_at, last)
+        elif standalone and last is not None and span.para_index - last_para <= 2:
+            speaker = last
+        quotes.append(_quote(text, span, speaker))
+        if speaker is not None and speaker.phrase:
+            last = speaker
+            ctx.people_at.append((span.open_at, speaker))
+            ctx.people_at.sort(key=lambda item: item[0])
+        last_para = span.para_index
+        prev_end = span.close_at or span.end
+    return quotes
+
+
+def _quote(text: str, span: Span, speaker: _Speaker | None) -> Quote:
+    return Quote(
+        text=text[span.start:span.end],
+        start=span.start,
+        end=span.end,
+        speaker=speaker.phrase if speaker else None,
+        speaker_canonical=speaker.canonical if speaker else None,
+        speaker_id=speaker.entity_id if speaker else None,
+    )
+
+
+def find_quotes(text: str, entities: list) -> list[Quote]:
+    """All direct quotations in `text`, with speakers linked to `entities`."""
+    return attribute(text, find_spans(text), entities)

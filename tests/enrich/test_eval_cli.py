@@ -1,0 +1,73 @@
+"""`parallax eval` against the hand annotations, run as a user runs it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.eval import overlaps, score, speaker_matches
+from store.records import EnrichedArticle, Entity, Quote
+from support import require_shared, run_cli
+
+ALLSIDES_GOLD = Path(__file__).resolve().parents[1] / "data" / "gold" / "allsides_gold.json"
+
+
+def _eval(gold: Path, *paths: Path) -> dict:
+    result = run_cli("eval", "--gold", str(gold), *map(str, paths))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.shared_corpus
+def test_seed_articles_meet_the_acceptance_floors() -> None:
+    gold = require_shared("gold", "seeds.json")
+    report = _eval(gold, require_shared("corpus", "seeds"))
+    assert report["articles"] == 3
+    assert report["PERSON"]["f1"] >= 0.90, report["errors"]
+    assert report["PLACE"]["f1"] >= 0.90, report["errors"]
+    assert report["quotes"]["f1"] >= 0.90, report["errors"]
+    assert report["speaker_accuracy"] >= 0.85, report["errors"]
+
+
+@pytest.mark.shared_corpus
+def test_held_out_allsides_articles_meet_measured_floors() -> None:
+    # Measured: PERSON 0.95, PLACE 0.96, quotes 0.86, speakers 1.0 (6 articles).
+    corpus = require_shared("corpus", "allsides", "articles.jsonl.gz")
+    report = _eval(ALLSIDES_GOLD, corpus)
+    assert report["articles"] == 6 and not report["missing_articles"]
+    assert report["PERSON"]["f1"] >= 0.88, report["errors"]
+    assert report["PLACE"]["f1"] >= 0.88, report["errors"]
+    assert report["quotes"]["f1"] >= 0.80, report["errors"]
+    assert report["speaker_accuracy"] >= 0.85, report["errors"]
+
+
+def test_gold_file_holds_no_article_text() -> None:
+    gold = json.loads(ALLSIDES_GOLD.read_text(encoding="utf-8"))
+    assert len(gold["articles"]) >= 5
+    for entry in gold["articles"]:
+        assert set(entry) <= {"id", "entities", "quotes", "not_quotes"}
+
+
+def test_score_follows_the_gold_rules() -> None:
+    gold = {"articles": [{
+        "file": "a.txt",
+        "entities": {"PERSON": [{"name": "Jane Roe", "aliases": ["Roe"]}], "PLACE": [{"name": "Lyon"}]},
+        "quotes": [{"text": "We\u2019ll be back next year", "speaker": ["Jane Roe"]}],
+    }]}
+    article = EnrichedArticle(id="a", text="", entities=[
+        Entity("Roe", "PERSON", 0, 3, "Jane Roe"),
+        Entity("Lyon", "GPE", 5, 9, "Lyon"),
+        Entity("Paris", "GPE", 10, 15, "Paris"),
+    ], quotes=[Quote("We'll be back next year, she said", 0, 5, speaker="Ms Roe", speaker_canonical="Jane Roe")])
+    report = score(gold, {"a.txt": article})
+    assert report["PERSON"]["f1"] == 1.0
+    assert report["PLACE"]["precision"] == 0.5 and report["PLACE"]["recall"] == 1.0
+    assert report["quotes"]["f1"] == 1.0 and report["speaker_accuracy"] == 1.0
+
+
+def test_quote_overlap_and_speaker_words() -> None:
+    assert overlaps("the quick brown fox jumps", "The quick brown fox jumps over the dog")
+    assert not overlaps("an insult to rural America", "They are interested in supporting special interest groups")
+    assert speaker_matches(["the department"], ["department"])
+    assert not speaker_matches(["the minister"], ["department"])
