@@ -1,4 +1,107 @@
-"""Comparison of how outlets report the same event (placeholder until built)."""
-from flask import Blueprint
+"""The comparison view: how outlets report the same event.
+
+Routes (all state in the query string, so every page is a permalink):
+  /compare            ?id=..&id=.. | ?story=.. | ?q=..[&outlet=..][&n=..]
+  /api/compare        the same comparison as JSON (docs/compare-api.md)
+  /stories/<id>       a story: its outlets, articles, first and last publication
+  /api/stories/<id>   the same as JSON
+
+The logic lives in pure modules (align, quotes, matrix, framing,
+comparison, selection) that take EnrichedArticle lists; this module only
+turns requests into calls and results into pages.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from store import QuerySyntaxError
+
+from ..store_access import get_store
+from .comparison import build_comparison
+from .framing import CATEGORIES, LEXICON
+from .matrix import KINDS
+from .selection import MAX_COLUMNS, Selection, SelectionError, select, story_articles
 
 bp = Blueprint("compare", __name__)
+
+
+def _selection_json(selection: Selection) -> dict:
+    qs = selection.query_string
+    return {
+        "mode": selection.mode,
+        "ids": [a.id for a in selection.articles],
+        "story": selection.story,
+        "q": selection.q,
+        "left_out": [a.id for a in selection.left_out],
+        "permalink": url_for("compare.compare_page") + "?" + qs,
+        "api": url_for("compare.api_compare") + "?" + qs,
+    }
+
+
+def _compare(args) -> tuple[Selection, dict]:
+    try:
+        selection = select(args, get_store())
+    except QuerySyntaxError as exc:
+        raise SelectionError(f"The search could not be understood: {exc}") from None
+    return selection, build_comparison(selection.articles)
+
+
+@bp.get("/compare")
+def compare_page():
+    if not any(request.args.getlist(k) for k in ("id", "story", "q")):
+        return render_template("compare/compare.html", comparison=None, selection=None, error=None, max_columns=MAX_COLUMNS)
+    try:
+        selection, comparison = _compare(request.args)
+    except SelectionError as exc:
+        return render_template("compare/compare.html", comparison=None, selection=None, error=str(exc), max_columns=MAX_COLUMNS), exc.status
+    return render_template(
+        "compare/compare.html", comparison=comparison, selection=selection, meta=_selection_json(selection),
+        error=None, lexicon=LEXICON, categories=CATEGORIES, kinds=KINDS, max_columns=MAX_COLUMNS,
+    )
+
+
+@bp.get("/api/compare")
+def api_compare():
+    try:
+        selection, comparison = _compare(request.args)
+    except SelectionError as exc:
+        return jsonify({"error": str(exc)}), exc.status
+    return jsonify({"selection": _selection_json(selection), **comparison})
+
+
+def story_summary(story_id: str) -> dict | None:
+    articles = story_articles(story_id, get_store())
+    if not articles:
+        return None
+    dated = [a.published for a in articles if a.published]
+    outlets: dict[str, int] = {}
+    for a in articles:
+        outlets[a.outlet or "Unknown"] = outlets.get(a.outlet or "Unknown", 0) + 1
+    return {
+        "story": story_id,
+        "size": len(articles),
+        "first_published": min(dated) if dated else None,
+        "last_published": max(dated) if dated else None,
+        "outlets": [{"outlet": o, "articles": n} for o, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].lower()))],
+        "articles": [
+            {"id": a.id, "title": a.title, "title_derived": a.title_derived, "outlet": a.outlet, "published": a.published, "url": a.url}
+            for a in articles
+        ],
+        "compare": url_for("compare.compare_page", story=story_id) if len(outlets) > 1 else None,
+    }
+
+
+@bp.get("/stories/<story_id>")
+def story_page(story_id: str):
+    summary = story_summary(story_id)
+    if summary is None:
+        return render_template("compare/story.html", summary=None, story_id=story_id, error=f"No story with id {story_id!r}."), 404
+    return render_template("compare/story.html", summary=summary, story_id=story_id, error=None)
+
+
+@bp.get("/api/stories/<story_id>")
+def api_story(story_id: str):
+    summary = story_summary(story_id)
+    if summary is None:
+        return jsonify({"error": f"No story with id {story_id!r}."}), 404
+    return jsonify(summary)

@@ -1,0 +1,94 @@
+"""How each outlet frames a story: attribution and hedging language,
+length, headline and lede, publication date.
+
+The lexicon is small and explicit on purpose: a reader can see which words
+were counted (every hit keeps its sentence), and the counts are per 1,000
+words so a long article does not look more hedged for being long.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from store import EnrichedArticle
+
+from .text import fold, split_sentences, word_count
+
+# (category, label, pattern). Categories: attribution (who says so),
+# hedging (distance from a claim), certainty (the outlet vouches for it).
+LEXICON: tuple[tuple[str, str, str], ...] = (
+    ("attribution", "said / says", r"\b(?:said|says|say|saying)\b"),
+    ("attribution", "told", r"\btold\b"),
+    ("attribution", "according to", r"\baccording to\b"),
+    ("attribution", "stated / announced", r"\b(?:stated|announced|declared)\b"),
+    ("attribution", "added", r"\badded\b"),
+    ("attribution", "posted / wrote", r"\b(?:posted|wrote|tweeted)\b"),
+    ("hedging", "alleged / allegedly", r"\b(?:alleged|allegedly|allegations?)\b"),
+    ("hedging", "claimed / claims", r"\b(?:claim|claims|claimed|claiming)\b"),
+    ("hedging", "reportedly", r"\b(?:reportedly|purportedly|supposedly)\b"),
+    ("hedging", "apparently / appears", r"\b(?:apparently|appears? to|appeared to|seems? to|seemed to)\b"),
+    ("hedging", "not verified", r"\b(?:has not|have not|could not|cannot|can't|did not|not)\s+(?:been\s+)?(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b"),
+    ("hedging", "unconfirmed / unverified", r"\b(?:unconfirmed|unverified)\b"),
+    ("hedging", "suspected / believed", r"\b(?:suspected|believed to|thought to)\b"),
+    ("hedging", "may / might / could", r"\b(?:may|might|could) (?:have|be)\b"),
+    ("hedging", "so-called", r"\bso-called\b"),
+    ("certainty", "confirmed", r"(?<!not )(?<!not been )\bconfirm(?:ed|s)\b"),
+    ("certainty", "proved / evidence", r"\b(?:prove[sdn]?|proof|evidence)\b"),
+    ("certainty", "revealed", r"\b(?:revealed|reveals|exposed)\b"),
+)
+_COMPILED = [(cat, label, re.compile(pattern, re.I)) for cat, label, pattern in LEXICON]
+CATEGORIES = ("attribution", "hedging", "certainty")
+
+
+@dataclass
+class Hit:
+    label: str
+    category: str
+    sentence: str
+    start: int  # offsets of the matched words within `sentence`
+    end: int
+
+
+def lexicon_hits(text: str) -> list[Hit]:
+    """Every lexicon match with the sentence it is in (for the reader to check)."""
+    folded = fold(text)
+    hits = []
+    for a, b in split_sentences(folded):
+        sentence = folded[a:b]
+        for category, label, pattern in _COMPILED:
+            for m in pattern.finditer(sentence):
+                hits.append(Hit(label, category, sentence, m.start(), m.end()))
+    return hits
+
+
+def lede(article: EnrichedArticle) -> str:
+    """The first sentence of the body."""
+    spans = split_sentences(article.text or "")
+    return (article.text or "")[spans[0][0] : spans[0][1]] if spans else ""
+
+
+def framing(article: EnrichedArticle) -> dict:
+    """Framing figures for one article."""
+    text = article.text or ""
+    words = word_count(text)
+    hits = lexicon_hits(text)
+    per_label: dict[str, int] = {}
+    per_category = {c: 0 for c in CATEGORIES}
+    for hit in hits:
+        per_label[hit.label] = per_label.get(hit.label, 0) + 1
+        per_category[hit.category] += 1
+    quoted = sum(max(0, q.end - q.start) for q in article.quotes)
+    return {
+        "headline": article.title,
+        "headline_derived": article.title_derived,
+        "lede": lede(article),
+        "published": article.published,
+        "words": words,
+        "sentences": len(split_sentences(text)),
+        "quotes": len(article.quotes),
+        "quoted_share": round(quoted / len(text), 3) if text else 0.0,
+        "counts": per_label,
+        "per_category": per_category,
+        "per_1000_words": {c: round(1000 * n / words, 1) if words else 0.0 for c, n in per_category.items()},
+        "hits": [{"label": h.label, "category": h.category, "sentence": h.sentence, "start": h.start, "end": h.end} for h in hits],
+    }

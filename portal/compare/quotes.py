@@ -1,0 +1,157 @@
+"""Quotes across outlets: the same quotation linked, wording differences
+shown, and a speaker × outlet matrix of who is quoted where.
+
+Two quotes are "the same" when their folded words match closely
+(rapidfuzz ratio), or when one is a fragment of the other (partial ratio
+over at least MIN_PARTIAL_WORDS words): outlets often quote part of a
+sentence another outlet quotes whole.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from store import EnrichedArticle, Quote
+
+from .text import fold
+
+SAME_RATIO = 85.0
+PARTIAL_RATIO = 90.0
+MIN_PARTIAL_WORDS = 6
+_WORDS = re.compile(r"\S+")
+_TITLES = re.compile(r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor|general|gen|police commander|commander|officer)\.?\s+", re.I)
+
+
+@dataclass
+class QuoteRef:
+    article: int  # index into the compared articles
+    index: int  # index into that article's quotes
+    quote: Quote
+    speaker: str | None  # normalised speaker key, or None when unknown
+
+
+def _norm(text: str) -> str:
+    text = fold(text).lower()
+    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)  # editorial insertions: [Russians], (it)
+    return " ".join(re.findall(r"[\w']+", text))
+
+
+def same_quote(a: str, b: str) -> float:
+    """Similarity in 0..100 of two quotations; 0 when they are not the same."""
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return 0.0
+    ratio = fuzz.ratio(na, nb)
+    if ratio >= SAME_RATIO:
+        return ratio
+    if min(len(na.split()), len(nb.split())) >= MIN_PARTIAL_WORDS:
+        partial = fuzz.partial_ratio(na, nb)
+        if partial >= PARTIAL_RATIO:
+            return partial
+    return 0.0
+
+
+def wording_diff(a: str, b: str) -> list[dict]:
+    """Word-level differences from `a` to `b`: [{"op": equal|replace|delete|insert, "a": "...", "b": "..."}].
+    Typographic marks are folded first: a curly apostrophe is not a wording difference."""
+    wa, wb = _WORDS.findall(fold(a)), _WORDS.findall(fold(b))
+    key = lambda w: re.sub(r"[^\w']", "", w.lower())  # noqa: E731 - punctuation does not count
+    matcher = difflib.SequenceMatcher(a=[key(w) for w in wa], b=[key(w) for w in wb], autojunk=False)
+    return [
+        {"op": op, "a": " ".join(wa[i1:i2]), "b": " ".join(wb[j1:j2])}
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
+def speaker_key(quote: Quote, article: EnrichedArticle) -> str | None:
+    """One name per speaker: the linked entity's canonical name; else a
+    person entity of the article the written speaker points to ("Mr
+    Zelensky" → "Volodymyr Zelensky"); else the written speaker without
+    titles. Vague speakers ("an official") stay as written."""
+    if quote.speaker_canonical:
+        return quote.speaker_canonical
+    if not quote.speaker:
+        return None
+    written = _TITLES.sub("", fold(quote.speaker).strip())
+    last = written.split()[-1].lower() if written.split() else ""
+    for entity in article.entities:
+        name = entity.canonical or entity.text
+        if entity.label == "PERSON" and last and fold(name).lower().split()[-1] == last:
+            return name
+    return fold(quote.speaker).strip()
+
+
+def merge_speakers(keys: list[str]) -> dict[str, str]:
+    """Map speaker keys to one display name across outlets: "Zelensky"
+    and "Volodymyr Zelensky" are one speaker (the longer name wins)."""
+    mapping = {k: k for k in keys}
+    by_length = sorted(set(keys), key=len, reverse=True)
+    for short in by_length:
+        for long in by_length:
+            if long != short and len(long) > len(short) and _is_name_suffix(short, long):
+                mapping[short] = mapping[long]
+                break
+    return mapping
+
+
+def _is_name_suffix(short: str, long: str) -> bool:
+    s, l = fold(short).lower().split(), fold(long).lower().split()
+    return bool(s) and s[0] not in ("a", "an", "the", "one", "another") and l[-len(s):] == s
+
+
+def quote_refs(articles: list[EnrichedArticle]) -> list[QuoteRef]:
+    refs = [QuoteRef(a, i, q, speaker_key(q, art)) for a, art in enumerate(articles) for i, q in enumerate(art.quotes)]
+    mapping = merge_speakers([r.speaker for r in refs if r.speaker])
+    for ref in refs:
+        if ref.speaker:
+            ref.speaker = mapping[ref.speaker]
+    return refs
+
+
+def link_quotes(refs: list[QuoteRef]) -> list[list[QuoteRef]]:
+    """Groups of quotes that are the same quotation, one per article at most
+    per group (best match), in order of first appearance; unshared quotes
+    are groups of one."""
+    parent = list(range(len(refs)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    pairs = []
+    for x in range(len(refs)):
+        for y in range(x + 1, len(refs)):
+            if refs[x].article != refs[y].article:
+                score = same_quote(refs[x].quote.text, refs[y].quote.text)
+                if score:
+                    pairs.append((score, x, y))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    for _, x, y in pairs:
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            continue
+        articles_x = {refs[i].article for i in range(len(refs)) if find(i) == rx}
+        articles_y = {refs[i].article for i in range(len(refs)) if find(i) == ry}
+        if articles_x & articles_y:
+            continue  # keep one quote per article in a group
+        parent[ry] = rx
+    groups: dict[int, list[QuoteRef]] = {}
+    for i, ref in enumerate(refs):
+        groups.setdefault(find(i), []).append(ref)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0].article, g[0].index))
+
+
+def speaker_matrix(refs: list[QuoteRef], n_articles: int) -> list[dict]:
+    """Rows of {"speaker", "counts": [per article]}: most widely quoted first."""
+    counts: dict[str, list[int]] = {}
+    for ref in refs:
+        name = ref.speaker or "(unattributed)"
+        counts.setdefault(name, [0] * n_articles)[ref.article] += 1
+    rows = [{"speaker": name, "counts": c} for name, c in counts.items()]
+    rows.sort(key=lambda r: (-sum(1 for x in r["counts"] if x), -sum(r["counts"]), r["speaker"].lower()))
+    return rows
