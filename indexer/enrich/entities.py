@@ -46,6 +46,18 @@ _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w)
 _COMPASS = frozenset("North South East West Central Northern Southern Eastern Western".split())
+# Title words that only make a title before another one ("Health Minister",
+# "Deputy Mayor"); before anything else they are part of a name ("Zuri Health Link").
+_TITLE_MODIFIERS = frozenset("""Vice Prime Deputy Assistant Acting Former Foreign Defence Defense Interior
+Health Finance State Minority Majority First""".split())
+# Lower-case nouns after a place name that make it the region of that name.
+_UNIT_NOUNS = frozenset("region oblast province".split())
+# Lower-case nouns that make the unknown proper noun before them a place:
+# "the Vistula river", "the Podgórze district".
+_GEO_NOUNS = {w: "LOC" for w in "river sea lake mountains hills foothills valley desert".split()}
+_GEO_NOUNS.update({w: "GPE" for w in "district region province county".split()})
+# "the town of Lac du Bonnet": a settlement too small for the gazetteer.
+_SETTLEMENT_NOUNS = frozenset("town city village hamlet port municipality".split())
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Mention:
     canonical: str
     place: Place | None = None
     single: bool = False  # a one-word person name waiting for its full name
+    candidates: tuple[Place, ...] = ()  # every place the name may mean, best first
 
 
 @dataclass
@@ -196,6 +209,8 @@ def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
             text = words[j]
             if _is_cap(text):
                 j += 1
+            elif text in ("'", "\u2019") and not tokens.ws[j - 1] and words[j - 1].endswith("s") and j + 1 < n and _is_cap(words[j + 1]):
+                j += 2  # a plural possessive inside a name: "Dockworkers’ Federation"
             elif text in _JOINERS:
                 k = j
                 while k < n and words[k] in _JOINERS and k - j < 2:
@@ -214,11 +229,13 @@ def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
 class _Segmenter:
     """Splits one capitalised run into mentions; see module docstring."""
 
-    def __init__(self, tokens: _Tokens, res: Resources, uncertain: list[bool], confident_words: set[str]) -> None:
+    def __init__(self, tokens: _Tokens, res: Resources, uncertain: list[bool], confident_words: set[str],
+                 settlements: frozenset[str] = frozenset()) -> None:
         self.tokens = tokens
         self.res = res
         self.uncertain = uncertain
         self.confident_words = confident_words
+        self.settlements = settlements  # run texts the article calls a town
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
 
@@ -229,22 +246,24 @@ class _Segmenter:
     def _common(self, i: int) -> bool:
         return self._word(i).lower() in self.res.common
 
-    def _add(self, i: int, j: int, label: str, canonical: str, place: Place | None = None, single: bool = False) -> None:
+    def _add(self, i: int, j: int, label: str, canonical: str, place: Place | None = None, single: bool = False,
+             candidates: tuple[Place, ...] = ()) -> None:
         text = self.tokens.text(i, j)
         start = self.tokens.idx[i]
-        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single))
+        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single, candidates))
 
-    def _place_at(self, i: int, end: int) -> tuple[int, Place] | None:
+    def _place_at(self, i: int, end: int) -> tuple[int, Place, tuple[Place, ...]] | None:
         gaz = self.res.gazetteer
         for n in range(min(gaz.max_words, end - i), 0, -1):
             if self._word(i + n - 1) in _JOINERS:
                 continue
-            place = gaz.lookup(self.tokens.text(i, i + n))
-            if place is None:
+            candidates = gaz.candidates(self.tokens.text(i, i + n))
+            if not candidates:
                 continue
+            place = candidates[0]
             if n == 1 and not self._trust_single_place(i, place):
                 return None
-            return i + n, place
+            return i + n, place, candidates
         return None
 
     def _trust_single_place(self, i: int, place: Place) -> bool:
@@ -285,9 +304,9 @@ class _Segmenter:
         k = i
         while k < end:
             word = self._word(k)
-            if word in ORG_HEADS or word in TITLES and k > i or word in self.res.demonyms:
+            if word in ORG_HEADS or word in TITLES and k > i and self._is_title(k, end) or word in self.res.demonyms:
                 break
-            if word in ("of", "and", "&", "'s", "\u2019s"):
+            if word in ("of", "and", "&", "'s", "\u2019s", "'", "\u2019"):
                 break
             if k > i and self.res.gazetteer.lookup(word) and word not in self.confident_words and self._word(k - 1) != "-":
                 place = self.res.gazetteer.lookup(word)
@@ -301,6 +320,11 @@ class _Segmenter:
     def segment(self, start: int, end: int) -> None:
         i = start
         titled = False
+        after_common = False  # the previous word was a dictionary word written with a capital mid-sentence
+        if self.settlements and self.tokens.text(start, end) in self.settlements and self._place_at(start, end) is None:
+            text = self.tokens.text(start, end)
+            self._add(start, end, "GPE", normalise_name(text))
+            return
         while i < end:
             word = self._word(i)
             if word in _JOINERS or word in _DETERMINERS:
@@ -330,31 +354,69 @@ class _Segmenter:
                 i = org_end
                 titled = False
                 continue
+            if not found and i == start and end - i >= 2 and self._word(end - 1) in LOC_HEADS and org_end is None:
+                text = self.tokens.text(i, end)  # "Bird River", "Tana River"
+                self._add(i, end, "LOC", normalise_name(text))
+                i = end
+                continue
             if found and (found[0] - i > 1 or not self._person_starts(i, end, titled)):
-                i = self._add_place(i, found[0], found[1], end)
+                i = self._add_place(i, found[0], found[1], end, found[2])
                 titled = False
                 continue
             if word in self.res.demonyms:
                 self._add(i, i + 1, "NORP", _demonym_name(word, self.res.demonyms))
                 i += 1
                 continue
-            if word in TITLES and i + 1 < end:
+            if word in TITLES and i + 1 < end and self._is_title(i, end):
                 titled = True
                 i += 1
                 continue
             if self._person_starts(i, end, titled):
                 j = self._person_end(i, end)
                 name = strip_possessive(self.tokens.text(i, j))
-                self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1))
+                if after_common and not titled and self._common(j - 1):
+                    # "Centre for Information Law Studies": a name of words.
+                    i = j
+                    after_common = False
+                    continue
+                if not titled and self._named_like_organisation(i, j):
+                    self._add(i, j, "ORG", normalise_name(name))
+                else:
+                    self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1))
                 i = j
                 titled = False
                 continue
             # Unknown words wait as candidates (even sentence-initial ones:
             # they only become people if a full name has that surname).
             if not self._common(i) and word not in TITLES and not word.isupper() and _NAME_WORD.match(word):
-                self.candidates.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
+                geo = _GEO_NOUNS.get(self._word(i + 1)) if i + 1 == end and end < self.tokens.n else None
+                if geo and not self.uncertain[i]:
+                    self._add(i, i + 1, geo, normalise_name(word))
+                else:
+                    self.candidates.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
+            after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
+
+    def _is_title(self, i: int, end: int) -> bool:
+        """Is the title word at i used as a title? A modifier ("Health",
+        "Deputy") only is before another title word."""
+        if self._word(i) not in _TITLE_MODIFIERS:
+            return True
+        return i + 1 < end and self._word(i + 1) in TITLES
+
+    def _named_like_organisation(self, i: int, j: int) -> bool:
+        """Three or more words whose later words are all dictionary words
+        and no first names ("Zuri Health Link"), or that end in a plural
+        dictionary noun ("Bahía Austral Terminals"), name a company or a
+        body, not a person ("Donald Trump Jr", "Thomas Eric Duncan" do)."""
+        if j - i < 3:
+            return False
+        later = [self._word(k) for k in range(i + 1, j)]
+        if all(w.lower() in self.res.common and w not in self.res.first_names for w in later):
+            return True
+        last = later[-1].lower()
+        return last.endswith("s") and last in self.res.common and last[:-1] in self.res.common
 
     def _preceded_by_the(self, i: int) -> bool:
         return i > 0 and self.tokens.words[i - 1].lower() == "the"
@@ -381,7 +443,7 @@ class _Segmenter:
             return self.res.gazetteer.lookup(word) is None
         return False
 
-    def _add_place(self, i: int, j: int, place: Place, end: int) -> int:
+    def _add_place(self, i: int, j: int, place: Place, end: int, candidates: tuple[Place, ...] = ()) -> int:
         head = self._word(j) if j < end else None
         if head in FAC_HEADS or head in LOC_HEADS:
             label = "FAC" if head in FAC_HEADS else "LOC"
@@ -389,7 +451,13 @@ class _Segmenter:
             start = self.tokens.idx[i]
             self.mentions.append(Mention(start, start + len(text), text, label, normalise_name(text), None))
             return j + 1
-        self._add(i, j, place.label, place.name, place)
+        if j == end and j < self.tokens.n and self._word(j) in _UNIT_NOUNS:
+            # "the Donetsk region": the region, when the gazetteer knows it.
+            unit = self.res.gazetteer.candidates(self.tokens.text(i, j + 1))
+            if unit:
+                self._add(i, j + 1, unit[0].label, unit[0].name, unit[0], candidates=unit)
+                return j
+        self._add(i, j, place.label, place.name, place, candidates=candidates or (place,))
         return j
 
 
@@ -410,8 +478,9 @@ def parallax_entities(doc: Doc) -> Doc:
     uncertain = _uncertain_case(tokens)
     # Words capitalised mid-sentence somewhere in the article: proper nouns.
     confident = {w for w, u in zip(tokens.words, uncertain) if not u and _is_cap(w)}
-    seg = _Segmenter(tokens, res, uncertain, confident)
-    for start, end in _runs(tokens):
+    runs = _runs(tokens)
+    seg = _Segmenter(tokens, res, uncertain, confident, _settlements(tokens, runs))
+    for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
     doc.user_data["parallax_mentions"] = seg.mentions
@@ -419,6 +488,24 @@ def parallax_entities(doc: Doc) -> Doc:
     doc.ents = _spans(doc, seg.mentions)
     doc.user_data.pop("_parallax_tokens", None)
     return doc
+
+
+def _settlements(tokens: _Tokens, runs: list[tuple[int, int]]) -> frozenset[str]:
+    """Texts of capitalised runs the article introduces as "the town of X"
+    (every mention of X is then a place)."""
+    found = set()
+    words = tokens.words
+    for start, end in runs:
+        k = start - 1
+        while k >= 0 and tokens.is_space(k):
+            k -= 1
+        if k >= 1 and words[k] == "of":
+            m = k - 1
+            while m >= 0 and tokens.is_space(m):
+                m -= 1
+            if m >= 0 and words[m] in _SETTLEMENT_NOUNS:
+                found.add(tokens.text(start, end))
+    return frozenset(found)
 
 
 def _promote_speakers(tokens: _Tokens, seg: _Segmenter) -> None:
@@ -463,8 +550,49 @@ def parallax_link(doc: Doc) -> Doc:
         mentions = [m for m in mentions if m is not None]
         doc.user_data["parallax_candidates"] = []
     _alias_people(mentions, doc.user_data.get("parallax_candidates", []))
+    resolve_places(mentions)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
     return doc
+
+
+def resolve_places(mentions: list[Mention]) -> None:
+    """Pick each ambiguous place name's meaning by country coherence.
+
+    A name whose candidates all lie in one country ("Chile", "Kraków")
+    votes for that country once per mention. A name that may mean places in
+    several countries ("San Antonio": Texas, Chile, ...) votes half as much
+    for its default's country, so the setting an article keeps naming
+    ("Valparaiso" twice) also counts. Each ambiguous name then takes the
+    candidate in the country with most votes (its own votes left out), and
+    keeps its default (kind, then population) unless another country
+    out-votes the default by more than the name's own weight.
+    """
+    places = [m for m in mentions if m.place is not None and m.label in PLACE_LABELS]
+    if not places:
+        return
+    strong: dict[str, float] = {}
+    weak: dict[str, dict[str, float]] = {}  # country → name → weight
+    ambiguous: dict[str, list[Mention]] = {}
+    for m in places:
+        countries = {p.country for p in m.candidates or (m.place,)}
+        if len(countries) == 1:
+            country = next(iter(countries))
+            if country:
+                strong[country] = strong.get(country, 0) + 1
+        else:
+            key = m.place.name if m.place is m.candidates[0] else m.text
+            ambiguous.setdefault(key, []).append(m)
+            if m.place.country:
+                per_name = weak.setdefault(m.place.country, {})
+                per_name[key] = per_name.get(key, 0) + 0.5
+    for key, group in ambiguous.items():
+        def score(country: str | None) -> float:
+            return strong.get(country or "", 0) + sum(w for name, w in weak.get(country or "", {}).items() if name != key)
+        default = group[0].place
+        best = max(group[0].candidates, key=lambda p: score(p.country))
+        if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
+            for m in group:
+                m.place, m.canonical, m.label = best, best.name, best.label
 
 
 def _from_model_span(ent: Span) -> Mention | None:
@@ -476,9 +604,10 @@ def _from_model_span(ent: Span) -> Mention | None:
     if text in res.demonyms:
         return Mention(ent.start_char, ent.end_char, ent.text, "NORP", _demonym_name(text, res.demonyms))
     if label in PLACE_LABELS or label in ("PERSON", "ORG"):
-        place = res.gazetteer.lookup(strip_possessive(_strip_the(text)))
-        if place is not None and label != "PERSON":
-            return Mention(ent.start_char, ent.end_char, ent.text, place.label, place.name, place)
+        candidates = res.gazetteer.candidates(strip_possessive(_strip_the(text)))
+        if candidates and label != "PERSON":
+            place = candidates[0]
+            return Mention(ent.start_char, ent.end_char, ent.text, place.label, place.name, place, candidates=candidates)
     if label == "PERSON":
         words = [w for w in strip_possessive(text).split() if w not in TITLES]
         if not words:

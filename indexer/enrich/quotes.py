@@ -52,6 +52,16 @@ _AFTER_VERB_SPEAKER = re.compile(
 _BEFORE_SPEAKER = re.compile(
     rf"(?P<spk>(?:{_WORD}\s+){{0,8}}?{_WORD})\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})(?:\s+(?:{_WORD}\s*){{0,4}}?)?\s*[:,]\s*$"
 )
+# "…," Marisol Quintanilla, the federation's president, told a rally
+_AFTER_SPEAKER_APPOSITIVE = re.compile(
+    rf"^[\s,]*(?P<spk>(?:{_WORD}\s+){{0,4}}?{_WORD}),\s[^,;\"\u201c\u201d\u2018.!?]{{1,100}},\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b"
+)
+# Reported speech after a person's name: "Kyle Ostrowski, a provincial
+# officer, said ...", "Ostrowski said ...", "He told reporters ...".
+_REPORTING = re.compile(
+    rf"(?:['\u2019]s)?(?:,\s[^,;\"\u201c\u201d\u2018\u2019.!?]{{1,120}},)?\s+(?:(?:has|had|have|also|then|later|previously)\s+)*(?:{_VERBS})\b"
+)
+_PRONOUN_REPORTING = re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:He|She)\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b")
 _ACCORDING = re.compile(rf"according to\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:.!?]|$))", re.I)
 _SPEECH_IN_SENTENCE = re.compile(rf"(?P<spk>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?:{_VERBS})\b")
 _SENTENCE_BREAK = re.compile(r"[.!?][\u201d\u2019\"')\]]*\s+")
@@ -209,10 +219,11 @@ def _sentence_start(text: str, floor: int, at: int) -> int:
 def _attribution(ctx: _Context, span: Span, prev_end: int) -> tuple[_Speaker | None, bool]:
     """(speaker, attributed_next_to_the_quote) for one quoted stretch."""
     text = ctx.text
-    if span.close_at is not None:
+    if span.close_at is not None and not re.match(r"[.!?]", text[span.close_at:span.close_at + 1]):
+        # ("…". He said … starts a new sentence: no attribution after it.)
         after_end = _next_quote_or(text, span.close_at, span.para_end)
         after = text[span.close_at:after_end]
-        for pattern in (_AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB):
+        for pattern in (_AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB, _AFTER_SPEAKER_APPOSITIVE):
             m = pattern.match(after)
             if m and _plausible(m.group("spk")):
                 return _speaker_from(ctx, m.group("spk"), span.close_at + m.start("spk")), True
@@ -319,11 +330,48 @@ def _opens_sentence(text: str, at: int) -> bool:
     return lead is not None and len(lead.split()) <= 3
 
 
+def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Speaker]]:
+    """Named people reported as speaking outside quote marks, in order:
+    "X said (that) …", "X, a …, said …", and "He said …" resolved to the
+    person it points to. A following quote with no attribution of its own
+    is theirs."""
+    inside = [(s.open_at, s.close_at or s.end) for s in spans]
+
+    def quoted(pos: int) -> bool:
+        return any(a <= pos < b for a, b in inside)
+
+    found: list[tuple[int, _Speaker]] = []
+    for ent in ctx.entities:
+        if ent.label != "PERSON" or quoted(ent.start):
+            continue
+        m = _REPORTING.match(ctx.text, ent.end, min(len(ctx.text), ent.end + 160))
+        if m:
+            found.append((m.end(), _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)))
+    for m in _PRONOUN_REPORTING.finditer(ctx.text):
+        if quoted(m.start()):
+            continue
+        for pos, cand in reversed(ctx.people_at):
+            if pos < m.start() and cand.is_person and cand.canonical:
+                found.append((m.end(), _Speaker(cand.phrase, cand.canonical, cand.entity_id, True, m.start())))
+                break
+    return sorted(found, key=lambda item: item[0])
+
+
+def _latest_report(reports: list[tuple[int, _Speaker]], after: int, before: int) -> _Speaker | None:
+    best = None
+    for pos, speaker in reports:
+        if after < pos < before:
+            best = speaker
+    return best
+
+
 def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
     ctx = _Context(text, sorted(entities, key=lambda e: e.start))
     _antecedents(ctx)
+    reports = _reported_speakers(ctx, spans)
     quotes: list[Quote] = []
     last: _Speaker | None = None
+    last_at = -1
     last_para = -10
     prev_end = 0
     for span in spans:
@@ -335,7 +383,13 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         if not adjacent and not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported:
             prev_end = span.close_at or span.end
             continue  # scare quotes
-        if not adjacent and continues:
+        # Someone reported speaking since the last quote, in this paragraph
+        # or the one before, is who an unattributed quote paragraph quotes.
+        window = _previous_paragraph_start(text, span.para_start)
+        reported = _latest_report(reports, max(last_at, window - 1), span.open_at) if standalone else None
+        if not adjacent and reported is not None and (continues or speaker is None):
+            speaker = reported
+        elif not adjacent and continues:
             speaker = last
         elif speaker is not None:
             speaker = _resolve(ctx, speaker, span.open_at, last)
@@ -344,11 +398,20 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         quotes.append(_quote(text, span, speaker))
         if speaker is not None and speaker.phrase:
             last = speaker
+            last_at = span.open_at
             ctx.people_at.append((span.open_at, speaker))
             ctx.people_at.sort(key=lambda item: item[0])
         last_para = span.para_index
         prev_end = span.close_at or span.end
     return quotes
+
+
+def _previous_paragraph_start(text: str, para_start: int) -> int:
+    """Start of the non-empty paragraph before the one at `para_start`."""
+    end = para_start - 1
+    while end > 0 and text[end - 1] == "\n":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1 if end > 0 else 0
 
 
 def _quote(text: str, span: Span, speaker: _Speaker | None) -> Quote:

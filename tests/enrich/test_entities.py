@@ -69,3 +69,18 @@ def test_offsets_point_into_the_text(offline: Extractor) -> None:
 
 def test_pipeline_name_says_offline(offline: Extractor) -> None:
     assert offline.pipeline_name == "parallax-offline"
+
+
+def test_company_names_made_of_words_are_not_people(offline: Extractor) -> None:
+    text = ("A court fined Amara Care Link, a telemedicine firm. Kofi Mensah, director of the Centre for "
+            "Energy Law Studies, said Ruta Cargo Terminals had also been warned.")
+    entities, _ = offline.extract(text)
+    people = {e.text for e in entities if e.label == "PERSON"}
+    assert people == {"Kofi Mensah"}
+    assert "Amara Care Link" in {e.text for e in entities if e.label == "ORG"}
+
+
+def test_title_modifiers_only_make_titles_before_a_title(offline: Extractor) -> None:
+    entities, _ = offline.extract("Health Minister Amara Diallo met Deputy Mayor Jan Kowal.")
+    people = {e.canonical for e in entities if e.label == "PERSON"}
+    assert people == {"Amara Diallo", "Jan Kowal"}

@@ -71,3 +71,37 @@ def test_pronoun_resolves_to_the_last_named_speaker(offline: Extractor) -> None:
             "\u201cWe will keep counting,\u201d he added.")
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Mark Ellison", "Mark Ellison"]
+
+
+def test_unattributed_quote_paragraph_after_indirect_speech_is_that_speakers(offline: Extractor) -> None:
+    # From the bundled demo corpus (civic-wire.jsonl, CC0).
+    text = ("\u201cLeave now. Don\u2019t wait for a knock on the door,\u201d Mayor Denise Thorvaldson urged residents.\n\n"
+            "Kyle Ostrowski, a provincial wildfire information officer, said a change in wind direction on Monday "
+            "afternoon had driven the fire several kilometres in a matter of hours.\n\n"
+            "\u201cThe crews did good work over the weekend. Then the wind turned.\n\n"
+            "\u201cThat\u2019s where we are this morning.\u201d\n\n"
+            "No injuries have been reported.")
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Denise Thorvaldson", "Kyle Ostrowski", "Kyle Ostrowski"]
+
+
+def test_pronoun_indirect_speech_names_the_speaker_of_the_next_quote(offline: Extractor) -> None:
+    text = ("\u201cWe will win,\u201d said Rosa Ibarra.\n"
+            "Tomas Vidal, 52, has driven trucks for 23 years. He said the new rules would hurt.\n"
+            "\u201cThey tell us it is safer. Maybe it is.\u201d")
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Rosa Ibarra", "Tomas Vidal"]
+
+
+def test_a_sentence_after_the_closing_mark_is_not_its_attribution(offline: Extractor) -> None:
+    text = ('Kevin Odhiambo, head of communications, said the firm was "studying the judgment carefully". '
+            'He said there was "no evidence that any record was misused".')
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Kevin Odhiambo", "Kevin Odhiambo"]
+    assert all(not (q.speaker or "").startswith(".") for q in quotes)
+
+
+def test_speaker_with_an_appositive_after_the_quote(offline: Extractor) -> None:
+    text = '"We are against a future without us," Marta Quiroga, the federation\'s president, told a rally.'
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Marta Quiroga"
