@@ -27,8 +27,8 @@ def search_request_from_args(args: MultiDict, default_size: int = 10) -> SearchR
         date_from=_date(args.get("from"), "from"),
         date_to=_date(args.get("to"), "to"),
         sort=_choice(args.get("sort") or "relevance", SORTS, "sort"),
-        page=_positive_int(args.get("page"), 1, "page", upper=10_000),
-        size=_positive_int(args.get("size"), default_size, "size", upper=MAX_PAGE_SIZE),
+        page=parse_int(args.get("page"), 1, "page", 1, 10_000),
+        size=parse_int(args.get("size"), default_size, "size", 1, MAX_PAGE_SIZE),
         story=args.get("story") or None,
     )
 
@@ -42,15 +42,16 @@ def _date(value: str | None, name: str) -> str | None:
         raise BadParameter(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-def _positive_int(value: str | None, default: int, name: str, upper: int) -> int:
+def parse_int(value: str | None, default: int, name: str, low: int, high: int) -> int:
+    """A whole-number argument within [low, high], or `default` if absent."""
     if value in (None, ""):
         return default
     try:
         number = int(value)
     except ValueError:
         raise BadParameter(f"'{name}' must be a whole number, not {value!r}") from None
-    if not 1 <= number <= upper:
-        raise BadParameter(f"'{name}' must be between 1 and {upper}")
+    if not low <= number <= high:
+        raise BadParameter(f"'{name}' must be between {low} and {high}")
     return number
 
 

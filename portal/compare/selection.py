@@ -15,6 +15,8 @@ from werkzeug.datastructures import MultiDict
 
 from store import EnrichedArticle, SearchRequest, Store
 
+from ..params import BadParameter, parse_int
+
 MAX_COLUMNS = 8  # beyond this, columns are too narrow on a laptop screen
 DEFAULT_OUTLETS = 3
 SEARCH_DEPTH = 100  # hits read to find the best match per outlet
@@ -119,12 +121,7 @@ def _by_query(q: str, args: MultiDict, store: Store) -> Selection:
 
 
 def _int(value: str | None, default: int, name: str, low: int, high: int) -> int:
-    if value in (None, ""):
-        return default
     try:
-        number = int(value)
-    except ValueError:
-        raise SelectionError(f"'{name}' must be a whole number, not {value!r}.") from None
-    if not low <= number <= high:
-        raise SelectionError(f"'{name}' must be between {low} and {high}.")
-    return number
+        return parse_int(value, default, name, low, high)
+    except BadParameter as exc:
+        raise SelectionError(f"{exc}.") from None
