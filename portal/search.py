@@ -33,6 +33,7 @@ def search_page():
         facet_labels=FACET_LABELS,
         stats=store.stats(),
         pages=_page_count(result.total, search.size),
+        timeline=timeline(result.histogram),
     )
 
 
@@ -54,6 +55,34 @@ def search_csv():
         row["snippet"] = _TAGS.sub("", row["snippet"] or "")
         writer.writerow(row)
     return Response(buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"})
+
+
+MAX_BARS = 24
+
+
+def timeline(histogram: list[dict]) -> list[dict]:
+    """Bars for the results' dates: by month, or by year when there are
+    more months than fit; each bar links to that period as a date filter."""
+    months = [(b["date"], b["count"]) for b in histogram]
+    if len(months) > MAX_BARS:
+        years: dict[str, int] = {}
+        for month, count in months:
+            years[month[:4]] = years.get(month[:4], 0) + count
+        periods = [(year, count, f"{year}-01-01", f"{year}-12-31") for year, count in years.items()]
+    else:
+        periods = [(month, count, f"{month}-01", _month_end(month)) for month, count in months]
+    peak = max((p[1] for p in periods), default=0) or 1
+    return [
+        {"label": label, "count": count, "from": start, "to": end, "percent": round(100 * count / peak)}
+        for label, count, start, end in periods
+    ]
+
+
+def _month_end(month: str) -> str:
+    import calendar
+
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(year, number)[1]:02d}"
 
 
 def _page_count(total: int, size: int) -> int:

@@ -74,3 +74,9 @@ def test_unknown_article_is_a_404_with_a_message(portal):
     assert status == 404 and "nope" in body["error"]
     status, html = portal.get("/articles/nope")
     assert status == 404
+
+
+def test_search_page_timeline_links_to_a_date_filter(portal):
+    status, html = portal.get("/")
+    assert status == 200
+    assert 'class="timeline"' in html and "from=2024-05-01&amp;to=2024-05-31" in html
