@@ -1,5 +1,5 @@
 """The Parallax portal: a Flask application factory with one blueprint per
-area (search, articles, compare, api). It reads only through the store
+area (search, articles, quotes, compare, api). It reads only through the store
 interface; configuration comes from environment variables (or the mapping
 passed to `create_app`, which tests use)."""
 from __future__ import annotations
@@ -27,13 +27,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["parallax.store"] = open_store(app.config["PARALLAX_BACKEND"], app.config["PARALLAX_DATA"])
 
-    from . import api, articles, compare, search
+    from . import api, articles, compare, quotes, search
     from .errors import register_error_handlers
     from .filters import register_filters
 
     app.register_blueprint(search.bp)
     app.register_blueprint(articles.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(quotes.bp)
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_filters(app)

@@ -19,15 +19,20 @@ class _Span:
     end: int
     open_tag: str
     close_tag: str
+    reopen_tag: str = ""  # after a paragraph break: the same tag without its id
+
+    def __post_init__(self) -> None:
+        self.reopen_tag = self.reopen_tag or self.open_tag
 
 
-def _quote_span(index: int, quote: Quote) -> _Span:
+def _quote_span(quote: Quote) -> _Span:
     speaker = quote.speaker_canonical or quote.speaker or "unattributed"
     return _Span(
         quote.start,
         quote.end,
-        Markup('<q class="quote" id="quote-{}" data-speaker="{}" title="Quoted: {}">').format(index, speaker, speaker),
+        Markup('<q class="quote" id="quote-{}" data-speaker="{}" title="Quoted: {}">').format(quote.start, speaker, speaker),
         Markup("</q>"),
+        Markup('<q class="quote" data-speaker="{}" title="Quoted: {}">').format(speaker, speaker),
     )
 
 
@@ -60,7 +65,7 @@ def mark_up(text: str, entities: list[Entity], quotes: list[Quote]) -> Markup:
     """Paragraphs (<p>) of escaped text with quote and entity tags."""
     length = len(text)
     quote_spans = _nestable(
-        [_quote_span(i, q) for i, q in enumerate(quotes) if 0 <= q.start < q.end <= length], []
+        [_quote_span(q) for q in quotes if 0 <= q.start < q.end <= length], []
     )
     entity_spans = _nestable(
         [_entity_span(e) for e in entities if 0 <= e.start < e.end <= length], quote_spans
@@ -86,7 +91,7 @@ def mark_up(text: str, entities: list[Entity], quotes: list[Quote]) -> Markup:
             # a quote continued over paragraphs stays marked in both.
             out += [str(s.close_tag) for s in reversed(open_stack)]
             out.append("</p><p>")
-            out += [str(s.open_tag) for s in open_stack]
+            out += [str(s.reopen_tag) for s in open_stack]
             cursor = position + 1
         for span in sorted(opens.get(position, []), key=lambda s: -s.end):
             open_stack.append(span)

@@ -45,7 +45,8 @@ class Store(ABC):
     @abstractmethod
     def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, "Quote"]]:
         """Quotes by `speaker` (a canonical name) whose own words mention
-        `mentions` (all its words), as (article id, quote) pairs."""
+        `mentions` (all its words; empty: every quote by the speaker), as
+        (article id, quote) pairs."""
 
     @abstractmethod
     def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:

@@ -313,12 +313,12 @@ def quotes_query(speaker: str, mentions: str) -> dict[str, Any]:
     """"Quotes by X that mention Y" as one query: both conditions must hold
     inside the same quote (nested), not anywhere in the article. The
     matching quotes come back as inner hits."""
+    condition: dict[str, Any] = {"filter": [{"term": {"quotes.speaker_canonical": speaker}}]}
+    if mentions.strip():  # no words: every quote by the speaker
+        condition["must"] = [{"match": {"quotes.text": {"query": mentions, "operator": "and"}}}]
     return {"query": {"nested": {
         "path": "quotes",
-        "query": {"bool": {
-            "filter": [{"term": {"quotes.speaker_canonical": speaker}}],
-            "must": [{"match": {"quotes.text": {"query": mentions, "operator": "and"}}}],
-        }},
+        "query": {"bool": condition},
         "inner_hits": {"size": 5},
     }}, "_source": ["id"]}
 

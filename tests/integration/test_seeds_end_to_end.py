@@ -107,5 +107,17 @@ def test_quotes_by_a_speaker_that_mention_words(portal):
     # The words must be in that speaker's quote, not just in the article.
     _, other = portal.get("/api/quotes?speaker=Volodymyr+Zelensky&q=Reuters")
     assert other["quotes"] == []
-    status, body = portal.get("/api/quotes?speaker=Volodymyr+Zelensky")
-    assert status == 400 and "q" in body["error"]
+    status, body = portal.get("/api/quotes?q=genocide")
+    assert status == 400 and "speaker" in body["error"]
+
+
+def test_quotes_page_lists_a_speakers_quotes_with_links_to_them(portal):
+    status, html = portal.get("/quotes?speaker=Volodymyr+Zelensky")
+    assert status == 200
+    assert html.count("<blockquote>") == 4 and "The Independent" in html
+    status, body = portal.get("/quotes.json?speaker=Volodymyr+Zelensky&q=genocide")
+    assert [q["text"] for q in body["quotes"]] == ["These are war crimes and will be recognised by the world as genocide"]
+    article_id, start = body["quotes"][0]["article"], body["quotes"][0]["start"]
+    _, article_html = portal.get(f"/articles/{article_id}")
+    assert f'id="quote-{start}"' in article_html
+    assert portal.get("/quotes")[0] == 400
