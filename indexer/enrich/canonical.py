@@ -68,11 +68,17 @@ class PersonRegistry:
     """
 
     by_surname: dict[str, Counter] = field(default_factory=dict)
+    first_names: Counter = field(default_factory=Counter)  # first words of the registered names
 
     def add(self, full_name: str) -> None:
         if len(full_name.split()) < 2:
             return
         self.by_surname.setdefault(surname_key(full_name), Counter())[full_name] += 1
+        self.first_names[full_name.split()[0]] += 1
+
+    def knows(self, surname: str) -> bool:
+        """Is `surname` the last name of some registered full name?"""
+        return surname_key(surname) in self.by_surname
 
     def resolve(self, surname: str) -> str | None:
         """The full name a bare surname most likely refers to, or None when
@@ -80,6 +86,8 @@ class PersonRegistry:
         counts = self.by_surname.get(surname_key(surname))
         if not counts:
             return None
+        if self.first_names.get(surname, 0) > 3 * sum(counts.values()):
+            return None  # far more often a first name: "Hillary", "Joe"
         ranked = counts.most_common(2)
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
             return None

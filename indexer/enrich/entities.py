@@ -25,13 +25,14 @@ import numpy
 
 from spacy.language import Language
 from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from .canonical import normalise_name, strip_possessive, surname_key
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
-    FAC_HEADS, LOC_HEADS, ORG_HEADS, SPEECH_VERBS, TITLES,
-    load_common_words, load_demonyms, load_first_names,
+    CREDIT_WORDS, DATE_MODIFIERS, DAY_NAMES, DAY_QUALIFIERS, FAC_HEADS, GENERIC_ORG_HEADS, HOLIDAYS, LOC_HEADS,
+    MONTH_NAMES, ORG_HEADS, SPEECH_VERBS, TITLES, load_common_words, load_demonyms, load_first_names,
 )
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -45,6 +46,13 @@ _DETERMINERS = frozenset({"The", "the"})
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.?$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w)
+# Words that are dates, never names: they split a capitalised run.
+_DATE_WORDS = DAY_NAMES | MONTH_NAMES | HOLIDAYS
+# Words a person's name never continues with ("Hillary Clinton To Announce ...").
+_NAME_STOPS = frozenset(w for w in STOP_WORDS if w not in {"de", "da", "del", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"})
+# Before a run: a place name after these is a place ("in Clinton", "near Obama").
+_LOCATIVE_BEFORE = frozenset("in at near outside from across around inside into toward towards throughout".split())
+_STRONG_LOCATIVE_BEFORE = frozenset("in near outside inside throughout".split())
 _COMPASS = frozenset("North South East West Central Northern Southern Eastern Western".split())
 # Title words that only make a title before another one ("Health Minister",
 # "Deputy Mayor"); before anything else they are part of a name ("Zuri Health Link").
@@ -70,6 +78,12 @@ class Mention:
     place: Place | None = None
     single: bool = False  # a one-word person name waiting for its full name
     candidates: tuple[Place, ...] = ()  # every place the name may mean, best first
+    # A full person name that looks like one (a first name, initials or a
+    # title before it; no date, place or credit words): it may enter the
+    # corpus registry and lend its surname to bare mentions elsewhere.
+    registrable: bool = False
+    locative: bool = False  # a place with a strong locative cue ("in X", "X, Texas")
+    cue: bool = False  # a place with any locative cue (also "at X", "from X")
 
 
 @dataclass
@@ -211,6 +225,8 @@ def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
                 j += 1
             elif text in ("'", "\u2019") and not tokens.ws[j - 1] and words[j - 1].endswith("s") and j + 1 < n and _is_cap(words[j + 1]):
                 j += 2  # a plural possessive inside a name: "Dockworkers’ Federation"
+            elif text == "for" and words[j - 1] in ORG_HEADS and _org_continues(words, j + 1, n):
+                j += 3 if words[j + 1] == "the" else 2  # "Center for Western Priorities"
             elif text in _JOINERS:
                 k = j
                 while k < n and words[k] in _JOINERS and k - j < 2:
@@ -224,6 +240,76 @@ def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
         runs.append((i, j))
         i = j
     return runs
+
+
+def _org_continues(words: list[str], k: int, n: int) -> bool:
+    """Does a name go on at k after "for" ("... for Western", "... for the Study")?"""
+    if k < n and words[k] == "the":
+        k += 1
+    return k < n and _is_cap(words[k]) and words[k] not in _DATE_WORDS
+
+
+def _prev_word(tokens: _Tokens, i: int) -> tuple[int, str]:
+    k = i - 1
+    while k >= 0 and tokens.is_space(k):
+        k -= 1
+    return k, (tokens.words[k] if k >= 0 else "")
+
+
+def _is_credit(tokens: _Tokens, start: int, end: int) -> bool:
+    """Is the run part of a photo credit or byline ("Saul Loeb/AFP/Getty
+    Images", "AP Photo/...", "Photo: ...", "Mousily/ Reuters")? A "/" glued to
+    or inside the run, or a credit word and ":" or "by" before it."""
+    words = tokens.words
+    if any("/" in words[k] for k in range(start, end)):
+        return True
+    k, prev = _prev_word(tokens, start)
+    if prev.endswith("/") or (end < tokens.n and words[end].startswith("/")):
+        return True
+    if prev in (":", "by", "By"):
+        _, before = _prev_word(tokens, k)
+        return before.lower() in CREDIT_WORDS
+    return False
+
+
+def split_runs(tokens: _Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised runs cut at date words: day and month names and holidays,
+    with the word that qualifies them ("Late December", "Easter Sunday",
+    "Super Tuesday") and a following "Day"/"Eve"/"Night". "Washington
+    Thursday" → "Washington"; "Memorial Day" → nothing."""
+    words = tokens.words
+    out = []
+    for start, end in runs:
+        if end - start >= 2 and words[end - 1] in ("Day", "Eve") and words[start] not in load_first_names():
+            continue  # "Memorial Day", "New Year's Eve": a holiday
+        s = start
+        k = start
+        while k < end:
+            word = words[k]
+            if word not in _DATE_WORDS:
+                k += 1
+                continue
+            cut = k
+            if k - 1 >= s:
+                prev = words[k - 1]
+                if prev.lower() in DATE_MODIFIERS or (word in DAY_NAMES and prev in DAY_QUALIFIERS) or prev in HOLIDAYS:
+                    cut = k - 1
+            _keep(words, s, cut, out)
+            k += 1
+            if k < end and words[k] in ("Day", "Eve", "Night", "Morning", "Weekend"):
+                k += 1
+            s = k
+        _keep(words, s, end, out)
+    return out
+
+
+def _keep(words: list[str], s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and words[s] in _JOINERS:
+        s += 1
+    while e > s and words[e - 1] in _JOINERS:
+        e -= 1
+    if e > s:
+        out.append((s, e))
 
 
 class _Segmenter:
@@ -247,10 +333,16 @@ class _Segmenter:
         return self._word(i).lower() in self.res.common
 
     def _add(self, i: int, j: int, label: str, canonical: str, place: Place | None = None, single: bool = False,
-             candidates: tuple[Place, ...] = ()) -> None:
+             candidates: tuple[Place, ...] = (), registrable: bool = False, locative: bool = False,
+             cue: bool = False) -> None:
         text = self.tokens.text(i, j)
         start = self.tokens.idx[i]
-        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single, candidates))
+        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single, candidates,
+                                     registrable, locative, cue))
+
+    def _candidate(self, i: int) -> None:
+        word = self._word(i)
+        self.candidates.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
 
     def _place_at(self, i: int, end: int) -> tuple[int, Place, tuple[Place, ...]] | None:
         gaz = self.res.gazetteer
@@ -283,11 +375,13 @@ class _Segmenter:
             word = self._word(k)
             if word in TITLES and k + 1 < end and self._word(k + 1) in self.res.first_names and k > i:
                 break
+            if k > i and word[:1].isupper() and word.lower() in _NAME_STOPS:
+                break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
             if word in ORG_HEADS:
                 last = k + 1
             k += 1
-        if last is not None and last < end and self._word(last) == "of":
-            return end  # "Bank of America", "University of Texas"
+        if last is not None and last < end and self._word(last) in ("of", "for"):
+            return end  # "Bank of America", "University of Texas", "Center for ..."
         return last
 
     def _fac_end(self, i: int, end: int) -> int | None:
@@ -308,16 +402,90 @@ class _Segmenter:
                 break
             if word in ("of", "and", "&", "'s", "\u2019s", "'", "\u2019"):
                 break
-            if k > i and self.res.gazetteer.lookup(word) and word not in self.confident_words and self._word(k - 1) != "-":
-                place = self.res.gazetteer.lookup(word)
-                if place.kind != "city":
-                    break
+            if k > i and self._ends_name(i, k):
+                break
             k += 1
         while k > i + 1 and self._word(k - 1) in _JOINERS:
             k -= 1
         return k
 
+    def _ends_name(self, i: int, k: int) -> bool:
+        """Does the word at k (after the name's first word at i) stop a
+        person's name? Function words and speech verbs ("... To Announce",
+        "... Says"), dates, non-words, a country/state/region (unless a
+        first name opens the name: "Jim Jordan"), and the lower-case words of
+        a Title Case headline from the third word on."""
+        word = self._word(k)
+        lower = word.lower()
+        if lower in _NAME_STOPS or lower in SPEECH_VERBS or word in _DATE_WORDS:
+            return True
+        if word not in _SUFFIXES and word != "-" and not _NAME_WORD.match(word):
+            return True
+        if self._word(k - 1) != "-":
+            place = self.res.gazetteer.lookup(word)
+            if place is not None and place.kind != "city":
+                first = self._word(i)
+                if (word not in self.confident_words or place.kind == "region" or first not in self.res.first_names
+                        or self.res.gazetteer.lookup(first) is not None):
+                    return True
+        return (k >= i + 2 and self.uncertain[k] and self._common(k) and word not in self.res.first_names
+                and not _INITIALS.match(self._word(k - 1)))
+
+    def _registrable(self, i: int, j: int, titled: bool) -> bool:
+        """Does the full name at i..j look like a person's, enough to lend its
+        surname to bare mentions across the corpus? A first name, initials or
+        a title before it; two to four words; no date, function or credit
+        word; no common-word first and last word ("the Rose Garden"); a
+        country/state/region/big city as last word only after a title."""
+        words = [self._word(k) for k in range(i, j) if self._word(k) not in _JOINERS and self._word(k) not in _SUFFIXES]
+        if not 2 <= len(words) <= 4:
+            return False
+        first, last = words[0], strip_possessive(words[-1])
+        if not (titled or first in self.res.first_names or _INITIALS.match(first)):
+            return False
+        if any(w in _DATE_WORDS or w.lower() in _NAME_STOPS or not _NAME_WORD.match(w) for w in words):
+            return False
+        common = self.res.common
+        if not titled and first.lower() in common and last.lower() in common:
+            return False
+        place = self.res.gazetteer.lookup(last)
+        return place is None or not place.well_known or titled
+
+    def _locative(self, i: int, j: int) -> tuple[bool, bool]:
+        """(any cue, strong cue) that the name at i..j is a place: "in/near X"
+        (strong), "at/from X" (weak), "X, Texas" and "the town of X" (strong)."""
+        words = self.tokens.words
+        if j < self.tokens.n and words[j] in ("'s", "\u2019s", "'", "\u2019"):
+            return False, False  # "in Obama's speech"
+        _, prev = _prev_word(self.tokens, i)
+        prev = prev.lower()
+        if prev in _STRONG_LOCATIVE_BEFORE or self.tokens.text(i, j) in self.settlements:
+            return True, True
+        if j + 1 < self.tokens.n and words[j] == ",":
+            k = j + 1
+            while k < self.tokens.n and self.tokens.is_space(k):
+                k += 1
+            if k < self.tokens.n:
+                after = self.res.gazetteer.lookup(words[k])
+                if after is not None and after.kind in ("country", "state", "subdivision"):
+                    return True, True
+        return prev in _LOCATIVE_BEFORE, False
+
+    def _places_only(self, start: int, end: int) -> None:
+        """A photo credit: its places count, its names do not."""
+        i = start
+        while i < end:
+            found = self._place_at(i, end)
+            if found and found[1].well_known:
+                self._add(i, found[0], found[1].label, found[1].name, found[1], candidates=found[2])
+                i = found[0]
+            else:
+                i += 1
+
     def segment(self, start: int, end: int) -> None:
+        if _is_credit(self.tokens, start, end):
+            self._places_only(start, end)
+            return
         i = start
         titled = False
         after_common = False  # the previous word was a dictionary word written with a capital mid-sentence
@@ -329,6 +497,9 @@ class _Segmenter:
             word = self._word(i)
             if word in _JOINERS or word in _DETERMINERS:
                 i += 1
+                continue
+            if i > start and self.uncertain[i] and not word.isupper() and word.lower() in _NAME_STOPS:
+                i += 1  # a headline's "To", "On" between its names
                 continue
             org_end = self._org_end(i, end)
             found = self._place_at(i, end)
@@ -349,7 +520,8 @@ class _Segmenter:
                     i = region[0]
                     continue
             if org_end is not None and org_end > i:
-                if not (org_end - i == 1 and self.uncertain[i] and not self._preceded_by_the(i)):
+                alone = org_end - i == 1
+                if not (alone and (word in GENERIC_ORG_HEADS or self.uncertain[i] and not self._preceded_by_the(i))):
                     self._add(i, org_end, "ORG", _org_name(self.tokens.text(i, org_end)))
                 i = org_end
                 titled = False
@@ -373,6 +545,10 @@ class _Segmenter:
                 continue
             if self._person_starts(i, end, titled):
                 j = self._person_end(i, end)
+                if found and j - i == 1 and not titled:
+                    # "Washington Republicans": a place before a non-name.
+                    i = self._add_place(i, found[0], found[1], end, found[2])
+                    continue
                 name = strip_possessive(self.tokens.text(i, j))
                 if after_common and not titled and self._common(j - 1):
                     # "Centre for Information Law Studies": a name of words.
@@ -381,8 +557,11 @@ class _Segmenter:
                     continue
                 if not titled and self._named_like_organisation(i, j):
                     self._add(i, j, "ORG", normalise_name(name))
+                elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
+                    pass  # "the Rose Garden", "the Grant Park": words, not a person
                 else:
-                    self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1))
+                    self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1),
+                              registrable=j - i > 1 and self._registrable(i, j, titled))
                 i = j
                 titled = False
                 continue
@@ -393,7 +572,7 @@ class _Segmenter:
                 if geo and not self.uncertain[i]:
                     self._add(i, i + 1, geo, normalise_name(word))
                 else:
-                    self.candidates.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
+                    self._candidate(i)
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
@@ -425,13 +604,16 @@ class _Segmenter:
         word = self._word(i)
         if word in ORG_HEADS or word in TITLES or word in self.res.demonyms or (word.isupper() and not _INITIALS.match(word)):
             return False
+        if word in _DATE_WORDS:
+            return False
         if titled:
             return True
         if not _NAME_WORD.match(word):
             return False  # "TG24", "OpenSecrets.org"
         following = self._word(i + 1) if i + 1 < end else ""
         nxt = (_is_cap(following) and following not in ORG_HEADS and following not in FAC_HEADS
-               and following not in LOC_HEADS and following.lower() not in _CALENDAR and _NAME_WORD.match(following) is not None)
+               and following not in LOC_HEADS and following.lower() not in _CALENDAR and following not in _DATE_WORDS
+               and following not in self.res.demonyms and _NAME_WORD.match(following) is not None)
         if _INITIALS.match(word) and nxt and self.res.gazetteer.lookup(word) is None:
             return True  # "H.R. McMaster"
         if word in self.res.first_names and nxt:
@@ -457,7 +639,12 @@ class _Segmenter:
             if unit:
                 self._add(i, j + 1, unit[0].label, unit[0].name, unit[0], candidates=unit)
                 return j
-        self._add(i, j, place.label, place.name, place, candidates=candidates or (place,))
+        cue, strong = self._locative(i, j) if j - i == 1 and not place.well_known else (True, False)
+        if not cue and place.small_town and self._word(i) in self.res.first_names and _NAME_WORD.match(self._word(i)):
+            # "Clinton", "Jackson": a name first, unless "in Clinton", "Clinton, Iowa".
+            self._candidate(i)
+            return j
+        self._add(i, j, place.label, place.name, place, candidates=candidates or (place,), locative=strong, cue=cue)
         return j
 
 
@@ -478,7 +665,7 @@ def parallax_entities(doc: Doc) -> Doc:
     uncertain = _uncertain_case(tokens)
     # Words capitalised mid-sentence somewhere in the article: proper nouns.
     confident = {w for w, u in zip(tokens.words, uncertain) if not u and _is_cap(w)}
-    runs = _runs(tokens)
+    runs = split_runs(tokens, _runs(tokens))
     seg = _Segmenter(tokens, res, uncertain, confident, _settlements(tokens, runs))
     for start, end in runs:
         seg.segment(start, end)
@@ -549,8 +736,10 @@ def parallax_link(doc: Doc) -> Doc:
         mentions = [_from_model_span(ent) for ent in doc.ents]
         mentions = [m for m in mentions if m is not None]
         doc.user_data["parallax_candidates"] = []
-    _alias_people(mentions, doc.user_data.get("parallax_candidates", []))
+    candidates = doc.user_data.setdefault("parallax_candidates", [])
+    _alias_people(mentions, candidates)
     resolve_places(mentions)
+    _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
     return doc
 
@@ -595,6 +784,26 @@ def resolve_places(mentions: list[Mention]) -> None:
                 m.place, m.canonical, m.label = best, best.name, best.label
 
 
+def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+    """A one-word small town with no locative cue, in a country nothing else
+    in the article is in ("the Obama administration" in an American story),
+    is no place: it waits as a candidate name instead (the corpus registry
+    may know it as a surname)."""
+    places = [m for m in mentions if m.place is not None and m.label in PLACE_LABELS]
+    if not places:
+        return
+    drop = []
+    for m in places:
+        if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
+            continue
+        if any(o.place.country == m.place.country and o.text != m.text for o in places):
+            continue
+        drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+        candidates.append((m.start, m.end, m.text))
+
+
 def _from_model_span(ent: Span) -> Mention | None:
     res = load_resources()
     text = ent.text.strip()
@@ -612,8 +821,25 @@ def _from_model_span(ent: Span) -> Mention | None:
         words = [w for w in strip_possessive(text).split() if w not in TITLES]
         if not words:
             return None
-        return Mention(ent.start_char, ent.end_char, ent.text, label, normalise_name(" ".join(words)), None, len(words) == 1)
+        name = normalise_name(" ".join(words))
+        return Mention(ent.start_char, ent.end_char, ent.text, label, name, None, len(words) == 1,
+                       registrable=looks_like_full_name(name, res))
     return Mention(ent.start_char, ent.end_char, ent.text, label, _org_name(strip_possessive(text)) if label == "ORG" else normalise_name(text))
+
+
+def looks_like_full_name(name: str, res: Resources | None = None) -> bool:
+    """A full name fit for the corpus registry when nothing but its words is
+    known (a trained model's span): two to four words, a known first name or
+    initials first, no date/function/credit word, no country/state/region or
+    big city last."""
+    res = res or load_resources()
+    words = [w for w in name.split() if w not in _JOINERS and w not in _SUFFIXES]
+    if not 2 <= len(words) <= 4 or not (words[0] in res.first_names or _INITIALS.match(words[0])):
+        return False
+    if any(w in _DATE_WORDS or w.lower() in _NAME_STOPS or not _NAME_WORD.match(w) for w in words):
+        return False
+    place = res.gazetteer.lookup(words[-1])
+    return place is None or not place.well_known
 
 
 def _strip_the(text: str) -> str:
@@ -624,19 +850,23 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
     """Link one-word names to the article's full names sharing the surname;
     candidates that match a full name become people."""
     full: dict[str, str] = {}
+    by_first: dict[str, set[str]] = {}
     for m in mentions:
         if m.label == "PERSON" and not m.single:
             full.setdefault(surname_key(m.canonical), m.canonical)
+            by_first.setdefault(m.canonical.split()[0], set()).add(m.canonical)
     for m in mentions:
         if m.label == "PERSON" and m.single:
             target = full.get(surname_key(m.canonical))
+            if not target and len(by_first.get(m.canonical, ())) == 1:
+                target = next(iter(by_first[m.canonical]))  # "Hillary" after "Hillary Clinton"
             if target:
                 m.canonical, m.single = target, False
     singles = {m.canonical for m in mentions if m.label == "PERSON" and m.single}
     for m in mentions:
         # "Obama" and "Duncan" are also towns; in an article naming the person
         # the surname is the person.
-        if m.label == "GPE" and m.place is not None and not m.place.well_known:
+        if m.label == "GPE" and m.place is not None and not m.place.well_known and not m.locative:
             target = full.get(surname_key(m.text))
             if target:
                 m.label, m.canonical, m.place = "PERSON", target, None
@@ -650,3 +880,21 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
         else:
             remaining.append((start, end, text))
     candidates[:] = remaining
+
+
+def resolvable_bare_name(word: str, person: bool = False) -> bool:
+    """May a one-word mention take a full name from the corpus registry?
+    Never a date word or a credit fragment. A word not yet known to be a
+    person (a candidate, a small town) also must not be a dictionary word or a
+    well-known place ("Sunday", "America", "Washington" stay what they are);
+    a word the article already makes a person ("President Trump", "Rice
+    said") may be a dictionary word."""
+    res = load_resources()
+    if " " in word or "/" in word or word in _DATE_WORDS or word in DAY_QUALIFIERS or not _NAME_WORD.match(word):
+        return False
+    if person:
+        return word.lower() not in _NAME_STOPS
+    if word.lower() in res.common or word.lower() in _NAME_STOPS:
+        return False
+    place = res.gazetteer.lookup(word)
+    return place is None or not place.well_known

@@ -10,6 +10,15 @@ chunks; each chunk's full names are registered before its one-word names are
 resolved, so "Putin" in one article and "Vladimir Putin" in a batch-mate (or
 in any earlier article) share one canonical and id. `recanonicalise` re-applies
 the registry to entities produced earlier, for callers that re-index.
+
+At corpus scale one bogus full name would spread to thousands of bare words,
+so only person-like full names enter the registry (`Mention.registrable`:
+a first name, initials or a title; no date, credit, function-word or
+big-place last word), each once per article; a bare word resolves through it
+only when it is no dictionary word, date word or well-known place
+(`entities.resolvable_bare_name`) and the article itself names nobody with
+that surname; a small town's name yields to a registered surname unless a
+locative cue ("in X", "X, Iowa") says it is the town.
 """
 from __future__ import annotations
 
@@ -22,7 +31,7 @@ from spacy.tokens import Doc
 from store.records import Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import PLACE_LABELS, Mention
+from .entities import PLACE_LABELS, Mention, resolvable_bare_name
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -56,14 +65,18 @@ class Extractor:
                 yield entities, find_quotes(text, entities)
 
     def _register(self, doc: Doc) -> None:
-        for m in doc.user_data.get("parallax_mentions", []):
-            if m.label == "PERSON" and not m.single:
-                self.registry.add(m.canonical)
+        """Count each person-like full name once per article (see
+        Mention.registrable: "Easter Sunday", "Getty Images" never enter)."""
+        names = {m.canonical for m in doc.user_data.get("parallax_mentions", [])
+                 if m.label == "PERSON" and not m.single and m.registrable}
+        for name in names:
+            self.registry.add(name)
 
     def _entities(self, doc: Doc) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
         for start, end, text in doc.user_data.get("parallax_candidates", []):
-            full = self.registry.resolve(strip_possessive(text))
+            word = strip_possessive(text)
+            full = self.registry.resolve(word) if resolvable_bare_name(word) else None
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
@@ -72,13 +85,16 @@ class Extractor:
     def _entity(self, m: Mention) -> Entity:
         if m.label == "PERSON":
             canonical = m.canonical
-            if m.single:
+            if m.single and resolvable_bare_name(canonical, person=True):
                 canonical = self.registry.resolve(canonical) or canonical
             canonical = self.registry.canonical_full(canonical)
             return Entity(m.text, "PERSON", m.start, m.end, canonical, person_id(canonical))
-        if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text:
-            full = self.registry.resolve(m.text)  # "Obama" the town, or the person?
-            if full is not None:
+        if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:
+            # "Obama" the Japanese town, or the person? A registered surname
+            # wins over a town when nothing in the text says "in Obama".
+            word = strip_possessive(m.text)
+            if self.registry.knows(word):
+                full = self.registry.resolve(word) or word
                 return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
         if m.place is not None and m.label in PLACE_LABELS:
             p = m.place

@@ -57,6 +57,12 @@ Times Post Journal News Herald Tribune Guardian Telegraph Gazette Press Network 
 House Church Hospital Centre Center Command Coalition Alliance Movement Network Club Team Airlines Airways
 Cabinet Kremlin Pentagon Secretariat Tribunal Prosecutor Prosecutors Watch Review Daily Weekly Inquirer
 Project Initiative Campaign Trust Partners Holdings Industries Systems Technologies Media Studios Records
+Images Photos Pictures Photography
+""".split())
+# Head words that name no particular organisation when they stand alone
+# ("the Center for ...", "Times", ", LLC"): a one-word ORG needs more.
+GENERIC_ORG_HEADS = ORG_HEADS - frozenset("""
+Congress Senate House Parliament Kremlin Pentagon Cabinet Army Navy Secretariat
 """.split())
 # Facilities: "X Airport", "X Square" are places of their own (FAC).
 FAC_HEADS = frozenset("""
@@ -66,6 +72,21 @@ Mosque Temple Museum Theatre Theater Mall Plant Refinery
 """.split())
 # Geographic features, LOC: "X River", "Gulf of X".
 LOC_HEADS = frozenset("River Sea Ocean Gulf Bay Lake Mountains Mountain Valley Desert Island Islands Strait Peninsula Coast Region Province".split())
+
+# Calendar vocabulary: never part of a person's name. Day and month names
+# (and their dotted abbreviations), holidays, and the words that qualify a
+# day or month in a date ("Late December", "Easter Sunday", "Super Tuesday").
+DAY_NAMES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+MONTH_NAMES = frozenset("""January February March April May June July August September October November
+December Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec.""".split())
+HOLIDAYS = frozenset("""Easter Christmas Thanksgiving Passover Hanukkah Chanukah Ramadan Halloween Kwanzaa
+Pentecost Lent Diwali Eid Juneteenth Advent Epiphany Yom Kippur Purim Rosh Hashanah""".split())
+# Before a day name: "Super Tuesday", "Good Friday"; before a month: "Late December".
+DAY_QUALIFIERS = frozenset("""Super Black Cyber Good Palm Ash Holy Bloody Giving Fat Maundy Shrove Orthodox
+Easter Whit Low""".split())
+DATE_MODIFIERS = frozenset("late early mid mid- last next this since until till by in on from through".split())
+# Words that introduce a photo credit ("Photo: ...", "Photograph by ...").
+CREDIT_WORDS = frozenset("photo photos photograph photographs image images credit credits picture pictures illustration video".split())
 
 SPEECH_VERBS = frozenset("""
 said says say told tells tell added adds claimed claims stated states explained explains noted notes

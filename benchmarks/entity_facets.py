@@ -1,0 +1,149 @@
+"""Facet quality at corpus scale: the top PERSON, PLACE and ORG names.
+
+    python benchmarks/entity_facets.py [-n 3000] [--top 40] [--first] [--json]
+
+Enriches N AllSides articles (default 3000, spread evenly over the corpus
+unless --first) in one process, exactly as indexing does
+(`indexer.sources.read_inputs` → `indexer.pipeline.enrich_batch` in chunks of
+32, one Extractor whose corpus registry grows as it goes), then prints the top
+canonical names per facet by number of articles, and counts of suspicious
+patterns:
+
+- person names containing a day or month word ("Monday June", "Easter Sunday");
+- person names containing "/" ("Mousily/ Reuters");
+- person names whose last token is a country, state, continent, capital or a
+  city of 1M+ people ("Latin America", "Clinton Washington"), and, separately,
+  whose last token is any gazetteer place (many real surnames are small towns);
+- places (GPE/LOC/FAC) whose canonical name is one word that is also the
+  surname of a registered full person name ("Obama", "Clinton"); and those
+  of them that are towns (not a country, state, capital or 1M+ city), the
+  readings a surname should win without a locative cue.
+
+Each count is given as distinct names and as article-mentions (the sum of
+their article counts), with the worst examples.
+"""
+from __future__ import annotations
+
+import argparse
+import calendar
+import gzip
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / ".." / "shared" / "corpus" / "allsides" / "articles.jsonl.gz"
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+CALENDAR = {w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w}
+
+
+def _count_lines(path: Path) -> int:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+
+
+def read_sample(path: Path, n: int, first: bool) -> list:
+    from indexer.sources import read_inputs
+    from store.records import Article
+
+    step = 1 if first else max(1, _count_lines(path) // n)
+    out = []
+    for k, item in enumerate(read_inputs([path])):
+        if not isinstance(item, Article) or k % step:
+            continue
+        out.append(item)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _examples(counter: Counter, names: set[str], k: int = 8) -> list[str]:
+    return [f"{name} {counter[name]}" for name in sorted(names, key=lambda x: -counter[x])[:k]]
+
+
+def analyse(enriched: list, registry, top: int) -> dict:
+    from indexer.enrich.canonical import surname_key
+    from indexer.enrich.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    facets = {"PERSON": Counter(), "PLACE": Counter(), "ORG": Counter()}
+    for article in enriched:
+        seen: dict[str, set[str]] = {"PERSON": set(), "PLACE": set(), "ORG": set()}
+        for e in article.entities:
+            facet = "PLACE" if e.label in PLACE_LABELS else e.label
+            if facet in seen:
+                seen[facet].add(e.canonical)
+        for facet, names in seen.items():
+            facets[facet].update(names)
+    people, places = facets["PERSON"], facets["PLACE"]
+
+    def big_place(word: str) -> bool:
+        p = gaz.lookup(word)
+        return p is not None and p.well_known
+
+    calendar_people = {n for n in people if any(w.strip(".,").lower() in CALENDAR for w in n.split())}
+    slash_people = {n for n in people if "/" in n}
+    big_last = {n for n in people if len(n.split()) > 1 and big_place(n.split()[-1])}
+    any_last = {n for n in people if len(n.split()) > 1 and gaz.lookup(n.split()[-1]) is not None}
+    surname_places = {
+        n for n in places if " " not in n and any(len(full.split()) > 1 for full in registry.by_surname.get(surname_key(n), {}))
+    }
+    small_surname_places = {n for n in surname_places if gaz.lookup(n) is not None and not gaz.lookup(n).well_known}
+
+    def summary(names: set[str], counter: Counter) -> dict:
+        return {"names": len(names), "article_mentions": sum(counter[n] for n in names), "worst": _examples(counter, names)}
+
+    return {
+        "top": {facet: counter.most_common(top) for facet, counter in facets.items()},
+        "suspicious": {
+            "person_with_day_or_month": summary(calendar_people, people),
+            "person_with_slash": summary(slash_people, people),
+            "person_last_token_big_place": summary(big_last, people),
+            "person_last_token_any_place": summary(any_last, people),
+            "place_that_is_registered_surname": summary(surname_places, places),
+            "small_town_place_that_is_registered_surname": summary(small_surname_places, places),
+        },
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=3000, help="articles to enrich")
+    parser.add_argument("--top", type=int, default=40, help="names per facet")
+    parser.add_argument("--first", action="store_true", help="the first N articles instead of N spread over the corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    args = parser.parse_args()
+    if not args.corpus.is_file():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 1
+    sys.path.insert(0, str(ROOT))
+    from indexer.pipeline import CHUNK, enrich_batch, get_extractor
+
+    articles = read_sample(args.corpus, args.n, args.first)
+    t0 = time.perf_counter()
+    enriched = []
+    for i in range(0, len(articles), CHUNK):
+        enriched += enrich_batch(articles[i:i + CHUNK])
+    seconds = time.perf_counter() - t0
+    result = analyse(enriched, get_extractor().registry, args.top)
+    result["articles"] = len(enriched)
+    result["seconds"] = round(seconds, 1)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(enriched)} articles enriched in {seconds:.1f}s ({get_extractor().pipeline_name})")
+    for facet, rows in result["top"].items():
+        print(f"\n{facet} (articles)")
+        for rank, (name, count) in enumerate(rows, 1):
+            print(f"  {rank:>2}. {name} {count}")
+    print("\nsuspicious")
+    for key, info in result["suspicious"].items():
+        print(f"  {key}: {info['names']} names, {info['article_mentions']} article-mentions; {', '.join(info['worst'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
