@@ -17,10 +17,12 @@ Two modes:
   # or quotes: a lower bound on what the indexed corpus gets):
   python benchmarks/story_triples.py --raw
 
-Prints: triples grouped (all three articles share one story id), pairs
-grouped, story size distribution, and a precision proxy (share of
-multi-article stories whose members all carry one AllSides topic; a
-same-event story can legitimately mix topics, so this is a floor).
+Prints recall (triples grouped: all three articles share one story id;
+pairs grouped) and precision beside it (see `score`): stories merging two
+triples, pairwise precision on triple articles, foreign members in the
+triples' stories, story sizes and the largest story, and the share of
+multi-article stories whose members all carry one AllSides topic (a
+same-event story can legitimately mix topics, so that one is a floor).
 """
 from __future__ import annotations
 
@@ -56,19 +58,46 @@ def read_triples(path: Path) -> list[list[str]]:
 
 
 def score(assignment: dict[str, str | None], triples: list[list[str]], topics: dict[str, str]) -> dict:
+    """Recall of the triples and the precision figures beside it.
+
+    Recall: a triple counts when its three articles share one story id.
+    Precision (the triples are whole AllSides story pages, chosen so that no
+    other article of their day has their topic, so anything else in their
+    story is from another page):
+      cross_triple_stories: stories holding articles of two or more triples
+        (two story pages merged), also as a share of the triples;
+      triple_pair_precision: among pairs of triple articles that share a
+        story, the share that are of one triple;
+      foreign_per_triple_story: mean number of non-triple members in the
+        stories of grouped triples; exact_triples_pct: grouped triples whose
+        story is exactly the three;
+      largest_story and the size distribution: no day- or week-clusters.
+    """
     whole = pairs = pair_total = 0
-    for ids in triples:
-        stories = [assignment.get(i) for i in ids]
-        if stories[0] is not None and len(set(stories)) == 1:
-            whole += 1
-        for a in range(3):
-            for b in range(a + 1, 3):
-                pair_total += 1
-                pairs += stories[a] is not None and stories[a] == stories[b]
+    triple_of = {i: n for n, ids in enumerate(triples) for i in ids}
     members: dict[str, list[str]] = {}
     for article_id, story in assignment.items():
         if story is not None:
             members.setdefault(story, []).append(article_id)
+    foreign = exact = 0
+    for ids in triples:
+        stories = [assignment.get(i) for i in ids]
+        if stories[0] is not None and len(set(stories)) == 1:
+            whole += 1
+            size = len(members[stories[0]])
+            foreign += size - sum(1 for i in members[stories[0]] if triple_of.get(i) == triple_of[ids[0]])
+            exact += size == 3
+        for a in range(3):
+            for b in range(a + 1, 3):
+                pair_total += 1
+                pairs += stories[a] is not None and stories[a] == stories[b]
+    cross = same_pairs = all_pairs = 0
+    for ids in members.values():
+        in_triples = Counter(triple_of[i] for i in ids if i in triple_of)
+        cross += len(in_triples) > 1
+        k = sum(in_triples.values())
+        all_pairs += k * (k - 1) // 2
+        same_pairs += sum(c * (c - 1) // 2 for c in in_triples.values())
     pure = sum(1 for ids in members.values() if len({topics.get(i) for i in ids}) == 1)
     dist = size_distribution(assignment)
     return {
@@ -77,9 +106,15 @@ def score(assignment: dict[str, str | None], triples: list[list[str]], topics: d
         "triples_grouped": whole,
         "triples_grouped_pct": round(100 * whole / max(1, len(triples)), 1),
         "triple_pairs_grouped_pct": round(100 * pairs / max(1, pair_total), 1),
+        "cross_triple_stories": cross,
+        "cross_triple_share_pct": round(100 * cross / max(1, len(triples)), 1),
+        "triple_pair_precision_pct": round(100 * same_pairs / max(1, all_pairs), 1),
+        "foreign_per_triple_story": round(foreign / max(1, whole), 2),
+        "exact_triples_pct": round(100 * exact / max(1, whole), 1),
         "stories": len(members),
         "articles_in_stories_pct": round(100 * sum(len(v) for v in members.values()) / max(1, len(assignment)), 1),
         "largest_story": max(dist),
+        "mean_story_size": round(sum(len(v) for v in members.values()) / max(1, len(members)), 2),
         "size_distribution": _bucketed(dist),
         "single_topic_stories_pct": round(100 * pure / max(1, len(members)), 1),
     }

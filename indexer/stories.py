@@ -3,24 +3,30 @@
 How it works (and why):
 
 1. Every article becomes a sparse TF-IDF vector over its words (title and
-   lede weighted up, because that is where an outlet names the event), its
-   named entities (canonical names, so "Kiev" and "Kyiv" agree), and
-   shingles of its quotations (the same quotation in two outlets is strong
-   evidence of one event).  Terms found in very many articles are dropped:
-   they say nothing about which event an article covers, and dropping them
-   keeps the candidate search cheap.
-2. Candidate pairs come from an inverted index (posting lists in numpy), so
-   no all-pairs matrix is ever built.  Two dated articles are only compared
-   when their publication dates are at most `window_days` apart; an article
-   without a date is compared with everything, under a stricter threshold,
-   because nothing but its words places it in time.
-3. Clustering is agglomerative over the candidate edges, strongest first.
-   An edge only merges two groups when the *average* similarity between
-   them (unknown pairs count as zero) stays above `link_threshold`, when
-   the merged group stays under `max_size`, and when its dated members span
-   at most `max_span_days`.  Plain union-find would chain unrelated
-   articles through a run of weak links ("a story swallowing the week");
-   the average-link guard is what stops that.
+   lede weighted up, because that is where an outlet names the event) and
+   its named entities (canonical names, so "Kiev" and "Kyiv" agree; once
+   per name).  Common words are kept: within one day they still separate
+   subjects, and the similarity is computed day by day, so they cost
+   nothing in candidate search.
+2. Dated articles are compared day by day in dense blocks: a day's articles
+   against that day's and the next `window_days` days'.  Similarity decays
+   with the gap (`next_day_weight` per day) and is discounted for two
+   articles of one outlet.  Most same-story articles appear on one day; a
+   busy day has many articles sharing some words, so an edge must also be
+   among the `neighbours` strongest of one of its two articles (a threshold
+   relative to the article's own neighbourhood, not one global number).
+   An undated article is compared with everything (inverted index over its
+   rarer terms, then the exact cosine) and gets one edge, to its closest
+   match, under a much stricter threshold.
+3. Clustering is agglomerative over the edges, strongest first, dated
+   edges before undated ones.  An edge only merges two groups when the
+   *average* similarity between them (unknown pairs count as zero) stays
+   above `link_threshold` (times `outlet_day_clash` when the merge would
+   put one outlet twice on one day: an outlet rarely covers one event twice
+   a day), when the merged group stays within `max_size`, and when its
+   dated members span at most `max_span_days`.  Plain union-find would
+   chain unrelated articles through a run of weak links ("a story
+   swallowing the week"); the average-link guard is what stops that.
 
 Story ids are stable: a story's id is derived from the smallest article id
 among its members, so running the grouping twice changes nothing.  An
@@ -49,23 +55,30 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class StoryParams:
     """Tuned on the AllSides story triples and the seeds (see
-    benchmarks/story_triples.py); change with a measurement."""
+    benchmarks/story_triples.py, which prints recall beside precision);
+    change with a measurement."""
 
-    window_days: int = 2  # dated articles further apart are never one story
-    edge_threshold: float = 0.10  # cosine for a candidate edge between dated articles
+    window_days: int = 1  # dated articles further apart are never compared
+    next_day_weight: float = 0.3  # similarity factor per day of gap (gap g: this ** g)
+    edge_threshold: float = 0.03  # weighted cosine for a candidate edge between dated articles
+    neighbours: int = 3  # an edge must be among the strongest this many of one of its two articles
     undated_threshold: float = 0.25  # stricter: nothing else places an undated article
-    link_threshold: float = 0.05  # average similarity two groups need to merge
-    max_size: int = 30
-    same_outlet_factor: float = 0.6
-    max_span_days: int = 7
-    max_df_share: float = 0.08  # terms in more than this share of articles are dropped
-    min_df_drop: int = 100  # ... but only when that share is above this many articles
-    top_terms: int = 250  # strongest terms kept per article
+    undated_candidates: int = 20  # closest articles an undated one is checked against exactly
+    link_threshold: float = 0.015  # average similarity two groups need to merge
+    max_size: int = 10
+    same_outlet_factor: float = 0.5  # similarity factor for two articles of one outlet
+    outlet_day_clash: float = 2.0  # link threshold factor when a merge repeats an outlet on a day
+    max_span_days: int = 3
+    max_df_share: float = 0.08  # undated search only: terms in more than this share of articles ...
+    min_df_drop: int = 100  # ... (and more than this many) are not used to find candidates
+    min_df: int = 1  # terms in fewer articles are dropped (2 inflates cosines in small corpora: only shared words remain)
+    top_terms: int = 1000  # strongest terms kept per article
     lede_chars: int = 600
     title_weight: float = 3.0
     lede_weight: float = 2.0
-    entity_weight: float = 2.0
-    quote_weight: float = 1.5
+    entity_weight: float = 0.5  # once per distinct canonical name (1.0 measured 3 points worse)
+    quote_weight: float = 0.0  # quotation shingles: measured to lower recall (their words already count)
+    dense_budget: int = 8_000_000  # cells of one dense block in the day-local similarity
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -139,10 +152,11 @@ def article_terms(article: EnrichedArticle, params: StoryParams) -> Counter:
         counts[tok] += params.lede_weight - 1.0
     for tok in tokens(title):
         counts[tok] += params.title_weight
-    for ent in article.entities:
-        if ent.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP"):
-            counts["e:" + (ent.canonical or ent.text).lower()] += params.entity_weight
-    for quote in article.quotes:
+    names = {(ent.canonical or ent.text).lower() for ent in article.entities
+             if ent.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")}
+    for name in names if params.entity_weight > 0 else ():  # once each: the words count how often
+        counts["e:" + name] += params.entity_weight
+    for quote in article.quotes if params.quote_weight > 0 else ():
         words = tokens(quote.text)
         for k in range(len(words) - 2):
             counts["q:" + " ".join(words[k : k + 3])] += params.quote_weight
@@ -167,16 +181,17 @@ def _build(articles: Iterable[EnrichedArticle], params: StoryParams) -> _Corpus:
     return corpus
 
 
-def _vectors(corpus: _Corpus, params: StoryParams) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """TF-IDF (sublinear tf), frequent terms dropped, top terms kept, L2-normalised."""
+def _vectors(corpus: _Corpus, params: StoryParams) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
+    """TF-IDF (sublinear tf), terms of fewer than `min_df` articles dropped,
+    top terms kept, L2-normalised; term ids sorted within each vector.
+    Also returns document frequencies."""
     n = len(corpus.ids)
     n_terms = len(corpus.term_ids)
     df = np.zeros(n_terms, dtype=np.float32)
     for term, count in corpus.df.items():
         df[term] = count
     idf = np.log((n + 1) / (df + 1)).astype(np.float32) + 1.0
-    too_common = df > max(params.min_df_drop, params.max_df_share * n)
-    idf[too_common] = 0.0
+    idf[df < params.min_df] = 0.0
     terms_out, weights_out = [], []
     for ids, raw in corpus.rows:
         weights = (1.0 + np.log(raw)) * idf[ids]
@@ -185,10 +200,12 @@ def _vectors(corpus: _Corpus, params: StoryParams) -> tuple[list[np.ndarray], li
         if len(ids) > params.top_terms:
             top = np.argpartition(-weights, params.top_terms)[: params.top_terms]
             ids, weights = ids[top], weights[top]
+        order = np.argsort(ids)
+        ids, weights = ids[order], weights[order]
         norm = float(np.linalg.norm(weights))
         terms_out.append(ids)
         weights_out.append(weights / norm if norm else weights)
-    return terms_out, weights_out
+    return terms_out, weights_out, df
 
 
 def _postings(terms: list[np.ndarray], weights: list[np.ndarray], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -203,51 +220,144 @@ def _postings(terms: list[np.ndarray], weights: list[np.ndarray], n_terms: int) 
     return indptr, all_docs[order], all_weights[order]
 
 
-def _candidate_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> list[tuple[float, int, int]]:
-    """Pairs (sim, i, j), i < j, whose cosine passes the threshold for their dates."""
-    n = len(corpus.ids)
-    indptr, post_docs, post_w = _postings(terms, weights, len(corpus.term_ids))
-    days = np.array([d if d is not None else -(10**9) for d in corpus.days], dtype=np.int64)
-    undated = days < 0
+def _dot(ta: np.ndarray, wa: np.ndarray, tb: np.ndarray, wb: np.ndarray) -> float:
+    _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+    return float(np.dot(wa[ia], wb[ib]))
+
+
+def _dated_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted similarities (i, j, sim) between dated articles at most
+    `window_days` apart, computed day by day in dense blocks (a day's
+    articles against its own and the following days'), so no all-pairs
+    matrix is ever built and common words need no pruning.  The weight is
+    the cosine times `next_day_weight` per day of gap, times
+    `same_outlet_factor` for two articles of one outlet (an outlet's pieces
+    share boilerplate, and a story is about several outlets).  Only pairs
+    at or above `edge_threshold` are returned."""
+    dated = [i for i, d in enumerate(corpus.days) if d is not None]
+    dated.sort(key=lambda i: corpus.days[i])
+    order = np.array(dated, dtype=np.int64)
+    days = np.array([corpus.days[i] for i in dated], dtype=np.int64)
     outlets = np.array(corpus.outlets, dtype=np.int64)
-    edges: list[tuple[float, int, int]] = []
-    low = min(params.edge_threshold, params.undated_threshold)
-    for i in range(n):
-        t_ids, t_w = terms[i], weights[i]
+    out_i, out_j, out_w = [], [], []
+    if len(order) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    day_values, day_starts = np.unique(days, return_index=True)
+    day_ends = np.r_[day_starts[1:], len(days)]
+    for k, day in enumerate(day_values.tolist()):
+        a0, a1 = int(day_starts[k]), int(day_ends[k])
+        b1 = int(np.searchsorted(days, day + params.window_days, side="right"))
+        rows, cols = order[a0:a1], order[a0:b1]
+        col_terms = np.concatenate([terms[c] for c in cols])
+        col_weights = np.concatenate([weights[c] for c in cols])
+        col_of = np.repeat(np.arange(len(cols)), [len(terms[c]) for c in cols])
+        gap = days[a0:b1] - day
+        factor = params.next_day_weight ** gap.astype(np.float32)
+        # Row chunks so that one dense block stays within the budget.
+        start = 0
+        while start < len(rows):
+            stop = start + 1
+            vocab_size = len(terms[rows[start]])
+            while stop < len(rows) and len(cols) * (vocab_size + len(terms[rows[stop]])) <= params.dense_budget:
+                vocab_size += len(terms[rows[stop]])
+                stop += 1
+            chunk = rows[start:stop]
+            vocab = np.unique(np.concatenate([terms[r] for r in chunk]))
+            pos = np.minimum(np.searchsorted(vocab, col_terms), len(vocab) - 1)
+            hit = vocab[pos] == col_terms
+            right = np.zeros((len(cols), len(vocab)), dtype=np.float32)
+            right[col_of[hit], pos[hit]] = col_weights[hit]
+            left = np.zeros((len(chunk), len(vocab)), dtype=np.float32)
+            for r, row in enumerate(chunk):
+                left[r, np.searchsorted(vocab, terms[row])] = weights[row]
+            sims = (left @ right.T) * factor[None, :]
+            # Each pair once: same-day pairs only above the diagonal.
+            local = np.arange(start, stop)[:, None]
+            sims[np.arange(len(cols))[None, :] <= local] = 0.0
+            r_idx, c_idx = np.nonzero(sims >= params.edge_threshold * 0.999)
+            i, j = chunk[r_idx], cols[c_idx]
+            w = sims[r_idx, c_idx] * np.where(outlets[i] == outlets[j], params.same_outlet_factor, 1.0)
+            keep = w >= params.edge_threshold
+            out_i.append(i[keep]), out_j.append(j[keep]), out_w.append(w[keep])
+            start = stop
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w).astype(np.float32)
+
+
+def _mutual_rank_filter(i: np.ndarray, j: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    """Mask of edges that are among the `k` strongest of i or of j: the
+    threshold relative to each article's neighbourhood.  A busy news day
+    has many articles that share some words; what marks one story is
+    being an article's closest match."""
+    n = len(i)
+    if n == 0 or k <= 0:
+        return np.ones(n, dtype=bool)
+    src = np.concatenate([i, j])
+    strength = np.concatenate([w, w])
+    edge = np.concatenate([np.arange(n), np.arange(n)])
+    order = np.lexsort((edge, -strength, src))
+    sorted_src = src[order]
+    first = np.searchsorted(sorted_src, sorted_src, side="left")
+    rank = np.empty(2 * n, dtype=np.int64)
+    rank[order] = np.arange(2 * n) - first
+    return np.minimum(rank[:n], rank[n:]) < k
+
+
+def _undated_edges(corpus: _Corpus, terms, weights, df: np.ndarray, params: StoryParams) -> list[tuple[float, int, int]]:
+    """An undated article against every article: candidates from an
+    inverted index over its rarer terms, then the exact cosine; its one
+    closest match at or above `undated_threshold` is its only edge.  With
+    nothing to place it in time, an undated article may join the story of
+    its closest match but never bridge two stories by being vaguely like
+    both."""
+    n = len(corpus.ids)
+    undated = [i for i, d in enumerate(corpus.days) if d is None]
+    if not undated:
+        return []
+    rare = df <= max(params.min_df_drop, params.max_df_share * n)
+    search_terms = [t[rare[t]] for t in terms]
+    search_weights = [w[rare[t]] for t, w in zip(terms, weights)]
+    indptr, post_docs, post_w = _postings(search_terms, search_weights, len(df))
+    outlets = corpus.outlets
+    edges: dict[tuple[int, int], float] = {}
+    for i in undated:
+        t_ids, t_w = search_terms[i], search_weights[i]
         if len(t_ids) == 0:
             continue
         starts, ends = indptr[t_ids], indptr[t_ids + 1]
         lengths = ends - starts
-        if lengths.sum() == 0:
+        total = int(lengths.sum())
+        if total == 0:
             continue
-        # Gather all posting slices of this article's terms in one go.
-        idx = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(lengths.sum())
+        idx = np.repeat(starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(total)
         scores = np.bincount(post_docs[idx], weights=post_w[idx] * np.repeat(t_w, lengths), minlength=n)
-        scores[: i + 1] = 0.0  # each pair once
-        cand = np.flatnonzero(scores >= low)
-        if len(cand) == 0:
-            continue
-        # One outlet's articles share boilerplate (bylines, captions, house
-        # phrases) and a story is about several outlets: discount same-outlet pairs.
-        sims = scores[cand] * np.where(outlets[cand] == outlets[i], params.same_outlet_factor, 1.0)
-        if undated[i]:
-            ok = sims >= params.undated_threshold
-        else:
-            gap = np.abs(days[cand] - days[i])
-            ok = np.where(undated[cand], sims >= params.undated_threshold, (gap <= params.window_days) & (sims >= params.edge_threshold))
-        edges.extend(zip(sims[ok].tolist(), [i] * int(ok.sum()), cand[ok].tolist()))
-    return edges
+        scores[i] = 0.0
+        cand = np.flatnonzero(scores > 0)
+        if len(cand) > params.undated_candidates:
+            cand = cand[np.argpartition(-scores[cand], params.undated_candidates)[: params.undated_candidates]]
+        best, best_j = params.undated_threshold, -1
+        for j in cand.tolist():
+            sim = _dot(terms[i], weights[i], terms[j], weights[j])
+            if outlets[i] == outlets[j]:
+                sim *= params.same_outlet_factor
+            if sim > best or (sim == best and best_j >= 0 and j < best_j):
+                best, best_j = sim, j
+        if best_j >= 0:
+            edges[(min(i, best_j), max(i, best_j))] = best
+    return [(sim, i, j) for (i, j), sim in edges.items()]
 
 
 class _Groups:
     """Agglomerative grouping with an average-link guard (see module doc)."""
 
-    def __init__(self, days: list[int | None], params: StoryParams) -> None:
+    def __init__(self, days: list[int | None], outlets: list[int], params: StoryParams) -> None:
         self.parent = list(range(len(days)))
         self.size = [1] * len(days)
         self.lo = [d for d in days]
         self.hi = [d for d in days]
         self.links: list[dict[int, float]] = [dict() for _ in days]  # root -> {root: sum of sims}
+        # (outlet, day) of the dated members: one outlet twice on one day is
+        # rarely one story (an outlet covers an event once a day, mostly).
+        self.outlet_days: list[set[tuple[int, int]]] = [{(o, d)} if d is not None else set() for o, d in zip(outlets, days)]
         self.params = params
 
     def find(self, i: int) -> int:
@@ -272,7 +382,8 @@ class _Groups:
         if lo is not None and hi is not None and hi - lo > p.max_span_days:
             return False
         average = self.links[a].get(b, 0.0) / (self.size[a] * self.size[b])
-        if average < p.link_threshold:
+        clash = not self.outlet_days[a].isdisjoint(self.outlet_days[b])
+        if average < p.link_threshold * (p.outlet_day_clash if clash else 1.0):
             return False
         self._union(a, b, lo, hi)
         return True
@@ -292,6 +403,8 @@ class _Groups:
             other_links[a] = other_links.get(a, 0.0) + total
         self.links[a].pop(b, None)
         self.links[b] = {}
+        self.outlet_days[a] |= self.outlet_days[b]
+        self.outlet_days[b] = set()
 
 
 def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = None) -> tuple[dict[str, str | None], dict]:
@@ -301,15 +414,22 @@ def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = No
     t0 = time.perf_counter()
     corpus = _build(articles, params)
     t1 = time.perf_counter()
-    terms, weights = _vectors(corpus, params)
-    edges = _candidate_edges(corpus, terms, weights, params)
+    terms, weights, df = _vectors(corpus, params)
+    i, j, w = _dated_edges(corpus, terms, weights, params)
+    keep = _mutual_rank_filter(i, j, w, params.neighbours)
+    dated_edges = list(zip(w[keep].tolist(), i[keep].tolist(), j[keep].tolist()))
+    undated_edges = _undated_edges(corpus, terms, weights, df, params)
     t2 = time.perf_counter()
-    groups = _Groups(corpus.days, params)
-    for sim, i, j in edges:
+    groups = _Groups(corpus.days, corpus.outlets, params)
+    for sim, i, j in dated_edges + undated_edges:
         groups.add_link(i, j, sim)
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))  # deterministic order
-    for sim, i, j in edges:
-        groups.try_merge(i, j)
+    # Dated stories first, then undated articles join them: the dated ones
+    # are placed by both words and time.  Deterministic order within each.
+    for edges in (dated_edges, undated_edges):
+        edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+        for sim, i, j in edges:
+            groups.try_merge(i, j)
+    edges = dated_edges + undated_edges
     members: dict[int, list[int]] = {}
     for i in range(len(corpus.ids)):
         members.setdefault(groups.find(i), []).append(i)
