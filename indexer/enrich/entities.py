@@ -28,7 +28,7 @@ from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from .canonical import normalise_name, strip_possessive, surname_key
+from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
     CREDIT_WORDS, DATE_MODIFIERS, DAY_NAMES, DAY_QUALIFIERS, FAC_HEADS, GENERIC_ORG_HEADS, HOLIDAYS, LOC_HEADS,
@@ -64,6 +64,12 @@ _UNIT_NOUNS = frozenset("region oblast province".split())
 # "the Vistula river", "the Podgórze district".
 _GEO_NOUNS = {w: "LOC" for w in "river sea lake mountains hills foothills valley desert".split()}
 _GEO_NOUNS.update({w: "GPE" for w in "district region province county".split()})
+# "Rowan County", "Orleans Parish": administrative areas named by their head word.
+_COUNTY_WORDS = frozenset("County Parish Borough Township".split())
+# "Chief of Staff", "Secretary of State": a title continued by "of".
+_TITLE_OF_WORDS = frozenset("Staff State Police Defense Defence Homeland".split())
+# The Arabic article, also an English first name ("Al").
+_ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
 _SETTLEMENT_NOUNS = frozenset("town city village hamlet port municipality".split())
 
@@ -322,8 +328,15 @@ class _Segmenter:
         self.uncertain = uncertain
         self.confident_words = confident_words
         self.settlements = settlements  # run texts the article calls a town
+        # Capitalised words the article writes on their own, not after "Al"/"El"
+        # ("Franken said"): surnames, for _arabic_article_name.
+        words = tokens.words
+        self.surname_words = frozenset(
+            w for k, w in enumerate(words)
+            if _is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k)))
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
+        self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
 
     # helpers
     def _word(self, i: int) -> str:
@@ -441,7 +454,8 @@ class _Segmenter:
         if not 2 <= len(words) <= 4:
             return False
         first, last = words[0], strip_possessive(words[-1])
-        if not (titled or first in self.res.first_names or _INITIALS.match(first)):
+        if not (titled or first in self.res.first_names or _INITIALS.match(first)
+                or (j - i == 2 and self.tokens.words[i] == first and self._repeated_pair(i))):
             return False
         if any(w in _DATE_WORDS or w.lower() in _NAME_STOPS or not _NAME_WORD.match(w) for w in words):
             return False
@@ -526,6 +540,21 @@ class _Segmenter:
                 i = org_end
                 titled = False
                 continue
+            if i + 1 < end and self._word(i + 1) in _COUNTY_WORDS and not found and word not in TITLES and _NAME_WORD.match(word):
+                # "Rowan County", "Orleans Parish": an administrative area.
+                self._add(i, i + 2, "GPE", normalise_name(self.tokens.text(i, i + 2)))
+                i += 2
+                continue
+            if (word in TITLES and i + 2 < end and self._word(i + 1) == "of"
+                    and self._word(i + 2) in _TITLE_OF_WORDS):
+                titled = True  # "Chief of Staff Ana Ruiz", "Secretary of State ..."
+                i += 3
+                continue
+            if word in _ARABIC_ARTICLES and i + 1 < end and not titled and self._arabic_article_name(i, end):
+                j = i + 3 if self._word(i + 1) == "-" and i + 2 < end else i + 2
+                self._add(i, j, "ORG", normalise_name(self.tokens.text(i, j)))
+                i = j
+                continue
             if not found and i == start and end - i >= 2 and self._word(end - 1) in LOC_HEADS and org_end is None:
                 text = self.tokens.text(i, end)  # "Bird River", "Tana River"
                 self._add(i, end, "LOC", normalise_name(text))
@@ -577,6 +606,22 @@ class _Segmenter:
             titled = False
             i += 1
 
+    def _arabic_article_name(self, i: int, end: int) -> bool:
+        """"Al Qaeda", "Al-Shabaab": the Arabic article before a name makes a
+        group's name, not "Al" the first name, unless the article also names
+        the person by that surname alone ("Al Franken ... Franken said") or a
+        first name comes before ("Bashar al-Assad" is read elsewhere)."""
+        k, prev = _prev_word(self.tokens, i)
+        if prev in self.res.first_names and k >= 0 and self.tokens.ws[k]:
+            return False
+        nxt = i + 1
+        if self._word(nxt) == "-" and nxt + 1 < end:
+            nxt += 1
+        if nxt + 1 < end and _is_cap(self._word(nxt + 1)) and self._word(nxt + 1) not in ORG_HEADS:
+            return False  # "Al Smith Jones": a longer name
+        surname = self._word(nxt)
+        return surname not in self.surname_words
+
     def _is_title(self, i: int, end: int) -> bool:
         """Is the title word at i used as a title? A modifier ("Health",
         "Deputy") only is before another title word."""
@@ -623,7 +668,23 @@ class _Segmenter:
         if nxt and not self.uncertain[i] and not self._common(i) and not self._common(i + 1):
             # Two capitalised words no dictionary knows: a name.
             return self.res.gazetteer.lookup(word) is None
+        if nxt and self._repeated_pair(i) and not self._common(i + 1):
+            # "Mitt Romney" twice mid-sentence: a rare first name that is also a word.
+            return self.res.gazetteer.lookup(word) is None and self.res.gazetteer.lookup(following) is None
         return False
+
+    def _repeated_pair(self, i: int) -> bool:
+        """Is the two-word sequence at i written at least twice in the
+        article with both capitals where case is informative?"""
+        if self.pairs is None:
+            words, ws, uncertain = self.tokens.words, self.tokens.ws, self.uncertain
+            counts: dict[tuple[str, str], int] = {}
+            for k in range(self.tokens.n - 1):
+                if ws[k] and not uncertain[k] and _is_cap(words[k]) and _is_cap(words[k + 1]):
+                    key = (words[k], words[k + 1])
+                    counts[key] = counts.get(key, 0) + 1
+            self.pairs = {key for key, n in counts.items() if n >= 2}
+        return (self._word(i), self._word(i + 1)) in self.pairs
 
     def _add_place(self, i: int, j: int, place: Place, end: int, candidates: tuple[Place, ...] = ()) -> int:
         head = self._word(j) if j < end else None
@@ -794,6 +855,9 @@ def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, in
         return
     drop = []
     for m in places:
+        if m.label == "GPE" and not m.cue and m.place.kind == "city" and not m.place.well_known and _by_alternate(m):
+            drop.append(m)  # "Hamas" is only an odd alternate name of Hamm: no place without "in Hamas"
+            continue
         if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
             continue
         if any(o.place.country == m.place.country and o.text != m.text for o in places):
@@ -802,6 +866,17 @@ def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, in
     for m in drop:
         mentions.remove(m)
         candidates.append((m.start, m.end, m.text))
+
+
+def _by_alternate(m: Mention) -> bool:
+    """Did the name match its place only through a GeoNames alternate name
+    that is no plain spelling variant of the place's own name? Variants keep
+    the name's ending (Mykolaiv/Mykolayiv, Cracow/Krakow); an alternate with
+    another ending is mostly another language's inflected form or another
+    word altogether ("Hamas" for Hamm)."""
+    alt = ascii_fold(strip_possessive(m.text)).lower()
+    own = ascii_fold(m.place.name).lower()
+    return alt != own and alt[-1:] != own[-1:]
 
 
 def _from_model_span(ent: Span) -> Mention | None:

@@ -26,6 +26,7 @@ Constable Mayor Secretary Speaker Ambassador Attorney Director Chairman Chairwom
 Deputy Assistant Acting Former Foreign Defence Defense Interior Health Finance State Justice Sheriff
 Councillor Councilman Councilwoman Congressman Congresswoman Leader Minority Majority Coach Dean
 President-elect First Mayor-elect Premier Emir Ayatollah Saint St St. Agent Marshal Trooper Officer
+Clerk Treasurer Comptroller Auditor Coroner Magistrate Alderman Alderwoman Supervisor
 """.split())
 
 # Roles and people nouns: a phrase ending in one of them names an unnamed
@@ -95,6 +96,7 @@ continued continues declared declares announced announces admitted admits acknow
 confirmed confirms denied denies suggested suggests tweeted tweets posted posts responded responds
 remarked remarks observed observes testified testifies urged urges cautioned cautions concluded
 concludes complained complains shouted shouts screamed screams whispered whispers
+saying telling adding noting insisting arguing explaining declaring stating tweeting
 """.split())
 PRONOUNS = frozenset("he she they it we i He She They It We I".split())
 

@@ -8,11 +8,16 @@
    ("…," X said / said X / X said: "…" / according to X), whole sentences or
    paragraphs of quoted speech, and partial quotes of six words or more.
    A few quoted words inside a sentence with nobody saying them are scare
-   quotes and are dropped.
+   quotes and are dropped; a naming verb with its object makes even one
+   word a quote ('called it "unacceptable"', 'described X as "…"'), while
+   Title Case words ("Face the Nation") are show and book titles.
 3. Speakers: the attribution phrase as written; pronouns resolve to the
    latest person before the quote (a named person, an earlier speaker, or a
    sentence opening like "Another soldier"); paragraphs that only continue
-   a quotation keep its speaker. A speaker that contains a known entity is
+   a quotation keep its speaker; a later quote in the same sentence keeps
+   the earlier one's; "…, saying/telling …" and "… and said" take the
+   sentence's subject; an attribution after the quote needs the quote to
+   end its clause ('"…," X said', not '"…." The statement says'). A speaker that contains a known entity is
    linked to it (speaker_canonical, speaker_id).
 """
 from __future__ import annotations
@@ -54,8 +59,40 @@ _BEFORE_SPEAKER = re.compile(
 )
 # "…," Marisol Quintanilla, the federation's president, told a rally
 _AFTER_SPEAKER_APPOSITIVE = re.compile(
-    rf"^[\s,]*(?P<spk>(?:{_WORD}\s+){{0,4}}?{_WORD}),\s[^,;\"\u201c\u201d\u2018.!?]{{1,100}},\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b"
+    rf"^[\s,]*(?P<spk>(?:{_WORD}\s+){{0,4}}?{_WORD}),\s(?P<app>(?:[^,;\"\u201c\u201d\u2018.!?]|(?<=\b[A-Z])\.){{1,100}}),\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b"
 )
+# "…," a former factory worker who asked not to be named told the paper.
+_AFTER_UNNAMED_WHO = re.compile(
+    rf"^[\s,]*(?P<spk>(?:a|an|the|one|another)\s+[^.;:!?\"\u201c\u201d]{{0,60}}?\b(?:{'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))}))\s*,?\s+who\b",
+    re.I,
+)
+# A speaker after the quote, at the end of its sentence: 'he "fired ten
+# rounds" into the flat, Police Chief Ana Ortiz wrote in the letter'.
+_TRAILING_SPEAKER = re.compile(
+    rf",\s+(?P<spk>(?:{_WORD}\s+){{0,7}}?{_WORD})\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|to|during|after|before|when|while|as)\b))"
+)
+# Naming verbs that quote someone's words about a thing: called it
+# "unacceptable", described the plan as "a very significant step". An object
+# (or "as") must come between: 'a group called "Open Doors"' names, not quotes.
+_NAMING = re.compile(
+    r"(?<![\w-])(?:(?P<call>call(?:s|ed|ing)?|label(?:s|ed|led|ing)?|brand(?:s|ed|ing)?|term(?:s|ed|ing))"
+    r"|(?:describ(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|characteri[sz](?:e|es|ed|ing)))\b(?P<rest>[^.;:!?]*)$",
+    re.I,
+)
+_DETERMINERS = frozenset("a an the his her its their our my your this that these those so-called".split())
+_NAMING_SUBJECT = re.compile(
+    r"(?P<spk>(?:[\w\u2019'.\-&]+\s+){0,5}?[\w\u2019'.\-&]+)\s+(?:(?:has|had|have|also|then|later|once|previously)\s+)*"
+    r"(?:call(?:s|ed)?|describ(?:es|ed)|label(?:s|ed|led)|brand(?:s|ed)|term(?:s|ed)|dismiss(?:es|ed)|characteri[sz](?:es|ed))\b"
+)
+# ", saying …", ", telling him …": the subject of the sentence speaks.
+_PARTICIPLE = re.compile(
+    r",\s*(?:saying|telling|adding|noting|writing|insisting|arguing|explaining|declaring|warning|stating)\b[^,.;\u201c\u201d\"]{0,40}[:,]?\s*$"
+)
+# '… and said, "Congratulations."': speech introduced by its verb and a comma or colon.
+_INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
+_CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
+# Function words a title keeps lower case ("Face the Nation").
+_TITLE_SMALL = frozenset("a an the of and or in on at to for with by from as de la le del".split())
 # Reported speech after a person's name: "Kyle Ostrowski, a provincial
 # officer, said ...", "Ostrowski said ...", "He told reporters ...".
 _REPORTING = re.compile(
@@ -196,6 +233,10 @@ def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> 
 
 def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
     phrase = _STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013"))
+    words = phrase.split()
+    if len(words) > 1 and words[-1].lower() in _PRONOUNS and all(
+            w.islower() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(words[:-1])):
+        phrase = words[-1]  # "the next day she said": she
     offset = start + (ctx.text[start:start + 200].find(phrase) if phrase else 0)
     end = offset + len(phrase)
     person = _entity_in(ctx, offset, end, ("PERSON",))
@@ -216,16 +257,28 @@ def _sentence_start(text: str, floor: int, at: int) -> int:
     return last
 
 
-def _attribution(ctx: _Context, span: Span, prev_end: int) -> tuple[_Speaker | None, bool]:
-    """(speaker, attributed_next_to_the_quote) for one quoted stretch."""
+def _attribution(ctx: _Context, span: Span, prev_end: int, carry: _Speaker | None = None) -> tuple[_Speaker | None, bool]:
+    """(speaker, attributed_next_to_the_quote) for one quoted stretch;
+    `carry` is the speaker of an earlier quote in the same sentence."""
     text = ctx.text
     if span.close_at is not None and not re.match(r"[.!?]", text[span.close_at:span.close_at + 1]):
-        # ("…". He said … starts a new sentence: no attribution after it.)
+        # ("…". He said … starts a new sentence: no attribution after it;
+        # neither does '"…." The statement says' nor '"deeply offensive"
+        # remarks and said', whose quote ends no clause.)
         after_end = _next_quote_or(text, span.close_at, span.para_end)
         after = text[span.close_at:after_end]
-        for pattern in (_AFTER_VERB_SPEAKER, _AFTER_SPEAKER_VERB, _AFTER_SPEAKER_APPOSITIVE):
+        last = text[span.close_at - 2] if span.close_at >= 2 else ""
+        clause_end = last in ",?!\u2014\u2013-" or re.match(r"\s*[,\u2014\u2013]", after) is not None
+        patterns = (_AFTER_VERB_SPEAKER, _AFTER_UNNAMED_WHO, _AFTER_SPEAKER_VERB, _AFTER_SPEAKER_APPOSITIVE) if clause_end else ()
+        for pattern in patterns:
             m = pattern.match(after)
             if m and _plausible(m.group("spk")):
+                if pattern is _AFTER_SPEAKER_APPOSITIVE:
+                    # "the group's spokesperson, Robert B. Engel, said": the person named.
+                    a = span.close_at + m.start("app")
+                    person = _entity_in(ctx, a, a + len(m.group("app")), ("PERSON",))
+                    if person is not None and _entity_in(ctx, span.close_at + m.start("spk"), span.close_at + m.end("spk"), ("PERSON",)) is None:
+                        return _Speaker(person.text, person.canonical, person.entity_id or person_id(person.canonical), True, person.start), True
                 return _speaker_from(ctx, m.group("spk"), span.close_at + m.start("spk")), True
     floor = max(span.para_start, prev_end)
     sent_start = _sentence_start(text, floor, span.open_at)
@@ -237,11 +290,26 @@ def _attribution(ctx: _Context, span: Span, prev_end: int) -> tuple[_Speaker | N
     m = _ACCORDING.search(sentence)
     if m:
         return _speaker_from(ctx, m.group("spk"), sent_start + m.start("spk")), True
-    m = None
-    for m in _SPEECH_IN_SENTENCE.finditer(before):
-        pass
+    m = _NAMING_SUBJECT.search(before) if _NAMING.search(before) else None
     if m is not None and _plausible(m.group("spk")):
         return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
+    plausible = [m for m in _SPEECH_IN_SENTENCE.finditer(before) if _plausible(m.group("spk"))]
+    if plausible:
+        # The last speech verb with a plausible subject ("Officials claimed
+        # the officers knocked and announced themselves … after they were '…'").
+        m = plausible[-1]
+        return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
+    if span.close_at is not None:
+        m = _TRAILING_SPEAKER.search(text, span.close_at, _sentence_end(text, span))
+        if m and _plausible(m.group("spk")):
+            return _speaker_from(ctx, m.group("spk"), m.start("spk")), False
+    if carry is not None:
+        return carry, False  # an earlier quote in this sentence: its speaker goes on
+    if _PARTICIPLE.search(before) or re.search(r"\band\s+(?:then\s+)?(?:%s)\b[^.]*$" % _VERBS, before):
+        # "Francis gave him a pen, telling him, …", "He … and said, …"
+        opener = re.match(r"\s*(He|She)\b", text[sent_start:span.open_at])
+        if opener:
+            return _Speaker(opener.group(1).lower(), at=sent_start), False
     subject = _entity_in(ctx, sent_start, span.open_at, ("PERSON", "ORG", "GPE", "NORP"))
     first = _first_entity(ctx, sent_start, span.open_at)
     if first is not None:
@@ -268,6 +336,8 @@ def _plausible(phrase: str) -> bool:
         return False
     if all(w.lower() in STOP_WORDS and w.lower() not in _PRONOUNS for w in words):
         return False  # "… but said": the speaker is elsewhere
+    if words[-1].lower() in _CONJUNCTIONS:
+        return False  # "… handed them an envelope and said": the subject is earlier
     return not any(w.lower() in ("that", "which", "if", "whether", "what", "how") for w in words)
 
 
@@ -285,6 +355,42 @@ def _has_speech_verb(text: str, span: Span) -> bool:
     start = _sentence_start(text, span.para_start, span.open_at)
     sentence = text[start:_sentence_end(text, span)]
     return any(w.strip(",.;:").lower() in SPEECH_VERBS for w in sentence.split())
+
+
+def _after_naming_verb(text: str, span: Span, sentence_start: int) -> bool:
+    """Does a naming verb with its object introduce the quote ('called it
+    "unacceptable"', 'described the move as "a very significant step"')?"""
+    if text[span.start].isupper():
+        return False
+    m = None
+    for m in _NAMING.finditer(text, sentence_start, span.open_at):
+        pass
+    if m is None:
+        return False
+    words = re.findall(r"[\w\u2019'-]+", m.group("rest"))
+    if not 1 <= len(words) <= 16:
+        return False
+    if span.close_at is not None and re.match(r"\s*(?:(?:a|an|the)\s+)?[\u201c\"]", text[span.close_at:span.close_at + 8]):
+        return False  # 'called the test at the "point of care" a "big step"': part of the object
+    if m.group("call") is None:
+        return words[-1].lower() == "as"  # described the plan as "…"
+    # called it "unacceptable", called the plan a "disaster"; not 'called a "meeting"'.
+    return any(w.lower() not in _DETERMINERS for w in words)
+
+
+def _title_like(text: str, span: Span) -> bool:
+    """Quoted words in Title Case ("Face the Nation", "The Rachel Maddow
+    Show") name a show, book or film: two or more words, each capitalised
+    but for small function words, no comma or inner sentence break."""
+    inner = text[span.start:span.end].rstrip(".")
+    if span.close_at is not None and text[span.close_at - 2] in ",?!":
+        return False  # '"Thank You Very Much," she said' is speech
+    if re.search(r"[,;:!?\u2014]|\.\s", inner):
+        return False
+    words = re.findall(r"[^\W\d_][\w\u2019'-]*", inner)
+    if len(words) < 2 or sum(1 for w in words if w[0].isupper()) < 2:
+        return False
+    return all(w[0].isupper() or (k and w.lower() in _TITLE_SMALL) for k, w in enumerate(words))
 
 
 def _standalone(text: str, span: Span, prev_end: int) -> bool:
@@ -376,13 +482,15 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
     prev_end = 0
     for span in spans:
         words = len(text[span.start:span.end].split())
-        speaker, adjacent = _attribution(ctx, span, prev_end)
+        sentence_start = _sentence_start(text, span.para_start, span.open_at)
+        carry = last if last is not None and last_at >= sentence_start else None
+        speaker, adjacent = _attribution(ctx, span, prev_end, carry)
         standalone = _standalone(text, span, prev_end)
         continues = standalone and last is not None and span.para_index - last_para <= 1
         reported = words >= MIN_REPORTED_WORDS and _has_speech_verb(text, span)
-        if not adjacent and not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported:
-            prev_end = span.close_at or span.end
-            continue  # scare quotes
+        named = _after_naming_verb(text, span, sentence_start) or _INTRODUCED.search(text, sentence_start, span.open_at) is not None
+        if not adjacent and (_title_like(text, span) or (not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported and not named)):
+            continue  # scare quotes, titles of shows and books (they cut no sentence)
         # Someone reported speaking since the last quote, in this paragraph
         # or the one before, is who an unattributed quote paragraph quotes.
         window = _previous_paragraph_start(text, span.para_start)

@@ -84,3 +84,34 @@ def test_title_modifiers_only_make_titles_before_a_title(offline: Extractor) -> 
     entities, _ = offline.extract("Health Minister Amara Diallo met Deputy Mayor Jan Kowal.")
     people = {e.canonical for e in entities if e.label == "PERSON"}
     assert people == {"Amara Diallo", "Jan Kowal"}
+
+
+def test_arabic_article_before_a_name_makes_a_group_not_a_person(offline: Extractor) -> None:
+    entities, _ = offline.extract("Al Nadira claimed the raid. Fighters of Al-Farouq crossed the river. "
+                                  "Al Brennan spoke later, and Brennan left.")
+    labels = {e.text: e.label for e in entities}
+    assert labels["Al Nadira"] == "ORG" and labels["Al-Farouq"] == "ORG"
+    assert labels["Al Brennan"] == "PERSON"
+
+
+def test_county_is_a_place_and_chief_of_staff_is_a_title(offline: Extractor) -> None:
+    entities, _ = offline.extract("Chief of Staff Nora Quill flew to Rowan County on Monday. "
+                                  "Deputy Clerk Tim Vale stayed in Orleans Parish.")
+    people = {e.canonical for e in entities if e.label == "PERSON"}
+    places = {e.canonical for e in entities if e.label == "GPE"}
+    assert {"Nora Quill", "Tim Vale"} <= people
+    assert {"Rowan County", "Orleans Parish"} <= places
+
+
+def test_a_repeated_pair_makes_a_rare_first_name_that_is_also_a_word(offline: Extractor) -> None:
+    # "Mitt" is a dictionary word and rare as a name; twice mid-sentence before
+    # the same surname, the pair is a person (and the bare surname is theirs).
+    entities, _ = offline.extract("Voters cheered Mitt Calloway in Ohio. Later, Mitt Calloway spoke. "
+                                  "Ann Calloway waved, and Calloway left.")
+    people = [e.canonical for e in entities if e.label == "PERSON"]
+    assert people.count("Mitt Calloway") == 3 and "Ann Calloway" in people
+
+
+def test_britain_is_the_united_kingdom(offline: Extractor) -> None:
+    entities, _ = offline.extract("Great Britain and Britain are the same country here.")
+    assert [(e.label, e.canonical) for e in entities] == [("GPE", "United Kingdom"), ("GPE", "United Kingdom")]

@@ -84,3 +84,10 @@ def test_a_settlement_introduced_as_a_town_is_a_place_everywhere(offline: Extrac
             "Traffic leaving Pine Hollow Falls was heavy.")
     places = [e for e in offline.extract(text)[0] if e.label == "GPE"]
     assert [e.text for e in places] == ["Pine Hollow Falls", "Pine Hollow Falls"]
+
+
+def test_an_odd_alternate_name_of_a_lesser_city_needs_a_locative_cue(offline: Extractor) -> None:
+    # GeoNames lists "Hamas" among the alternate names of Hamm (Germany).
+    entities, _ = offline.extract("Hamas fighters crossed the line. Later the train stopped in Hamm.")
+    places = [e for e in entities if e.label == "GPE"]
+    assert [e.text for e in places] == ["Hamm"]

@@ -105,3 +105,81 @@ def test_speaker_with_an_appositive_after_the_quote(offline: Extractor) -> None:
     text = '"We are against a future without us," Marta Quiroga, the federation\'s president, told a rally.'
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Marta Quiroga"
+
+
+# --- rules added with the 14-article AllSides gold ---------------------------
+
+def test_short_partial_quote_after_a_naming_verb_is_a_quote(offline: Extractor) -> None:
+    text = ("Senator Lena Marsh called the delay \u201cunacceptable\u201d on Monday. "
+            "She described the new levy as \u201ca welcome step\u201d for farmers.")
+    quotes = _quotes(offline, text)
+    assert [q.text for q in quotes] == ["unacceptable", "a welcome step"]
+    assert [q.speaker_canonical for q in quotes] == ["Lena Marsh", "Lena Marsh"]
+
+
+def test_naming_without_an_object_or_as_stays_a_scare_quote(offline: Extractor) -> None:
+    text = ("Residents say they found a \u201cpanic room\u201d under the mill. "
+            "A group called \u201cthe river keepers\u201d met there. "
+            "The council described a \u201csecret garden\u201d behind the depot.")
+    assert _quotes(offline, text) == []
+
+
+def test_titles_of_shows_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
+    text = ('Governor Ruth Alvarez told CBS\u2019s \u201cMorning Table With Dan Ellis\u201d that the plan works. '
+            'She spoke on \u201cThe Evening Hour.\u201d')
+    assert _quotes(offline, text) == []
+
+
+def test_a_sentence_ending_quote_takes_no_attribution_from_the_next_sentence(offline: Extractor) -> None:
+    text = ('Ministers said they will act soon to impose \u201cstronger penalties on the port owners.\u201d '
+            'The statement says more steps may follow.')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker != "The statement"
+
+
+def test_coordinated_speech_verb_takes_the_sentence_subject(offline: Extractor) -> None:
+    text = ('Officer Paul Brandt checked the papers.\n'
+            'He took the fee, handed them a receipt and said, "Good luck."')
+    [quote] = _quotes(offline, text)
+    assert quote.text == "Good luck."
+    assert quote.speaker_canonical == "Paul Brandt"
+
+
+def test_participle_after_a_comma_gives_the_sentence_subject(offline: Extractor) -> None:
+    text = ('Judge Mara Keene handed the boy a medal, telling him, "Wear it with pride."')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Mara Keene"
+
+
+def test_later_quotes_in_a_sentence_keep_its_speaker(offline: Extractor) -> None:
+    text = ('The bakery told the paper it was "deeply shaken by the fire" after Tom Reyes spoke out and that he is '
+            '"no longer working for the company in any role."')
+    quotes = _quotes(offline, text)
+    assert [q.speaker for q in quotes] == ["The bakery", "The bakery"]
+
+
+def test_pronoun_at_the_end_of_a_speaker_phrase_is_resolved(offline: Extractor) -> None:
+    text = ('Councillor Ann Pike wrote a post. The next day she said she "regretted upsetting so many people."')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Ann Pike"
+
+
+def test_speaker_named_in_an_appositive_with_initials(offline: Extractor) -> None:
+    text = ('\u201cThe depot has been neglected for years,\u201d the group\u2019s spokesperson, Mark T. Olsen, '
+            'said in a statement.')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Mark T. Olsen"
+
+
+def test_unnamed_speaker_with_a_who_clause_after_the_quote(offline: Extractor) -> None:
+    text = ('\u201cNobody listens to the night shift,\u201d a former warehouse worker who asked not to be named '
+            'told the paper.')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker == "a former warehouse worker"
+
+
+def test_speaker_at_the_end_of_the_sentence_after_a_partial_quote(offline: Extractor) -> None:
+    text = ('The guard \u201cfired without any warning at all\u201d into the yard, Police Chief Omar Haddad wrote '
+            'in the report.')
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Omar Haddad"
