@@ -19,6 +19,7 @@ id of a JSON Lines corpus such as AllSides).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from difflib import SequenceMatcher
@@ -185,11 +186,42 @@ def _read_articles(paths: list[str], keys: set[str]) -> dict[str, Any]:
     return found
 
 
-def predict(paths: list[str], keys: set[str]) -> dict[str, EnrichedArticle]:
-    """Enrich the gold articles found in `paths` exactly as indexing does."""
+class GoldMismatch(ValueError):
+    """Gold offsets that do not point at the words they were made for."""
+
+
+def resolve_offsets(gold: dict, articles: dict[str, Any]) -> None:
+    """Gold files for third-party corpora store no article text: a quote or
+    not_quote is {"start", "end", "sha1"} into the article's text as read.
+    Fill in "text" from the corpus, refusing any span whose digest differs
+    (the corpus changed, or the offsets are wrong)."""
+    for entry in gold["articles"]:
+        article = articles.get(article_key(entry))
+        if article is None:
+            continue
+        entry["quotes"] = [_resolve(q, article.text, entry) for q in entry.get("quotes", [])]
+        entry["not_quotes"] = [
+            n if isinstance(n, str) else _resolve(n, article.text, entry)["text"] for n in entry.get("not_quotes", [])
+        ]
+
+
+def _resolve(item: dict, text: str, entry: dict) -> dict:
+    if "text" in item:
+        return item
+    words = text[item["start"]:item["end"]]
+    if hashlib.sha1(words.encode("utf-8")).hexdigest()[: len(item["sha1"])] != item["sha1"]:
+        raise GoldMismatch(f"gold {article_key(entry)}: offsets {item['start']}-{item['end']} do not match the corpus text")
+    return {**item, "text": words}
+
+
+def predict(paths: list[str], keys: set[str], gold: dict | None = None) -> dict[str, EnrichedArticle]:
+    """Enrich the gold articles found in `paths` exactly as indexing does
+    (resolving `gold`'s offsets against them first, when given)."""
     from .pipeline import enrich_batch
 
     articles = _read_articles(paths, keys)
+    if gold is not None:
+        resolve_offsets(gold, articles)
     ordered = list(articles.items())
     enriched = enrich_batch([article for _, article in ordered])
     return {key: record for (key, _), record in zip(ordered, enriched)}
@@ -201,7 +233,7 @@ def main_eval(gold_path: str | Path, paths: list[str], data_dir: str | Path | No
     not into a store (`data_dir` is accepted for the CLI's sake)."""
     gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
     keys = {article_key(entry) for entry in gold["articles"]}
-    predictions = predict([str(p) for p in paths], keys)
+    predictions = predict([str(p) for p in paths], keys, gold)
     result = score(gold, predictions)
     from .pipeline import get_extractor
 

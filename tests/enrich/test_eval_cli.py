@@ -1,6 +1,7 @@
 """`parallax eval` against the hand annotations, run as a user runs it."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -88,3 +89,25 @@ def test_demo_corpus_meets_measured_floors() -> None:
     assert report["PLACE"]["f1"] >= 0.88, report["errors"]
     assert report["quotes"]["f1"] >= 0.93, report["errors"]
     assert report["speaker_accuracy"] >= 0.88, report["errors"]
+
+
+def test_allsides_gold_holds_offsets_not_article_text() -> None:
+    gold = json.loads(ALLSIDES_GOLD.read_text(encoding="utf-8"))
+    for entry in gold["articles"]:
+        for item in entry.get("quotes", []) + [n for n in entry.get("not_quotes", []) if not isinstance(n, str)]:
+            assert set(item) >= {"start", "end", "sha1"} and "text" not in item
+
+
+def test_gold_offsets_that_do_not_match_the_corpus_are_refused() -> None:
+    from indexer.eval import GoldMismatch, resolve_offsets
+    from store.records import Article
+
+    text = "The mayor said: \u201cWe will rebuild.\u201d"
+    start = text.index("We")
+    digest = hashlib.sha1("We will rebuild.".encode()).hexdigest()[:10]
+    gold = {"articles": [{"id": "a", "quotes": [{"start": start, "end": start + 16, "sha1": digest, "speaker": ["mayor"]}]}]}
+    resolve_offsets(gold, {"a": Article(id="a", text=text)})
+    assert gold["articles"][0]["quotes"][0]["text"] == "We will rebuild."
+    shifted = {"articles": [{"id": "a", "quotes": [{"start": start + 1, "end": start + 17, "sha1": digest}]}]}
+    with pytest.raises(GoldMismatch):
+        resolve_offsets(shifted, {"a": Article(id="a", text=text)})
