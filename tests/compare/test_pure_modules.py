@@ -2,7 +2,7 @@
 matrices, framing. No store, no Flask."""
 from __future__ import annotations
 
-from conftest import make_article
+from compare_builders import make_article
 from portal.compare.align import align
 from portal.compare.comparison import build_comparison, column_labels
 from portal.compare.framing import framing

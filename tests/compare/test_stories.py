@@ -2,7 +2,7 @@
 distant-in-time articles kept apart, ids stable."""
 from __future__ import annotations
 
-from conftest import make_article
+from compare_builders import make_article
 from indexer.stories import cluster, size_distribution, story_id
 
 FLOOD = "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as the Vistula river rose."
