@@ -75,10 +75,11 @@ def get_extractor():
     return _extractor
 
 
-def enrich_batch(articles: list[Article]) -> list[EnrichedArticle]:
-    """Fill metadata, split boilerplate, find entities and quotes."""
+def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None = None) -> list[EnrichedArticle]:
+    """Fill metadata, split boilerplate, find entities and quotes.
+    `known_domains`: domain -> outlet name learned from other articles."""
     metas = [
-        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"), a.extra.pop("_known_domains", None))
+        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"), known_domains)
         for a in articles
     ]
     extractor = get_extractor()
@@ -100,9 +101,10 @@ def enrich_batch(articles: list[Article]) -> list[EnrichedArticle]:
     return enriched
 
 
-def _enrich_in_worker(articles: list[Article]) -> list[EnrichedArticle] | tuple[str, list[str]]:
+def _enrich_in_worker(task: tuple[list[Article], dict[str, str]]) -> list[EnrichedArticle] | tuple[str, list[str]]:
+    articles, known_domains = task
     try:
-        return enrich_batch(articles)
+        return enrich_batch(articles, known_domains)
     except Exception as exc:  # reported per article by the parent, not lost
         log.exception("enrichment failed for a batch")
         return (f"enrichment failed: {exc}", [a.id for a in articles])
@@ -134,10 +136,10 @@ def index_paths(
             articles = [i for i in window if isinstance(i, Article)]
             failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
             summary.read += len(articles)
-            _share_known_domains(articles, known_domains)
+            _learn_domains(articles, known_domains)
             if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
                 pool = _start_pool(workers)
-            enriched, enrich_failures = _enrich_window(articles, pool)
+            enriched, enrich_failures = _enrich_window(articles, pool, known_domains)
             failures += enrich_failures
             indexed, store_failures = _store_window(store, enriched)
             failures += store_failures
@@ -165,9 +167,9 @@ def index_paths(
     return summary
 
 
-def _share_known_domains(articles: list[Article], known: dict[str, str]) -> None:
-    """Learn domain -> outlet from articles that carry both, and hand the
-    mapping to articles that have a URL but no outlet."""
+def _learn_domains(articles: list[Article], known: dict[str, str]) -> None:
+    """Learn domain -> outlet from articles that carry both, for articles
+    that have a URL but no outlet."""
     from .enrich.metadata import domain_of
 
     for article in articles:
@@ -175,11 +177,6 @@ def _share_known_domains(articles: list[Article], known: dict[str, str]) -> None
             domain = domain_of(article.url)
             if domain:
                 known.setdefault(domain, article.outlet)
-    for article in articles:
-        if not article.outlet and article.url:
-            domain = domain_of(article.url)
-            if domain in known:
-                article.extra["_known_domains"] = {domain: known[domain]}
 
 
 def _windows(items: Iterator, size: int) -> Iterator[list]:
@@ -197,11 +194,14 @@ def _start_pool(workers: int):
     return multiprocessing.get_context(method).Pool(workers)
 
 
-def _enrich_window(articles: list[Article], pool) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
+def _enrich_window(
+    articles: list[Article], pool, known_domains: dict[str, str]
+) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
     if not articles:
         return [], []
     chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
-    results = pool.imap(_enrich_in_worker, chunks) if pool else map(_enrich_in_worker, chunks)
+    tasks = [(chunk, known_domains) for chunk in chunks]
+    results = pool.imap(_enrich_in_worker, tasks) if pool else map(_enrich_in_worker, tasks)
     enriched: list[EnrichedArticle] = []
     failures: list[tuple[str, str]] = []
     for chunk, result in zip(chunks, results):

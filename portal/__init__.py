@@ -20,7 +20,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         PARALLAX_BACKEND=os.environ.get("PARALLAX_BACKEND", "embedded"),
         PARALLAX_DATA=os.environ.get("PARALLAX_DATA"),
-        JSON_SORT_KEYS=False,
     )
     if config:
         app.config.update(config)
