@@ -8,6 +8,7 @@ whole request through the real portal (Flask test client: store reads,
 comparison, JSON) and the comparison alone. Prints medians and p90 in ms.
 No assertions: a benchmark reports figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,12 +63,22 @@ def main() -> None:
             t0 = time.perf_counter()
             build_comparison(articles)
             build_ms.append(1000 * (time.perf_counter() - t0))
-    print(json.dumps({
-        "comparisons": len(sizes), "repeats": args.repeat,
-        "chars_per_comparison_median": int(statistics.median(sizes)),
-        "request_ms": {"median": pct(request_ms, 0.5), "p90": pct(request_ms, 0.9), "max": round(max(request_ms), 1)},
-        "build_comparison_ms": {"median": pct(build_ms, 0.5), "p90": pct(build_ms, 0.9)},
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "comparisons": len(sizes),
+                "repeats": args.repeat,
+                "chars_per_comparison_median": int(statistics.median(sizes)),
+                "request_ms": {
+                    "median": pct(request_ms, 0.5),
+                    "p90": pct(request_ms, 0.9),
+                    "max": round(max(request_ms), 1),
+                },
+                "build_comparison_ms": {"median": pct(build_ms, 0.5), "p90": pct(build_ms, 0.9)},
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Reads the first N articles of ../shared/corpus/allsides/articles.jsonl.gz
 (relative to the repository root), loads the pipeline once (not timed), then
 prints articles per second for `Extractor.extract_many` on one core.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,7 @@ def main() -> int:
     texts = read_texts(args.n)
     t0 = time.perf_counter()
     extractor = Extractor(args.model)
-    extractor.extract("Warm-up: President Joe Smith said in Paris: \"It works.\"")
+    extractor.extract('Warm-up: President Joe Smith said in Paris: "It works."')
     load = time.perf_counter() - t0
     t1 = time.perf_counter()
     entities = quotes = 0
@@ -48,16 +49,21 @@ def main() -> int:
         quotes += len(qs)
     elapsed = time.perf_counter() - t1
     chars = sum(len(t) for t in texts)
-    print(json.dumps({
-        "pipeline": extractor.pipeline_name,
-        "articles": len(texts),
-        "mean_chars": round(chars / max(len(texts), 1)),
-        "load_seconds": round(load, 2),
-        "seconds": round(elapsed, 2),
-        "articles_per_second": round(len(texts) / elapsed, 1),
-        "entities": entities,
-        "quotes": quotes,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "pipeline": extractor.pipeline_name,
+                "articles": len(texts),
+                "mean_chars": round(chars / max(len(texts), 1)),
+                "load_seconds": round(load, 2),
+                "seconds": round(elapsed, 2),
+                "articles_per_second": round(len(texts) / elapsed, 1),
+                "entities": entities,
+                "quotes": quotes,
+            },
+            indent=2,
+        )
+    )
     return 0
 
 

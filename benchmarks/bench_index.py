@@ -5,6 +5,7 @@ memory (summed over the process tree, sampled twice a second) and rate.
 
 Figures are printed, not asserted: speed is measured here, never in tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,14 +68,26 @@ def main() -> int:
     print(out[-3000:])
     if process.returncode:
         print(err[-3000:], file=sys.stderr)
-    stats = subprocess.run([sys.executable, "-m", "parallax.cli", "--data", data, "status"], capture_output=True, text=True).stdout
+    stats = subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "--data", data, "status"], capture_output=True, text=True
+    ).stdout
     articles = json.loads(stats[: stats.index("}") + 1])["articles"]
-    print(json.dumps({
-        "inputs": args.paths, "data": data, "exit_code": process.returncode, "articles_in_index": articles,
-        "wall_seconds": round(wall, 1), "articles_per_second": round(articles / wall, 1) if wall else None,
-        "peak_rss_mib_process_tree": round(peak_tree), "peak_rss_mib_largest_process": round(peak_single),
-        "cores": os.cpu_count(),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "inputs": args.paths,
+                "data": data,
+                "exit_code": process.returncode,
+                "articles_in_index": articles,
+                "wall_seconds": round(wall, 1),
+                "articles_per_second": round(articles / wall, 1) if wall else None,
+                "peak_rss_mib_process_tree": round(peak_tree),
+                "peak_rss_mib_largest_process": round(peak_single),
+                "cores": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
     return process.returncode
 
 

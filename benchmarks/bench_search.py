@@ -5,6 +5,7 @@ the portal calls per page view: hits, three facets, histogram).
 
 Prints p50/p95/max milliseconds per query shape; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,9 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-        print(f"{name:24s} total={response.total:6d}  p50={statistics.median(times):7.1f} ms  p95={p95:7.1f} ms  max={times[-1]:7.1f} ms")
+        print(
+            f"{name:24s} total={response.total:6d}  p50={statistics.median(times):7.1f} ms  p95={p95:7.1f} ms  max={times[-1]:7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ patterns:
 Each count is given as distinct names and as article-mentions (the sum of
 their article counts), with the worst examples.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,12 +89,18 @@ def analyse(enriched: list, registry, top: int) -> dict:
     big_last = {n for n in people if len(n.split()) > 1 and big_place(n.split()[-1])}
     any_last = {n for n in people if len(n.split()) > 1 and gaz.lookup(n.split()[-1]) is not None}
     surname_places = {
-        n for n in places if " " not in n and any(len(full.split()) > 1 for full in registry.by_surname.get(surname_key(n), {}))
+        n
+        for n in places
+        if " " not in n and any(len(full.split()) > 1 for full in registry.by_surname.get(surname_key(n), {}))
     }
     small_surname_places = {n for n in surname_places if gaz.lookup(n) is not None and not gaz.lookup(n).well_known}
 
     def summary(names: set[str], counter: Counter) -> dict:
-        return {"names": len(names), "article_mentions": sum(counter[n] for n in names), "worst": _examples(counter, names)}
+        return {
+            "names": len(names),
+            "article_mentions": sum(counter[n] for n in names),
+            "worst": _examples(counter, names),
+        }
 
     return {
         "top": {facet: counter.most_common(top) for facet, counter in facets.items()},
@@ -126,7 +133,7 @@ def main() -> int:
     t0 = time.perf_counter()
     enriched = []
     for i in range(0, len(articles), CHUNK):
-        enriched += enrich_batch(articles[i:i + CHUNK])
+        enriched += enrich_batch(articles[i : i + CHUNK])
     seconds = time.perf_counter() - t0
     result = analyse(enriched, get_extractor().registry, args.top)
     result["articles"] = len(enriched)
@@ -141,7 +148,9 @@ def main() -> int:
             print(f"  {rank:>2}. {name} {count}")
     print("\nsuspicious")
     for key, info in result["suspicious"].items():
-        print(f"  {key}: {info['names']} names, {info['article_mentions']} article-mentions; {', '.join(info['worst'])}")
+        print(
+            f"  {key}: {info['names']} names, {info['article_mentions']} article-mentions; {', '.join(info['worst'])}"
+        )
     return 0
 
 

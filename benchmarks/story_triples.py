@@ -24,6 +24,7 @@ triples' stories, story sizes and the largest story, and the share of
 multi-article stories whose members all carry one AllSides topic (a
 same-event story can legitimately mix topics, so that one is a floor).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,15 @@ def read_raw(path: Path) -> tuple[list[EnrichedArticle], dict[str, str]]:
         for line in handle:
             row = json.loads(line)
             topics[row["id"]] = row.get("topic") or ""
-            articles.append(EnrichedArticle(id=row["id"], text=row.get("text") or "", title=row.get("title"),
-                                            outlet=row.get("outlet"), published=row.get("published") or None))
+            articles.append(
+                EnrichedArticle(
+                    id=row["id"],
+                    text=row.get("text") or "",
+                    title=row.get("title"),
+                    outlet=row.get("outlet"),
+                    published=row.get("published") or None,
+                )
+            )
     return articles, topics
 
 
@@ -135,7 +143,9 @@ def main() -> None:
     parser.add_argument("--regroup", action="store_true", help="re-run group_stories on the store first")
     parser.add_argument("--corpus", type=Path, default=SHARED / "articles.jsonl.gz")
     parser.add_argument("--triples", type=Path, default=SHARED / "story-triples.jsonl")
-    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="override a StoryParams field")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PARAM=VALUE", help="override a StoryParams field"
+    )
     args = parser.parse_args()
     overrides = {k: type(getattr(StoryParams(), k))(v) for k, v in (s.split("=", 1) for s in args.set)}
     params = StoryParams(**overrides)

@@ -17,6 +17,7 @@ scoring rule implemented here:
 Articles are keyed by "file" (basename of a text file) or "id" (the record
 id of a JSON Lines corpus such as AllSides).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,15 @@ def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict[str, Any]
     precision = tp_pred / n_pred if n_pred else 1.0
     recall = tp_gold / n_gold if n_gold else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "predicted": n_pred, "gold": n_gold, "matched_predicted": tp_pred, "matched_gold": tp_gold}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "predicted": n_pred,
+        "gold": n_gold,
+        "matched_predicted": tp_pred,
+        "matched_gold": tp_gold,
+    }
 
 
 def _gold_names(entity: dict) -> set[str]:
@@ -87,7 +95,7 @@ def _words(text: str | None) -> list[str]:
 
 def _contains(outer: list[str], inner: list[str]) -> bool:
     n = len(inner)
-    return n > 0 and any(outer[i:i + n] == inner for i in range(len(outer) - n + 1))
+    return n > 0 and any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
 
 
 def speaker_matches(predicted: list[str | None], accepted: list[str]) -> bool:
@@ -115,12 +123,21 @@ def _score_quotes(gold_quotes: list[dict], article: EnrichedArticle) -> dict[str
             if speaker_matches([quote.speaker, quote.speaker_canonical], gold.get("speaker", [])):
                 speaker_ok += 1
             else:
-                wrong_speakers.append({"quote": quote.text[:60], "speaker": quote.speaker, "accepted": gold.get("speaker", [])})
+                wrong_speakers.append(
+                    {"quote": quote.text[:60], "speaker": quote.speaker, "accepted": gold.get("speaker", [])}
+                )
             break
     missed = [g["text"][:60] for g in gold_quotes if not any(overlaps(g["text"], article.quotes[k].text) for k in used)]
     spurious = [q.text[:60] for k, q in enumerate(article.quotes) if k not in used]
-    return {"matched": matched, "predicted": len(article.quotes), "gold": len(gold_quotes), "speaker_ok": speaker_ok,
-            "missed": missed, "spurious": spurious, "wrong_speakers": wrong_speakers}
+    return {
+        "matched": matched,
+        "predicted": len(article.quotes),
+        "gold": len(gold_quotes),
+        "speaker_ok": speaker_ok,
+        "missed": missed,
+        "spurious": spurious,
+        "wrong_speakers": wrong_speakers,
+    }
 
 
 def article_key(entry: dict) -> str:
@@ -142,7 +159,9 @@ def score(gold: dict, predictions: dict[str, EnrichedArticle]) -> dict:
             continue
         detail: dict[str, Any] = {}
         for name, labels in (("PERSON", ("PERSON",)), ("PLACE", PLACE_LABELS)):
-            tp_p, n_p, tp_g, n_g, spurious, missed = _entity_counts(entry.get("entities", {}).get(name, []), _predicted_groups(article, labels))
+            tp_p, n_p, tp_g, n_g, spurious, missed = _entity_counts(
+                entry.get("entities", {}).get(name, []), _predicted_groups(article, labels)
+            )
             for i, value in enumerate((tp_p, n_p, tp_g, n_g)):
                 totals[name][i] += value
             detail[name] = {"spurious": spurious, "missed": missed}
@@ -153,7 +172,9 @@ def score(gold: dict, predictions: dict[str, EnrichedArticle]) -> dict:
         details[key] = detail
     result: dict[str, Any] = {name: _prf(*values) for name, values in totals.items()}
     result["quotes"] = _prf(quote_tot["matched"], quote_tot["predicted"], quote_tot["matched"], quote_tot["gold"])
-    result["speaker_accuracy"] = round(quote_tot["speaker_ok"] / quote_tot["matched"], 4) if quote_tot["matched"] else 0.0
+    result["speaker_accuracy"] = (
+        round(quote_tot["speaker_ok"] / quote_tot["matched"], 4) if quote_tot["matched"] else 0.0
+    )
     result["articles"] = len(gold["articles"]) - len(missing)
     result["missing_articles"] = missing
     result["errors"] = details
@@ -161,6 +182,7 @@ def score(gold: dict, predictions: dict[str, EnrichedArticle]) -> dict:
 
 
 # --- reading the articles -----------------------------------------------------
+
 
 def _wanted_key(article, keys: set[str]) -> str | None:
     if article.id in keys:
@@ -208,9 +230,11 @@ def resolve_offsets(gold: dict, articles: dict[str, Any]) -> None:
 def _resolve(item: dict, text: str, entry: dict) -> dict:
     if "text" in item:
         return item
-    words = text[item["start"]:item["end"]]
+    words = text[item["start"] : item["end"]]
     if hashlib.sha1(words.encode("utf-8")).hexdigest()[: len(item["sha1"])] != item["sha1"]:
-        raise GoldMismatch(f"gold {article_key(entry)}: offsets {item['start']}-{item['end']} do not match the corpus text")
+        raise GoldMismatch(
+            f"gold {article_key(entry)}: offsets {item['start']}-{item['end']} do not match the corpus text"
+        )
     return {**item, "text": words}
 
 

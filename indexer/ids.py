@@ -1,6 +1,7 @@
 """Stable article ids: the record's own id, else one derived from its URL,
 else from its normalised text, so the same input indexed twice is one
 article, not two."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +11,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 _SPACE = re.compile(r"\s+")
 # Query parameters that identify a click, not a page.
-_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "action", "pgtype", "clicksource", "module", "region", "wt.", "hp", "smid", "smtyp")
+_TRACKING_PREFIXES = (
+    "utm_",
+    "fbclid",
+    "gclid",
+    "action",
+    "pgtype",
+    "clicksource",
+    "module",
+    "region",
+    "wt.",
+    "hp",
+    "smid",
+    "smtyp",
+)
 
 
 def _digest(kind: str, value: str) -> str:
@@ -22,9 +36,7 @@ def normalise_url(url: str) -> str:
     fragment removed, trailing slash trimmed."""
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
-    query = "&".join(
-        p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING_PREFIXES)
-    )
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING_PREFIXES))
     return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
 
 

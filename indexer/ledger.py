@@ -1,13 +1,15 @@
 """The ingest ledger: what was read, from where, and whether it was indexed
 or failed and why. A SQLite file in the data directory, so a user (or the
 next run) can ask which inputs failed without re-reading a log."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -31,7 +33,7 @@ CREATE INDEX IF NOT EXISTS inputs_by_status ON inputs(status, run_id);
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Ledger:
@@ -69,9 +71,11 @@ class Ledger:
     def failures(self, run_id: int | None = None) -> list[tuple[str, str]]:
         """(source, reason) of the failures of one run (default: the last)."""
         run = run_id or self._db.execute("SELECT MAX(run_id) FROM runs").fetchone()[0]
-        return list(self._db.execute(
-            "SELECT source, reason FROM inputs WHERE run_id = ? AND status = 'failed' ORDER BY rowid", (run,)
-        ))
+        return list(
+            self._db.execute(
+                "SELECT source, reason FROM inputs WHERE run_id = ? AND status = 'failed' ORDER BY rowid", (run,)
+            )
+        )
 
     def runs(self, limit: int = 10) -> list[dict[str, Any]]:
         rows = self._db.execute(

@@ -9,6 +9,7 @@ Enrichment is the slow step, so on a machine with more than one core large
 inputs are enriched by a pool of worker processes (each loads the spaCy
 pipeline once) while this process writes to the store.
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,10 +17,11 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from store import Store, StoreError
 from store.records import Article, EnrichedArticle
@@ -79,8 +81,7 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
     """Fill metadata, split boilerplate, find entities and quotes.
     `known_domains`: domain -> outlet name learned from other articles."""
     metas = [
-        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"), known_domains)
-        for a in articles
+        fill_metadata(a.text, a.title, a.outlet, a.url, a.extra.get("outlet_domain"), known_domains) for a in articles
     ]
     extractor = get_extractor()
     extracted = extractor.extract_many([m.body for m in metas])
@@ -111,6 +112,7 @@ def _enrich_in_worker(task: tuple[list[Article], dict[str, str]]) -> list[Enrich
 
 
 # -- the run -----------------------------------------------------------------
+
 
 def index_paths(
     paths: Iterable[str | Path],

@@ -33,17 +33,17 @@ among its members, so running the grouping twice changes nothing.  An
 article that is alone in its story gets story None (a "story" of one
 article has nothing to compare), which is what `Store.set_stories` writes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
 
 import numpy as np
 
@@ -71,7 +71,9 @@ class StoryParams:
     max_span_days: int = 3
     max_df_share: float = 0.08  # undated search only: terms in more than this share of articles ...
     min_df_drop: int = 100  # ... (and more than this many) are not used to find candidates
-    min_df: int = 1  # terms in fewer articles are dropped (2 inflates cosines in small corpora: only shared words remain)
+    min_df: int = (
+        1  # terms in fewer articles are dropped (2 inflates cosines in small corpora: only shared words remain)
+    )
     top_terms: int = 1000  # strongest terms kept per article
     lede_chars: int = 600
     title_weight: float = 3.0
@@ -83,17 +85,7 @@ class StoryParams:
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more
-    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
-    should so some such than that the their theirs them themselves then there these they this those
-    through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say told according one two new also would could
-    year years time people like get got make made many much well way even back still going go us mr mrs
-    ms dr news report reports reported reporting week day today yesterday monday tuesday wednesday
-    thursday friday saturday sunday percent per cent may might must shall another around among since
-    via yet ago""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "told", "according", "one", "two", "new", "also", "would", "could", "year", "years", "time", "people", "like", "get", "got", "make", "made", "many", "much", "well", "way", "even", "back", "still", "going", "go", "us", "mr", "mrs", "ms", "dr", "news", "report", "reports", "reported", "reporting", "week", "day", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "percent", "per", "cent", "may", "might", "must", "shall", "another", "around", "among", "since", "via", "yet", "ago"]
 )
 
 
@@ -152,8 +144,11 @@ def article_terms(article: EnrichedArticle, params: StoryParams) -> Counter:
         counts[tok] += params.lede_weight - 1.0
     for tok in tokens(title):
         counts[tok] += params.title_weight
-    names = {(ent.canonical or ent.text).lower() for ent in article.entities
-             if ent.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")}
+    names = {
+        (ent.canonical or ent.text).lower()
+        for ent in article.entities
+        if ent.label in ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP")
+    }
     for name in names if params.entity_weight > 0 else ():  # once each: the words count how often
         counts["e:" + name] += params.entity_weight
     for quote in article.quotes if params.quote_weight > 0 else ():
@@ -167,14 +162,20 @@ def _build(articles: Iterable[EnrichedArticle], params: StoryParams) -> _Corpus:
     corpus = _Corpus()
     for article in articles:
         counts = article_terms(article, params)
-        ids = np.fromiter((corpus.term_ids.setdefault(t, len(corpus.term_ids)) for t in counts), dtype=np.int32, count=len(counts))
+        ids = np.fromiter(
+            (corpus.term_ids.setdefault(t, len(corpus.term_ids)) for t in counts), dtype=np.int32, count=len(counts)
+        )
         weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         corpus.ids.append(article.id)
         corpus.days.append(_day(article.published))
         corpus.old.append(article.story)
         outlet = (article.outlet or "").strip().lower()
         # Unknown outlets are each their own: we cannot tell they are one.
-        code = corpus.outlet_codes.setdefault(outlet, len(corpus.outlet_codes)) if outlet and outlet != "unknown" else -1 - len(corpus.ids)
+        code = (
+            corpus.outlet_codes.setdefault(outlet, len(corpus.outlet_codes))
+            if outlet and outlet != "unknown"
+            else -1 - len(corpus.ids)
+        )
         corpus.outlets.append(code)
         corpus.rows.append((ids, weights))
         corpus.df.update(ids.tolist())
@@ -208,7 +209,9 @@ def _vectors(corpus: _Corpus, params: StoryParams) -> tuple[list[np.ndarray], li
     return terms_out, weights_out, df
 
 
-def _postings(terms: list[np.ndarray], weights: list[np.ndarray], n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _postings(
+    terms: list[np.ndarray], weights: list[np.ndarray], n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inverted index (CSC): for each term, the articles and weights."""
     lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
     all_terms = np.concatenate(terms) if terms else np.zeros(0, np.int32)
@@ -302,7 +305,9 @@ def _mutual_rank_filter(i: np.ndarray, j: np.ndarray, w: np.ndarray, k: int) -> 
     return np.minimum(rank[:n], rank[n:]) < k
 
 
-def _undated_edges(corpus: _Corpus, terms, weights, df: np.ndarray, params: StoryParams) -> list[tuple[float, int, int]]:
+def _undated_edges(
+    corpus: _Corpus, terms, weights, df: np.ndarray, params: StoryParams
+) -> list[tuple[float, int, int]]:
     """An undated article against every article: candidates from an
     inverted index over its rarer terms, then the exact cosine; its one
     closest match at or above `undated_threshold` is its only edge.  With
@@ -357,7 +362,9 @@ class _Groups:
         self.links: list[dict[int, float]] = [dict() for _ in days]  # root -> {root: sum of sims}
         # (outlet, day) of the dated members: one outlet twice on one day is
         # rarely one story (an outlet covers an event once a day, mostly).
-        self.outlet_days: list[set[tuple[int, int]]] = [{(o, d)} if d is not None else set() for o, d in zip(outlets, days)]
+        self.outlet_days: list[set[tuple[int, int]]] = [
+            {(o, d)} if d is not None else set() for o, d in zip(outlets, days)
+        ]
         self.params = params
 
     def find(self, i: int) -> int:
@@ -407,7 +414,9 @@ class _Groups:
         self.outlet_days[b] = set()
 
 
-def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = None) -> tuple[dict[str, str | None], dict]:
+def cluster(
+    articles: Iterable[EnrichedArticle], params: StoryParams | None = None
+) -> tuple[dict[str, str | None], dict]:
     """Story id for every article (None for singletons) and timing figures.
     Pure: reads only the given articles."""
     params = params or StoryParams()
@@ -439,7 +448,12 @@ def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = No
         for i in idxs:
             assignment[corpus.ids[i]] = story
     t3 = time.perf_counter()
-    timing = {"read_s": round(t1 - t0, 2), "similarity_s": round(t2 - t1, 2), "cluster_s": round(t3 - t2, 2), "edges": len(edges)}
+    timing = {
+        "read_s": round(t1 - t0, 2),
+        "similarity_s": round(t2 - t1, 2),
+        "cluster_s": round(t3 - t2, 2),
+        "edges": len(edges),
+    }
     old = dict(zip(corpus.ids, corpus.old))
     return assignment, {"timing": timing, "old": old}
 

@@ -1,17 +1,18 @@
 """The production schema, written down once: OpenSearch index settings and
 mappings as JSON. The embedded (tantivy) schema mirrors these top-level
 fields one for one (`store.embedded`), and a test holds them together."""
+
 from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 _HERE = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> dict:
     return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
 

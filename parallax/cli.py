@@ -9,6 +9,7 @@
 This module is the composition root: it is the only place that imports both
 the indexer and the portal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,9 @@ DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.data:
         os.environ["PARALLAX_DATA"] = str(args.data)
     if getattr(args, "backend", None):
@@ -62,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--backend", choices=BACKENDS)
     serve.set_defaults(run=cmd_serve)
 
-    demo = commands.add_parser("demo", help="index the bundled fictional demo corpus into a fresh data directory and serve it")
+    demo = commands.add_parser(
+        "demo", help="index the bundled fictional demo corpus into a fresh data directory and serve it"
+    )
     _add_server_options(demo)
     demo.add_argument("--no-serve", action="store_true", help="index only")
     demo.set_defaults(run=cmd_demo)
@@ -93,6 +98,7 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 
 # -- commands ----------------------------------------------------------------
 
+
 def cmd_index(args: argparse.Namespace) -> int:
     from indexer.ledger import Ledger
     from indexer.pipeline import index_paths
@@ -101,15 +107,23 @@ def cmd_index(args: argparse.Namespace) -> int:
     ledger = Ledger(data_dir_from_env())
     ledger.start_run("index " + " ".join(args.paths))
     summary = index_paths(
-        args.paths, store, manifest=args.manifest, outlet=args.outlet, ledger=ledger,
-        workers=args.workers, progress=not args.quiet, group_stories=not args.no_stories,
+        args.paths,
+        store,
+        manifest=args.manifest,
+        outlet=args.outlet,
+        ledger=ledger,
+        workers=args.workers,
+        progress=not args.quiet,
+        group_stories=not args.no_stories,
     )
     _print_summary(summary)
     return 0 if summary.ok and summary.read else 1
 
 
 def _print_summary(summary) -> None:
-    print(f"read {summary.read} articles, indexed {summary.indexed}, failed {len(summary.failures)} in {summary.seconds:.1f} s")
+    print(
+        f"read {summary.read} articles, indexed {summary.indexed}, failed {len(summary.failures)} in {summary.seconds:.1f} s"
+    )
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
@@ -179,8 +193,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         ledger = Ledger(data)
         for run in ledger.runs(3):
             summary = run["summary"] or {}
-            print(f"run {run['run']} {run['started']} {run['command'][:80]}: "
-                  f"indexed {summary.get('indexed', '?')}, failed {summary.get('failed', '?')}")
+            print(
+                f"run {run['run']} {run['started']} {run['command'][:80]}: "
+                f"indexed {summary.get('indexed', '?')}, failed {summary.get('failed', '?')}"
+            )
         for source, reason in ledger.failures():
             print(f"  failed: {source}: {reason}")
     return 0

@@ -2,6 +2,7 @@
 area (search, articles, quotes, compare, api). It reads only through the store
 interface; configuration comes from environment variables (or the mapping
 passed to `create_app`, which tests use)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """The JSON API (DESIGN.md contract): /api/search, /api/articles/<id>.
 /api/compare and /api/stories live with the comparison blueprint."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request

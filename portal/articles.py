@@ -1,5 +1,6 @@
 """An article page: metadata, the body with entities and quotes marked,
 lists of people, places, organisations and quotes."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,7 +14,11 @@ from .store_access import get_store
 
 bp = Blueprint("articles", __name__)
 
-ENTITY_GROUPS = (("person", "People", ("PERSON",)), ("place", "Places", PLACE_LABELS), ("org", "Organisations", ("ORG",)))
+ENTITY_GROUPS = (
+    ("person", "People", ("PERSON",)),
+    ("place", "Places", PLACE_LABELS),
+    ("org", "Organisations", ("ORG",)),
+)
 
 
 def article_json(article: EnrichedArticle) -> dict:
@@ -30,7 +35,11 @@ def article_json(article: EnrichedArticle) -> dict:
         "text": article.text,
         "boilerplate": article.boilerplate,
         "entities": [
-            {k: v for k, v in e.to_dict().items() if v is not None or k in ("text", "label", "start", "end", "canonical")}
+            {
+                k: v
+                for k, v in e.to_dict().items()
+                if v is not None or k in ("text", "label", "start", "end", "canonical")
+            }
             for e in article.entities
         ],
         "quotes": [q.to_dict() for q in article.quotes],
@@ -73,9 +82,12 @@ def _entity_groups(article: EnrichedArticle) -> list[dict]:
                 mentions[entity.canonical].append(entity.text)
                 details.setdefault(entity.canonical, entity.to_dict())
         items = [
-            {"name": name, "count": len(forms), "forms": sorted(set(forms) - {name}), **{
-                k: details[name][k] for k in ("geonames_id", "country", "lat", "lon")
-            }}
+            {
+                "name": name,
+                "count": len(forms),
+                "forms": sorted(set(forms) - {name}),
+                **{k: details[name][k] for k in ("geonames_id", "country", "lat", "lon")},
+            }
             for name, forms in sorted(mentions.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
         groups.append({"facet": facet, "heading": heading, "items": items})

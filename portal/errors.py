@@ -1,6 +1,7 @@
 """Errors a user can cause get a clear message: JSON under /api and for
 .json URLs, a page otherwise. Errors we cause are logged with context and
 answered without a stack trace."""
+
 from __future__ import annotations
 
 import logging

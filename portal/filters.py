@@ -1,4 +1,5 @@
 """Template helpers: URLs built from the current search state."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode

@@ -4,6 +4,7 @@ Quotes are the outer layer (<q>), entities the inner (<mark>); an entity
 that straddles a quote boundary is left unmarked rather than breaking the
 nesting. Every piece of article text is escaped here; the result is Markup.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ def _quote_span(quote: Quote) -> _Span:
     return _Span(
         quote.start,
         quote.end,
-        Markup('<q class="quote" id="quote-{}" data-speaker="{}" title="Quoted: {}">').format(quote.start, speaker, speaker),
+        Markup('<q class="quote" id="quote-{}" data-speaker="{}" title="Quoted: {}">').format(
+            quote.start, speaker, speaker
+        ),
         Markup("</q>"),
         Markup('<q class="quote" data-speaker="{}" title="Quoted: {}">').format(speaker, speaker),
     )
@@ -41,7 +44,9 @@ def _entity_span(entity: Entity) -> _Span:
     return _Span(
         entity.start,
         entity.end,
-        Markup('<mark class="ent ent-{}" data-label="{}" title="{}: {}">').format(entity.label, entity.label, entity.label, title),
+        Markup('<mark class="ent ent-{}" data-label="{}" title="{}: {}">').format(
+            entity.label, entity.label, entity.label, title
+        ),
         Markup("</mark>"),
     )
 
@@ -54,7 +59,10 @@ def _nestable(spans: list[_Span], outer: list[_Span]) -> list[_Span]:
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.start < last_end:
             continue
-        if any(o.start < span.end and span.start < o.end and not (o.start <= span.start and span.end <= o.end) for o in outer):
+        if any(
+            o.start < span.end and span.start < o.end and not (o.start <= span.start and span.end <= o.end)
+            for o in outer
+        ):
             continue
         kept.append(span)
         last_end = span.end
@@ -64,12 +72,8 @@ def _nestable(spans: list[_Span], outer: list[_Span]) -> list[_Span]:
 def mark_up(text: str, entities: list[Entity], quotes: list[Quote]) -> Markup:
     """Paragraphs (<p>) of escaped text with quote and entity tags."""
     length = len(text)
-    quote_spans = _nestable(
-        [_quote_span(q) for q in quotes if 0 <= q.start < q.end <= length], []
-    )
-    entity_spans = _nestable(
-        [_entity_span(e) for e in entities if 0 <= e.start < e.end <= length], quote_spans
-    )
+    quote_spans = _nestable([_quote_span(q) for q in quotes if 0 <= q.start < q.end <= length], [])
+    entity_spans = _nestable([_entity_span(e) for e in entities if 0 <= e.start < e.end <= length], quote_spans)
     opens: dict[int, list[_Span]] = {}
     closes: dict[int, list[_Span]] = {}
     for span in quote_spans + entity_spans:

@@ -3,6 +3,7 @@
 Every page's state lives in its URL (as in Datasette): the same arguments
 drive the HTML page, its .json and .csv twins and the API.
 """
+
 from __future__ import annotations
 
 import datetime as dt

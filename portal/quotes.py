@@ -1,5 +1,6 @@
 """Quotes by one person, optionally only those whose own words mention
 something: "what has X said about Y?" as a page and as JSON."""
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
@@ -22,13 +23,15 @@ def find_quotes() -> dict:
     rows = []
     for article_id, quote in found:
         article = articles.get(article_id)
-        rows.append({
-            "article": article_id,
-            "title": article.title if article else None,
-            "outlet": article.outlet if article else None,
-            "published": article.published if article else None,
-            **quote.to_dict(),
-        })
+        rows.append(
+            {
+                "article": article_id,
+                "title": article.title if article else None,
+                "outlet": article.outlet if article else None,
+                "published": article.published if article else None,
+                **quote.to_dict(),
+            }
+        )
     rows.sort(key=lambda r: (r["published"] or "", r["article"], r["start"]), reverse=True)
     return {"speaker": speaker, "q": words, "quotes": rows}
 

@@ -1,5 +1,6 @@
 """The search page: query box, hits with highlighted snippets, facets that
 toggle filters. The same state as JSON (/search.json) and CSV (/search.csv)."""
+
 from __future__ import annotations
 
 import csv
@@ -54,7 +55,9 @@ def search_csv():
         row = hit.to_dict()
         row["snippet"] = _TAGS.sub("", row["snippet"] or "")
         writer.writerow(row)
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"})
+    return Response(
+        buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"}
+    )
 
 
 MAX_BARS = 24

@@ -1,4 +1,5 @@
 """How views reach the store: the one the application factory opened."""
+
 from __future__ import annotations
 
 from flask import current_app

@@ -3,6 +3,7 @@
 `open_store()` is the one place that turns configuration (arguments or
 environment) into a backend, so the CLI, the portal and the tests agree.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,19 @@ def open_store(backend: str | None = None, data_dir: str | os.PathLike | None = 
 
 
 __all__ = [
-    "Article", "EnrichedArticle", "Entity", "FacetValue", "Hit", "IndexReport", "Quote",
-    "QuerySyntaxError", "SearchRequest", "SearchResponse", "Store", "StoreError",
-    "open_store", "data_dir_from_env", "BACKENDS",
+    "Article",
+    "EnrichedArticle",
+    "Entity",
+    "FacetValue",
+    "Hit",
+    "IndexReport",
+    "Quote",
+    "QuerySyntaxError",
+    "SearchRequest",
+    "SearchResponse",
+    "Store",
+    "StoreError",
+    "open_store",
+    "data_dir_from_env",
+    "BACKENDS",
 ]

@@ -15,6 +15,7 @@ Layout of the data directory:
     <data>/CURRENT           name of the live index folder (for reindex)
     <data>/index-<n>/        the tantivy index
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,9 @@ import logging
 import shutil
 import threading
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import tantivy
 from tantivy import Filter, Index, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
@@ -36,10 +38,10 @@ from .query import ParsedQuery, Term, parse_query
 from .records import (
     FACETS,
     EnrichedArticle,
-    Quote,
     FacetValue,
     Hit,
     IndexReport,
+    Quote,
     SearchRequest,
     SearchResponse,
 )
@@ -297,7 +299,9 @@ class EmbeddedStore(Store):
         offset = max(request.page - 1, 0) * request.size
         try:
             if request.sort == "date":
-                result = searcher.search(hits_query, request.size, offset=offset, order_by_field="published", order=Order.Desc)
+                result = searcher.search(
+                    hits_query, request.size, offset=offset, order_by_field="published", order=Order.Desc
+                )
             else:
                 result = searcher.search(hits_query, request.size, offset=offset)
         except ValueError as exc:
@@ -305,7 +309,9 @@ class EmbeddedStore(Store):
         snippets = self._snippet_generator(searcher, parsed)
         hits = [self._to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
         facets = {
-            name: self._facet(searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)]))
+            name: self._facet(
+                searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)])
+            )
             for name in FACETS
         }
         return SearchResponse(
@@ -339,8 +345,10 @@ class EmbeddedStore(Store):
             alternatives = [q for q in (self._term_query(t) for t in group) if q is not None]
             if not alternatives:
                 continue
-            group_query = alternatives[0] if len(alternatives) == 1 else Query.boolean_query(
-                [(Occur.Should, q) for q in alternatives]
+            group_query = (
+                alternatives[0]
+                if len(alternatives) == 1
+                else Query.boolean_query([(Occur.Should, q) for q in alternatives])
             )
             clauses.append((Occur.Must, group_query))
         for term in parsed.excluded:
@@ -361,7 +369,9 @@ class EmbeddedStore(Store):
         if request.story:
             clauses.append(Query.term_query(self.schema, "story", request.story))
         if request.ids is not None:
-            clauses.append(Query.term_set_query(self.schema, "id", list(request.ids)) if request.ids else Query.empty_query())
+            clauses.append(
+                Query.term_set_query(self.schema, "id", list(request.ids)) if request.ids else Query.empty_query()
+            )
         return clauses
 
     def _facet_filters(self, request: SearchRequest, skip: str | None) -> list[Query]:
@@ -400,7 +410,7 @@ class EmbeddedStore(Store):
         )
         months: Counter[str] = Counter()
         for bucket in result["days"]["buckets"]:
-            day = dt.datetime.fromtimestamp(bucket["key"] / 1000, tz=dt.timezone.utc)
+            day = dt.datetime.fromtimestamp(bucket["key"] / 1000, tz=dt.UTC)
             months[day.strftime("%Y-%m")] += int(bucket["doc_count"])
         return [{"date": month, "count": count} for month, count in sorted(months.items())]
 
@@ -460,39 +470,51 @@ class EmbeddedStore(Store):
 
     # -- stories and stats -------------------------------------------------
 
-    def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:
+    def more_like_this(
+        self, article_id: str, size: int = 10, date_window_days: int | None = None
+    ) -> list[tuple[str, float]]:
         searcher = self._searcher()
         result = searcher.search(Query.term_query(self.schema, "id", article_id), 1)
         if not result.hits:
             return []
         address = result.hits[0][1]
-        similar = Query.more_like_this_query(address, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40, min_word_length=3)
+        similar = Query.more_like_this_query(
+            address, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40, min_word_length=3
+        )
         clauses = [(Occur.Must, similar), (Occur.MustNot, Query.term_query(self.schema, "id", article_id))]
         published = searcher.doc(address).to_dict().get("published")
         if date_window_days is not None and published:
             window = dt.timedelta(days=date_window_days)
-            clauses.append((Occur.Must, Query.range_query(
-                self.schema, "published", tantivy.FieldType.Date, published[0] - window, published[0] + window
-            )))
+            clauses.append(
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        self.schema, "published", tantivy.FieldType.Date, published[0] - window, published[0] + window
+                    ),
+                )
+            )
         hits = searcher.search(Query.boolean_query(clauses), size).hits
         return [(searcher.doc(a).to_dict()["id"][0], float(score)) for score, a in hits]
 
     def stats(self) -> dict[str, Any]:
         searcher = self._searcher()
         everything = Query.all_query()
-        aggregates = searcher.aggregate(everything, {
-            "outlets": {"cardinality": {"field": "outlet"}},
-            "stories": {"cardinality": {"field": "story"}},
-            "first": {"min": {"field": "published"}},
-            "last": {"max": {"field": "published"}},
-        })
+        aggregates = searcher.aggregate(
+            everything,
+            {
+                "outlets": {"cardinality": {"field": "outlet"}},
+                "stories": {"cardinality": {"field": "story"}},
+                "first": {"min": {"field": "published"}},
+                "last": {"max": {"field": "published"}},
+            },
+        )
 
         def day(value) -> str | None:
             number = value.get("value")
             if number is None:
                 return None
             # tantivy reports min/max of a date field in nanoseconds
-            return dt.datetime.fromtimestamp(number / 1e9, tz=dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(number / 1e9, tz=dt.UTC).date().isoformat()
 
         return {
             "backend": "embedded",
@@ -507,11 +529,11 @@ class EmbeddedStore(Store):
 
 def _parse_date(value: str | dt.date | dt.datetime) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     try:
-        return dt.datetime.fromisoformat(str(value)[:10]).replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.fromisoformat(str(value)[:10]).replace(tzinfo=dt.UTC)
     except ValueError as exc:
         raise QuerySyntaxError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
 

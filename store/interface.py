@@ -4,10 +4,12 @@ Two backends implement it: `store.embedded.EmbeddedStore` (tantivy, on
 disk in the data directory) and `store.opensearch.OpenSearchStore`.
 Both must pass the same contract suite in `tests/contract/`.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
 
@@ -43,13 +45,15 @@ class Store(ABC):
         """Hits, total and facets. Raises QuerySyntaxError for a bad query."""
 
     @abstractmethod
-    def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, "Quote"]]:
+    def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:
         """Quotes by `speaker` (a canonical name) whose own words mention
         `mentions` (all its words; empty: every quote by the speaker), as
         (article id, quote) pairs."""
 
     @abstractmethod
-    def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:
+    def more_like_this(
+        self, article_id: str, size: int = 10, date_window_days: int | None = None
+    ) -> list[tuple[str, float]]:
         """Ids (and scores) of the articles most similar to one article."""
 
     @abstractmethod

@@ -8,12 +8,14 @@ swap the alias in one atomic `_aliases` call. Request bodies come from the
 pure functions in `store.opensearch_query`, which the tests validate
 against the official OpenSearch API specification.
 """
+
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as os_errors
@@ -60,9 +62,19 @@ def _reason(error: os_errors.TransportError) -> str:
 class OpenSearchStore(Store):
     """Articles in an OpenSearch cluster, behind a versioned-index alias."""
 
-    def __init__(self, client: OpenSearch, index: str = DEFAULT_INDEX, *, url: str = DEFAULT_URL,
-                 shards: int | None = None, replicas: int | None = None, chunk_size: int = 500,
-                 max_retries: int = 5, initial_backoff: float = 1.0, max_backoff: float = 60.0) -> None:
+    def __init__(
+        self,
+        client: OpenSearch,
+        index: str = DEFAULT_INDEX,
+        *,
+        url: str = DEFAULT_URL,
+        shards: int | None = None,
+        replicas: int | None = None,
+        chunk_size: int = 500,
+        max_retries: int = 5,
+        initial_backoff: float = 1.0,
+        max_backoff: float = 60.0,
+    ) -> None:
         self.client = client
         self.alias = index
         self.url = url
@@ -75,7 +87,7 @@ class OpenSearchStore(Store):
         self._ready = False
 
     @classmethod
-    def from_env(cls, **options: Any) -> "OpenSearchStore":
+    def from_env(cls, **options: Any) -> OpenSearchStore:
         """Configure from options, else OPENSEARCH_URL, OPENSEARCH_USER,
         OPENSEARCH_PASSWORD, OPENSEARCH_VERIFY_CERTS, OPENSEARCH_CA_CERTS,
         PARALLAX_INDEX, PARALLAX_INDEX_SHARDS and PARALLAX_INDEX_REPLICAS.
@@ -118,19 +130,26 @@ class OpenSearchStore(Store):
         try:
             yield
         except os_errors.SSLError as e:
-            raise StoreError(f"TLS failed talking to OpenSearch at {self.url} while {doing}: {e.error}. "
-                             "Check OPENSEARCH_CA_CERTS or OPENSEARCH_VERIFY_CERTS.") from e
+            raise StoreError(
+                f"TLS failed talking to OpenSearch at {self.url} while {doing}: {e.error}. "
+                "Check OPENSEARCH_CA_CERTS or OPENSEARCH_VERIFY_CERTS."
+            ) from e
         except (os_errors.ConnectionError, os_errors.ConnectionTimeout) as e:
-            raise StoreError(f"Cannot reach OpenSearch at {self.url} while {doing}. "
-                             "Check OPENSEARCH_URL and that the cluster is running.") from e
+            raise StoreError(
+                f"Cannot reach OpenSearch at {self.url} while {doing}. "
+                "Check OPENSEARCH_URL and that the cluster is running."
+            ) from e
         except os_errors.AuthenticationException as e:
-            raise StoreError(f"OpenSearch at {self.url} refused the credentials while {doing}. "
-                             "Check OPENSEARCH_USER and OPENSEARCH_PASSWORD.") from e
+            raise StoreError(
+                f"OpenSearch at {self.url} refused the credentials while {doing}. "
+                "Check OPENSEARCH_USER and OPENSEARCH_PASSWORD."
+            ) from e
         except os_errors.AuthorizationException as e:
             raise StoreError(f"OpenSearch user is not allowed to do this ({doing}): {_reason(e)}") from e
         except os_errors.TransportError as e:
-            raise StoreError(f"OpenSearch rejected the request while {doing} "
-                             f"(HTTP {e.status_code}): {_reason(e)}") from e
+            raise StoreError(
+                f"OpenSearch rejected the request while {doing} (HTTP {e.status_code}): {_reason(e)}"
+            ) from e
 
     # ------------------------------------------------------------ indices
 
@@ -148,7 +167,9 @@ class OpenSearchStore(Store):
         if self._ready:
             return
         with self._errors("preparing the index"):
-            if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(index=self.alias):
+            if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(
+                index=self.alias
+            ):
                 body = q.index_body(self.shards, self.replicas, alias=self.alias)
                 try:
                     self.client.indices.create(index=q.versioned_name(self.alias, 1), body=body)
@@ -169,9 +190,14 @@ class OpenSearchStore(Store):
         backoff; a chunk lost to a transport error is reported as failed item
         by item, so earlier acknowledged chunks still count."""
         results = helpers.streaming_bulk(
-            self.client, actions, chunk_size=self.chunk_size, max_retries=self.max_retries,
-            initial_backoff=self.initial_backoff, max_backoff=self.max_backoff,
-            raise_on_error=False, raise_on_exception=False,
+            self.client,
+            actions,
+            chunk_size=self.chunk_size,
+            max_retries=self.max_retries,
+            initial_backoff=self.initial_backoff,
+            max_backoff=self.max_backoff,
+            raise_on_error=False,
+            raise_on_exception=False,
         )
         for ok, item in results:
             _op, info = next(iter(item.items()))
@@ -200,8 +226,9 @@ class OpenSearchStore(Store):
             return 0
         with self._errors("deleting articles"):
             try:
-                response = self.client.delete_by_query(index=self.alias, body=q.ids_query(ids),
-                                                       refresh=True, conflicts="proceed")
+                response = self.client.delete_by_query(
+                    index=self.alias, body=q.ids_query(ids), refresh=True, conflicts="proceed"
+                )
             except os_errors.NotFoundError:
                 return 0
         return int(response.get("deleted", 0))
@@ -262,7 +289,9 @@ class OpenSearchStore(Store):
             return q.empty_response(request)
         return q.parse_search_response(response, request)
 
-    def more_like_this(self, article_id: str, size: int = 10, date_window_days: int | None = None) -> list[tuple[str, float]]:
+    def more_like_this(
+        self, article_id: str, size: int = 10, date_window_days: int | None = None
+    ) -> list[tuple[str, float]]:
         article = self.get(article_id)
         if article is None:
             return []
@@ -304,8 +333,10 @@ class OpenSearchStore(Store):
         with self._errors("reindexing"):
             old = self._alias_targets()
             if not old and self.client.indices.exists(index=self.alias):
-                raise StoreError(f"{self.alias!r} is a plain index, not an alias; move it behind an alias "
-                                 "(see docs/opensearch.md) before reindexing")
+                raise StoreError(
+                    f"{self.alias!r} is a plain index, not an alias; move it behind an alias "
+                    "(see docs/opensearch.md) before reindexing"
+                )
             version = max([q.version_of(self.alias, name) for name in old] + [0]) + 1
             new = q.versioned_name(self.alias, version)
             self.client.indices.create(index=new, body=q.index_body(self.shards, self.replicas))
@@ -318,15 +349,22 @@ class OpenSearchStore(Store):
             if failed:
                 self.client.indices.delete(index=new)
                 first = next(iter(failed.items()))
-                raise StoreError(f"Reindex abandoned: {len(failed)} article(s) could not be copied "
-                                 f"(first: {first[0]}: {first[1]}); the alias still points at {', '.join(old) or 'nothing'}")
+                raise StoreError(
+                    f"Reindex abandoned: {len(failed)} article(s) could not be copied "
+                    f"(first: {first[0]}: {first[1]}); the alias still points at {', '.join(old) or 'nothing'}"
+                )
             self.client.indices.refresh(index=new)
             self.client.indices.update_aliases(body=q.alias_swap_body(self.alias, new, old))
             if old and not keep_previous:
                 self.client.indices.delete(index=",".join(old))
         self._ready = True
-        return {"index": new, "alias": self.alias, "previous": old, "articles": copied,
-                "previous_deleted": bool(old) and not keep_previous}
+        return {
+            "index": new,
+            "alias": self.alias,
+            "previous": old,
+            "articles": copied,
+            "previous_deleted": bool(old) and not keep_previous,
+        }
 
     def close(self) -> None:
         self.client.close()

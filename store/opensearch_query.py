@@ -5,12 +5,14 @@ Nothing here talks to a cluster, so every body the OpenSearch backend can
 send is built by one of these functions and can be checked against the
 official API specification in tests (tests/opensearch/).
 """
+
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import mappings
 
@@ -34,6 +36,7 @@ _AGG_HISTOGRAM = "histogram"
 
 # --------------------------------------------------------------- documents
 
+
 def article_to_source(article: EnrichedArticle) -> dict[str, Any]:
     """The `_source` of one article: the record itself plus the keyword
     fields the facets and filters read (derived once, here)."""
@@ -52,6 +55,7 @@ def source_to_article(source: dict[str, Any]) -> EnrichedArticle:
 
 
 # ------------------------------------------------------------- index admin
+
 
 def index_body(shards: int | None = None, replicas: int | None = None, alias: str | None = None) -> dict[str, Any]:
     """Settings and mappings for a new versioned index, optionally created
@@ -86,6 +90,7 @@ def version_of(alias: str, index_name: str) -> int:
 
 # ------------------------------------------------------------- bulk actions
 
+
 def index_action(index: str, article: EnrichedArticle) -> dict[str, Any]:
     """A bulk `index` action: the article id is the document id, so sending
     the same article twice overwrites instead of duplicating."""
@@ -99,6 +104,7 @@ def story_action(index: str, article_id: str, story: str | None) -> dict[str, An
 
 
 # ------------------------------------------------------------- the query
+
 
 def term_clause(term: Term) -> dict[str, Any]:
     """One word or phrase, matched in title or body."""
@@ -204,11 +210,13 @@ def facet_aggregations(request: SearchRequest, active: dict[str, dict[str, Any]]
     for facet in FACETS:
         others = [clause for name, clause in active.items() if name != facet]
         inner: dict[str, Any] = {
-            "values": {"terms": {
-                "field": FACET_FIELDS[facet],
-                "size": request.facet_size,
-                "order": [{"_count": "desc"}, {"_key": "asc"}],
-            }},
+            "values": {
+                "terms": {
+                    "field": FACET_FIELDS[facet],
+                    "size": request.facet_size,
+                    "order": [{"_count": "desc"}, {"_key": "asc"}],
+                }
+            },
         }
         selected = [v for v in request.filters.get(facet, []) if v]
         if selected:
@@ -217,9 +225,16 @@ def facet_aggregations(request: SearchRequest, active: dict[str, dict[str, Any]]
     # The histogram describes the hits, so it sees every facet filter.
     aggs[_AGG_HISTOGRAM] = {
         "filter": all_of(list(active.values())),
-        "aggs": {"months": {"date_histogram": {
-            "field": "published", "calendar_interval": "month", "format": "yyyy-MM", "min_doc_count": 1,
-        }}},
+        "aggs": {
+            "months": {
+                "date_histogram": {
+                    "field": "published",
+                    "calendar_interval": "month",
+                    "format": "yyyy-MM",
+                    "min_doc_count": 1,
+                }
+            }
+        },
     }
     return aggs
 
@@ -231,11 +246,13 @@ def highlight_clause() -> dict[str, Any]:
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
         "encoder": "html",
-        "fields": {"text": {
-            "fragment_size": SNIPPET_CHARS,
-            "number_of_fragments": 2,
-            "no_match_size": SNIPPET_CHARS,
-        }},
+        "fields": {
+            "text": {
+                "fragment_size": SNIPPET_CHARS,
+                "number_of_fragments": 2,
+                "no_match_size": SNIPPET_CHARS,
+            }
+        },
     }
 
 
@@ -281,8 +298,9 @@ def search_body(request: SearchRequest, parsed: ParsedQuery) -> dict[str, Any]:
     return body
 
 
-def more_like_this_body(article_id: str, size: int, published: str | None = None,
-                        date_window_days: int | None = None) -> dict[str, Any]:
+def more_like_this_body(
+    article_id: str, size: int, published: str | None = None, date_window_days: int | None = None
+) -> dict[str, Any]:
     """Articles sharing distinctive terms with one article, optionally
     published within `date_window_days` of it. The article itself is left
     out (`include: false`)."""
@@ -300,9 +318,17 @@ def more_like_this_body(article_id: str, size: int, published: str | None = None
     if date_window_days is not None and published and _ISO_DATE.match(published):
         day = date.fromisoformat(published)
         window = timedelta(days=date_window_days)
-        filters.append({"range": {"published": {
-            "gte": (day - window).isoformat(), "lte": (day + window).isoformat(), "format": "strict_date",
-        }}})
+        filters.append(
+            {
+                "range": {
+                    "published": {
+                        "gte": (day - window).isoformat(),
+                        "lte": (day + window).isoformat(),
+                        "format": "strict_date",
+                    }
+                }
+            }
+        )
     query: dict[str, Any] = {"more_like_this": mlt}
     if filters:
         query = {"bool": {"must": [query], "filter": filters}}
@@ -310,17 +336,22 @@ def more_like_this_body(article_id: str, size: int, published: str | None = None
 
 
 def quotes_query(speaker: str, mentions: str) -> dict[str, Any]:
-    """"Quotes by X that mention Y" as one query: both conditions must hold
+    """ "Quotes by X that mention Y" as one query: both conditions must hold
     inside the same quote (nested), not anywhere in the article. The
     matching quotes come back as inner hits."""
     condition: dict[str, Any] = {"filter": [{"term": {"quotes.speaker_canonical": speaker}}]}
     if mentions.strip():  # no words: every quote by the speaker
         condition["must"] = [{"match": {"quotes.text": {"query": mentions, "operator": "and"}}}]
-    return {"query": {"nested": {
-        "path": "quotes",
-        "query": {"bool": condition},
-        "inner_hits": {"size": 5},
-    }}, "_source": ["id"]}
+    return {
+        "query": {
+            "nested": {
+                "path": "quotes",
+                "query": {"bool": condition},
+                "inner_hits": {"size": 5},
+            }
+        },
+        "_source": ["id"],
+    }
 
 
 def ids_query(article_ids: list[str]) -> dict[str, Any]:
@@ -346,6 +377,7 @@ SCAN_QUERY: dict[str, Any] = {"query": {"match_all": {}}, "sort": ["_doc"]}
 
 
 # ------------------------------------------------------------- responses
+
 
 def total_of(hits: dict[str, Any]) -> int:
     """`hits.total` is an object, or a bare int under rest_total_hits_as_int."""
@@ -382,8 +414,10 @@ def parse_hit(hit: dict[str, Any]) -> Hit:
 def parse_facet(agg: dict[str, Any] | None, selected: list[str]) -> list[FacetValue]:
     if not agg:
         return [FacetValue(value=v, count=0, selected=True) for v in selected]
-    values = [FacetValue(value=str(b["key"]), count=int(b["doc_count"]), selected=str(b["key"]) in selected)
-              for b in (agg.get("values") or {}).get("buckets", [])]
+    values = [
+        FacetValue(value=str(b["key"]), count=int(b["doc_count"]), selected=str(b["key"]) in selected)
+        for b in (agg.get("values") or {}).get("buckets", [])
+    ]
     shown = {v.value for v in values}
     selected_counts = {str(b["key"]): int(b["doc_count"]) for b in (agg.get("selected") or {}).get("buckets", [])}
     # A selected value always stays visible so the user can unselect it.
@@ -395,15 +429,20 @@ def parse_facet(agg: dict[str, Any] | None, selected: list[str]) -> list[FacetVa
 
 def parse_histogram(agg: dict[str, Any] | None) -> list[dict[str, Any]]:
     buckets = ((agg or {}).get("months") or {}).get("buckets", [])
-    return [{"date": b.get("key_as_string") or str(b["key"]), "count": int(b["doc_count"])}
-            for b in buckets if b.get("doc_count")]
+    return [
+        {"date": b.get("key_as_string") or str(b["key"]), "count": int(b["doc_count"])}
+        for b in buckets
+        if b.get("doc_count")
+    ]
 
 
 def parse_search_response(response: dict[str, Any], request: SearchRequest) -> SearchResponse:
     hits = response.get("hits") or {}
     aggs = response.get("aggregations") or {}
-    facets = {facet: parse_facet(aggs.get(_AGG_FACET + facet), [v for v in request.filters.get(facet, []) if v])
-              for facet in FACETS}
+    facets = {
+        facet: parse_facet(aggs.get(_AGG_FACET + facet), [v for v in request.filters.get(facet, []) if v])
+        for facet in FACETS
+    }
     return SearchResponse(
         total=total_of(hits),
         page=request.page,

@@ -11,6 +11,7 @@ Both backends get the same `ParsedQuery`, so both read a query the same way;
 a query that cannot be read raises `QuerySyntaxError` with a message meant
 for the person who typed it.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ from dataclasses import dataclass, field
 from .interface import QuerySyntaxError
 
 # Straight and typographic double quotes all open or close a phrase.
-_QUOTE_CHARS = "\"\u201c\u201d\u201e\u00ab\u00bb"
-_TOKEN = re.compile(r'\s*(?:(?P<neg>-)?(?P<phrase>["\u201c\u201d\u201e\u00ab\u00bb])|(?P<word>[^\s"\u201c\u201d\u201e\u00ab\u00bb]+))')
+_QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
+_TOKEN = re.compile(
+    r'\s*(?:(?P<neg>-)?(?P<phrase>["\u201c\u201d\u201e\u00ab\u00bb])|(?P<word>[^\s"\u201c\u201d\u201e\u00ab\u00bb]+))'
+)
 # Characters stripped from the edges of a word: the user rarely means them.
 _EDGE_PUNCT = "()[]{},;:!?.'\u2018\u2019"
 
@@ -85,7 +88,7 @@ def _tokenize(text: str) -> list[tuple[bool, Term | None]]:
             close = _find_closing_quote(text, match.end())
             if close < 0:
                 raise QuerySyntaxError("A phrase is missing its closing quotation mark")
-            words = text[match.end():close].split()
+            words = text[match.end() : close].split()
             if words:
                 out.append((bool(match.group("neg")), Term(" ".join(words), phrase=len(words) > 1)))
             pos = close + 1

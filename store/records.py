@@ -4,6 +4,7 @@ Plain dataclasses, serialisable with `to_dict` / `from_dict`, so that the
 same shapes travel through JSON (the API, the OpenSearch `_source`, the
 stored copy in the embedded index) without a second definition.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
@@ -40,7 +41,7 @@ class Entity:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Entity":
+    def from_dict(cls, data: dict[str, Any]) -> Entity:
         return _from_dict(cls, data)
 
 
@@ -59,7 +60,7 @@ class Quote:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Quote":
+    def from_dict(cls, data: dict[str, Any]) -> Quote:
         return _from_dict(cls, data)
 
 
@@ -86,7 +87,7 @@ class Article:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Article":
+    def from_dict(cls, data: dict[str, Any]) -> Article:
         return _from_dict(cls, data)
 
 
@@ -103,7 +104,7 @@ class EnrichedArticle(Article):
     story: str | None = None
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "EnrichedArticle":
+    def from_dict(cls, data: dict[str, Any]) -> EnrichedArticle:
         record = _from_dict(cls, data)
         record.entities = [e if isinstance(e, Entity) else Entity.from_dict(e) for e in record.entities]
         record.quotes = [q if isinstance(q, Quote) else Quote.from_dict(q) for q in record.quotes]

@@ -6,12 +6,12 @@ the OpenSearch API specification). Tests that use it are marked
 machine but FAIL in CI (CI is set), so a CI run cannot pass by not
 looking.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from support import require_shared
 
 

@@ -1,6 +1,7 @@
 """Helpers for tests: the CLI in a subprocess, the portal on a loopback port,
 and the path of ../shared. Importable from any test folder as `support`
 (pyproject sets pytest's pythonpath to tests/)."""
+
 from __future__ import annotations
 
 import os
@@ -27,14 +28,20 @@ def require_shared(*parts: str) -> Path:
     return path
 
 
-def run_cli(*args: str, data_dir: Path | None = None, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, data_dir: Path | None = None, env: dict | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run the real `parallax` console entry point in a subprocess."""
     full_env = {**os.environ, **(env or {})}
     if data_dir is not None:
         full_env["PARALLAX_DATA"] = str(data_dir)
     return subprocess.run(
         [sys.executable, "-m", "parallax.cli", *args],
-        capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO_ROOT,
     )
 
 
@@ -55,7 +62,7 @@ class LiveServer:
         self._server = make_server("127.0.0.1", self.port, app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self._thread.start()
         return self
 
@@ -71,7 +78,11 @@ class LiveServer:
 
         try:
             with urllib.request.urlopen(self.url + path, timeout=30) as response:
-                status, body, kind = response.status, response.read().decode("utf-8"), response.headers.get_content_type()
+                status, body, kind = (
+                    response.status,
+                    response.read().decode("utf-8"),
+                    response.headers.get_content_type(),
+                )
         except urllib.error.HTTPError as error:
             status, body, kind = error.code, error.read().decode("utf-8"), error.headers.get_content_type()
         return status, json.loads(body) if kind == "application/json" else body

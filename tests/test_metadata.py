@@ -1,5 +1,6 @@
 """Metadata fill-in: outlet from URL, from the article's own words, else
 Unknown; titles derived from the lede; boilerplate kept out of the body."""
+
 from __future__ import annotations
 
 from indexer.enrich.metadata import fill_metadata, outlet_name_from_domain
@@ -25,7 +26,10 @@ def test_outlet_named_by_the_article_itself():
 
 
 def test_outlet_from_newsroom_address_in_footer_and_footer_is_boilerplate():
-    text = BODY + "\nGet in touch with our news team by emailing us at desk@harbourtimes.co.uk.\nFor more stories like this, check our news page."
+    text = (
+        BODY
+        + "\nGet in touch with our news team by emailing us at desk@harbourtimes.co.uk.\nFor more stories like this, check our news page."
+    )
     meta = fill_metadata(text, None, None, None)
     assert (meta.outlet, meta.outlet_source) == ("Harbourtimes", "text")
     assert meta.boilerplate == [
@@ -51,5 +55,11 @@ def test_title_derived_from_lede_and_flagged():
 
 
 def test_outlet_from_url_prefers_the_name_other_articles_of_that_domain_carry():
-    meta = fill_metadata(BODY, None, None, "https://valleycourier.example/x", known_domains={"valleycourier.example": "The Valley Courier"})
+    meta = fill_metadata(
+        BODY,
+        None,
+        None,
+        "https://valleycourier.example/x",
+        known_domains={"valleycourier.example": "The Valley Courier"},
+    )
     assert (meta.outlet, meta.outlet_source) == ("The Valley Courier", "url")

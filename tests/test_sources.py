@@ -1,5 +1,6 @@
 """Reading inputs: formats, metadata lines, manifests, stable ids, and broken
 inputs named and skipped without losing the rest."""
+
 from __future__ import annotations
 
 import gzip
@@ -27,9 +28,18 @@ def test_text_file_date_line_is_metadata_not_body(tmp_path):
 
 def test_json_lines_with_research_corpus_fields(tmp_path):
     rows = [
-        {"id": "abc", "outlet": "Daily Example", "outlet_domain": "www.example.com", "url": "http://example.com/a",
-         "published": "2019-03-02T10:00:00Z", "authors": ["A. Writer"], "title": "Rates rise", "topic": "economy",
-         "allsides_bias": "center", "text": "The bank raised rates."},
+        {
+            "id": "abc",
+            "outlet": "Daily Example",
+            "outlet_domain": "www.example.com",
+            "url": "http://example.com/a",
+            "published": "2019-03-02T10:00:00Z",
+            "authors": ["A. Writer"],
+            "title": "Rates rise",
+            "topic": "economy",
+            "allsides_bias": "center",
+            "text": "The bank raised rates.",
+        },
     ]
     path = tmp_path / "x.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
@@ -37,7 +47,12 @@ def test_json_lines_with_research_corpus_fields(tmp_path):
             handle.write(json.dumps(row) + "\n")
     (article,) = _articles(read_inputs([path]))
     assert (article.id, article.outlet, article.published, article.title, article.topic) == (
-        "abc", "Daily Example", "2019-03-02", "Rates rise", "economy")
+        "abc",
+        "Daily Example",
+        "2019-03-02",
+        "Rates rise",
+        "economy",
+    )
     assert article.authors == ["A. Writer"]
     assert article.extra["allsides_bias"] == "center"
 
@@ -45,8 +60,12 @@ def test_json_lines_with_research_corpus_fields(tmp_path):
 def test_broken_line_is_named_and_the_rest_are_read(tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text(
-        json.dumps({"id": "1", "text": "First story."}) + "\n{not json\n"
-        + json.dumps({"id": "3", "title": "no text"}) + "\n" + json.dumps({"id": "4", "text": "Fourth story."}) + "\n",
+        json.dumps({"id": "1", "text": "First story."})
+        + "\n{not json\n"
+        + json.dumps({"id": "3", "title": "no text"})
+        + "\n"
+        + json.dumps({"id": "4", "text": "Fourth story."})
+        + "\n",
         encoding="utf-8",
     )
     items = list(read_inputs([path]))
@@ -77,7 +96,11 @@ def test_manifest_supplies_metadata_for_text_files(tmp_path):
     )
     (article,) = _articles(read_inputs([tmp_path]))  # found beside the folder's files
     assert (article.outlet, article.url, article.published, article.title) == (
-        "The Example Post", "https://post.example/one", "2024-02-03", "Mayor quits")
+        "The Example Post",
+        "https://post.example/one",
+        "2024-02-03",
+        "Mayor quits",
+    )
     (again,) = _articles(read_inputs([tmp_path / "texts"], manifest=tmp_path / "manifest.csv"))
     assert again.id == article.id
 
@@ -89,8 +112,10 @@ def test_ids_are_stable_and_prefer_own_id_then_url_then_text(tmp_path):
     assert first == second and first.startswith("text-")
     path = tmp_path / "b.jsonl"
     path.write_text(
-        json.dumps({"url": "https://www.news.example/story/?utm_source=x", "text": "t"}) + "\n"
-        + json.dumps({"url": "http://news.example/story", "text": "other text"}) + "\n",
+        json.dumps({"url": "https://www.news.example/story/?utm_source=x", "text": "t"})
+        + "\n"
+        + json.dumps({"url": "http://news.example/story", "text": "other text"})
+        + "\n",
         encoding="utf-8",
     )
     ids = [a.id for a in _articles(read_inputs([path]))]
@@ -99,7 +124,9 @@ def test_ids_are_stable_and_prefer_own_id_then_url_then_text(tmp_path):
 
 def test_outlet_option_fills_only_missing_outlets(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_text(json.dumps({"id": "1", "text": "x", "outlet": "Own"}) + "\n" + json.dumps({"id": "2", "text": "y"}) + "\n")
+    path.write_text(
+        json.dumps({"id": "1", "text": "x", "outlet": "Own"}) + "\n" + json.dumps({"id": "2", "text": "y"}) + "\n"
+    )
     outlets = [a.outlet for a in _articles(read_inputs([path], outlet="Given"))]
     assert outlets == ["Own", "Given"]
 

@@ -32,6 +32,7 @@ No article text is used: all sources are general reference lists.
 Run one part only with `python -m indexer.enrich.build_data subdivisions`
 (the default, `all`, needs every build-only package).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -70,7 +71,11 @@ def build_first_names() -> list[str]:
 def _initialisms(name: str) -> list[str]:
     words = [w for w in re.split(r"[\s-]+", name) if w]
     capitals = [w[0] for w in words if w[0].isupper()]
-    if len(words) < 2 or len(capitals) < 2 or len(capitals) != len([w for w in words if w.lower() not in {"of", "the", "and"}]):
+    if (
+        len(words) < 2
+        or len(capitals) < 2
+        or len(capitals) != len([w for w in words if w.lower() not in {"of", "the", "and"}])
+    ):
         return []
     short = "".join(capitals)
     return [short, ".".join(capitals) + "."]
@@ -111,7 +116,9 @@ def build_common_words(path: Path = WORD_LIST) -> list[str]:
 
 
 # First-level units that are towns or wards rather than regions.
-_TOWN_TYPES = re.compile(r"municipal|council|parish|commune|quarter|\bcity\b|atoll|rayon|town|village|ward|borough", re.I)
+_TOWN_TYPES = re.compile(
+    r"municipal|council|parish|commune|quarter|\bcity\b|atoll|rayon|town|village|ward|borough", re.I
+)
 # "Donetska oblast", "Belgorodskaya oblast'", "Altayskiy kray": an adjective, then the kind of unit.
 _ADJECTIVAL_UNIT = re.compile(r"^(?P<adj>[A-Z][\w'-]+?)\s+(?P<unit>oblast|oblast'|kray|krai|okrug)$", re.I)
 _ADJECTIVE_ENDINGS = ("skaya", "kaya", "aya", "skiy", "kiy", "iy", "ska", "ka", "a")
@@ -136,10 +143,16 @@ def _capital_stem(adjective: str, main_names: set[str], other_names: set[str]) -
     (alternate names include inflected forms). Not perfect ("Moskovskaya"
     gives "Moskov Oblast"), but never worse than the ISO name, which is kept."""
     folded = _fold(adjective.replace("'", ""))
-    cuts = [(folded[: len(folded) - len(e)], e) for e in _ADJECTIVE_ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4]
-    for forms, names in (([s for s, _ in cuts], main_names),
-                         ([s + "a" for s, e in cuts if e != "a"], main_names),
-                         ([s for s, _ in cuts], other_names)):
+    cuts = [
+        (folded[: len(folded) - len(e)], e)
+        for e in _ADJECTIVE_ENDINGS
+        if folded.endswith(e) and len(folded) - len(e) >= 4
+    ]
+    for forms, names in (
+        ([s for s, _ in cuts], main_names),
+        ([s + "a" for s, e in cuts if e != "a"], main_names),
+        ([s for s, _ in cuts], other_names),
+    ):
         for form in forms:
             if form in names:
                 return form
@@ -169,7 +182,9 @@ def build_subdivisions() -> list[dict]:
             names.add(folded)
         m = _ADJECTIVAL_UNIT.match(name)
         if m:
-            stem = _capital_stem(m.group("adj"), main_names.get(sub.country_code, set()), other_names.get(sub.country_code, set()))
+            stem = _capital_stem(
+                m.group("adj"), main_names.get(sub.country_code, set()), other_names.get(sub.country_code, set())
+            )
             if stem is not None:
                 # The stem as the adjective spells it ("Kaliningrad", not the
                 # city's current name), capitalised like the original.
@@ -178,15 +193,23 @@ def build_subdivisions() -> list[dict]:
                     continue
                 city = plain[: len(stem)] if _fold(plain).startswith(stem) else plain[: len(stem) - 1] + "a"
                 name = f"{city} Oblast" if m.group("unit").lower().startswith("oblast") else f"{city} Krai"
-                names |= {name, f"{city} {m.group('unit').rstrip(chr(39)).capitalize()}", f"{city} region", f"{city} Region"}
-        out.append({"code": sub.code, "country": sub.country_code, "name": name, "type": sub.type, "names": sorted(names)})
+                names |= {
+                    name,
+                    f"{city} {m.group('unit').rstrip(chr(39)).capitalize()}",
+                    f"{city} region",
+                    f"{city} Region",
+                }
+        out.append(
+            {"code": sub.code, "country": sub.country_code, "name": name, "type": sub.type, "names": sorted(names)}
+        )
     return sorted(out, key=lambda d: d["code"])
 
 
 def write_subdivisions() -> int:
     subs = build_subdivisions()
     (DATA_DIR / "subdivisions.json").write_text(
-        "[\n" + ",\n".join(json.dumps(s, ensure_ascii=False) for s in subs) + "\n]\n", encoding="utf-8")
+        "[\n" + ",\n".join(json.dumps(s, ensure_ascii=False) for s in subs) + "\n]\n", encoding="utf-8"
+    )
     return len(subs)
 
 
@@ -198,11 +221,15 @@ def main() -> None:
     names = build_first_names()
     (DATA_DIR / "first_names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
     aliases = build_country_aliases()
-    (DATA_DIR / "country_aliases.json").write_text(json.dumps(aliases, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    (DATA_DIR / "country_aliases.json").write_text(
+        json.dumps(aliases, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     common = build_common_words()
     (DATA_DIR / "common_words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
     subdivisions = write_subdivisions()
-    print(f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, {len(aliases)} countries with aliases → {DATA_DIR}")
+    print(
+        f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, {len(aliases)} countries with aliases → {DATA_DIR}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ article gives ("Volodymyr Zelensky"). Across articles, `PersonRegistry`
 remembers every full name seen, so a bare surname in a later (or a batch-mate)
 article links to the same canonical and id.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def strip_possessive(text: str) -> str:
 
 
 def ascii_fold(text: str) -> str:
-    """"Zelenskyy" and "Zelenskýy" compare equal after this."""
+    """ "Zelenskyy" and "Zelenskýy" compare equal after this."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 

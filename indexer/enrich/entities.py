@@ -14,6 +14,7 @@ same way (places to GeoNames, demonyms to NORP, surnames to full names).
 Results travel in `doc.user_data` (offsets in characters):
   "parallax_mentions": list[Mention], "parallax_candidates": list[(start, end, text)].
 """
+
 from __future__ import annotations
 
 import calendar
@@ -22,26 +23,38 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-
-from spacy.language import Language
 from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
-    CREDIT_WORDS, DATE_MODIFIERS, DAY_NAMES, DAY_QUALIFIERS, FAC_HEADS, GENERIC_ORG_HEADS, HOLIDAYS, LOC_HEADS,
-    MONTH_NAMES, ORG_HEADS, SPEECH_VERBS, TITLES, load_common_words, load_demonyms, load_first_names,
+    CREDIT_WORDS,
+    DATE_MODIFIERS,
+    DAY_NAMES,
+    DAY_QUALIFIERS,
+    FAC_HEADS,
+    GENERIC_ORG_HEADS,
+    HOLIDAYS,
+    LOC_HEADS,
+    MONTH_NAMES,
+    ORG_HEADS,
+    SPEECH_VERBS,
+    TITLES,
+    load_common_words,
+    load_demonyms,
+    load_first_names,
 )
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
-_NAME_PARTICLES = frozenset("de da del della di du van von der den la le bin ibn al el".split())
+_NAME_PARTICLES = frozenset(["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"])
 _JOINERS = frozenset({"of", "'s", "\u2019s", "and", "&", "-"}) | _NAME_PARTICLES
 _SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", "...", "\u2026"})
-_TRANSPARENT = frozenset('"\'\u201c\u201d\u2018\u2019([{\u2014\u2013-*\u2022'.replace(" ", ""))
+_TRANSPARENT = frozenset("\"'\u201c\u201d\u2018\u2019([{\u2014\u2013-*\u2022".replace(" ", ""))
 _DETERMINERS = frozenset({"The", "the"})
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.?$")
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
@@ -49,29 +62,34 @@ _CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar
 # Words that are dates, never names: they split a capitalised run.
 _DATE_WORDS = DAY_NAMES | MONTH_NAMES | HOLIDAYS
 # Words a person's name never continues with ("Hillary Clinton To Announce ...").
-_NAME_STOPS = frozenset(w for w in STOP_WORDS if w not in {"de", "da", "del", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"})
+_NAME_STOPS = frozenset(
+    w
+    for w in STOP_WORDS
+    if w not in {"de", "da", "del", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"}
+)
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
-_LOCATIVE_BEFORE = frozenset("in at near outside from across around inside into toward towards throughout".split())
-_STRONG_LOCATIVE_BEFORE = frozenset("in near outside inside throughout".split())
-_COMPASS = frozenset("North South East West Central Northern Southern Eastern Western".split())
+_LOCATIVE_BEFORE = frozenset(["in", "at", "near", "outside", "from", "across", "around", "inside", "into", "toward", "towards", "throughout"])
+_STRONG_LOCATIVE_BEFORE = frozenset(["in", "near", "outside", "inside", "throughout"])
+_COMPASS = frozenset(["North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western"])
 # Title words that only make a title before another one ("Health Minister",
 # "Deputy Mayor"); before anything else they are part of a name ("Zuri Health Link").
-_TITLE_MODIFIERS = frozenset("""Vice Prime Deputy Assistant Acting Former Foreign Defence Defense Interior
-Health Finance State Minority Majority First""".split())
+_TITLE_MODIFIERS = frozenset(
+    ["Vice", "Prime", "Deputy", "Assistant", "Acting", "Former", "Foreign", "Defence", "Defense", "Interior", "Health", "Finance", "State", "Minority", "Majority", "First"]
+)
 # Lower-case nouns after a place name that make it the region of that name.
-_UNIT_NOUNS = frozenset("region oblast province".split())
+_UNIT_NOUNS = frozenset(["region", "oblast", "province"])
 # Lower-case nouns that make the unknown proper noun before them a place:
 # "the Vistula river", "the Podgórze district".
-_GEO_NOUNS = {w: "LOC" for w in "river sea lake mountains hills foothills valley desert".split()}
-_GEO_NOUNS.update({w: "GPE" for w in "district region province county".split()})
+_GEO_NOUNS = {w: "LOC" for w in ["river", "sea", "lake", "mountains", "hills", "foothills", "valley", "desert"]}
+_GEO_NOUNS.update({w: "GPE" for w in ["district", "region", "province", "county"]})
 # "Rowan County", "Orleans Parish": administrative areas named by their head word.
-_COUNTY_WORDS = frozenset("County Parish Borough Township".split())
+_COUNTY_WORDS = frozenset(["County", "Parish", "Borough", "Township"])
 # "Chief of Staff", "Secretary of State": a title continued by "of".
-_TITLE_OF_WORDS = frozenset("Staff State Police Defense Defence Homeland".split())
+_TITLE_OF_WORDS = frozenset(["Staff", "State", "Police", "Defense", "Defence", "Homeland"])
 # The Arabic article, also an English first name ("Al").
 _ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
-_SETTLEMENT_NOUNS = frozenset("town city village hamlet port municipality".split())
+_SETTLEMENT_NOUNS = frozenset(["town", "city", "village", "hamlet", "port", "municipality"])
 
 
 @dataclass
@@ -107,6 +125,7 @@ def load_resources() -> Resources:
 
 # --- token view ---------------------------------------------------------------
 
+
 class _Tokens:
     """Plain lists of what the rules read from each token: touching spaCy's
     Token objects one attribute at a time costs more than all the rules."""
@@ -123,7 +142,7 @@ class _Tokens:
         self.n = len(self.words)
 
     @classmethod
-    def of(cls, doc: Doc) -> "_Tokens":
+    def of(cls, doc: Doc) -> _Tokens:
         """Built once per doc and shared by the components."""
         cached = doc.user_data.get("_parallax_tokens")
         if cached is None or cached.n != len(doc):
@@ -138,6 +157,7 @@ class _Tokens:
 
 
 # --- sentence starts --------------------------------------------------------
+
 
 def sentence_starts(tokens: _Tokens) -> list[bool]:
     """Sentence starts after . ! ? : ; and at every line break (paragraphs);
@@ -168,7 +188,9 @@ def parallax_sentences(doc: Doc) -> Doc:
     """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
     if len(doc):
         flags = sentence_starts(_Tokens.of(doc))
-        doc.from_array([SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1))
+        doc.from_array(
+            [SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
+        )
     return doc
 
 
@@ -209,6 +231,7 @@ def _mark_title_case_line(tokens: _Tokens, start: int, end: int, flags: list[boo
 
 # --- capitalised runs and their segmentation --------------------------------
 
+
 def _is_cap(text: str) -> bool:
     return text[:1].isupper() and any(c.isalpha() for c in text)
 
@@ -229,7 +252,13 @@ def _runs(tokens: _Tokens) -> list[tuple[int, int]]:
             text = words[j]
             if _is_cap(text):
                 j += 1
-            elif text in ("'", "\u2019") and not tokens.ws[j - 1] and words[j - 1].endswith("s") and j + 1 < n and _is_cap(words[j + 1]):
+            elif (
+                text in ("'", "\u2019")
+                and not tokens.ws[j - 1]
+                and words[j - 1].endswith("s")
+                and j + 1 < n
+                and _is_cap(words[j + 1])
+            ):
                 j += 2  # a plural possessive inside a name: "Dockworkers’ Federation"
             elif text == "for" and words[j - 1] in ORG_HEADS and _org_continues(words, j + 1, n):
                 j += 3 if words[j + 1] == "the" else 2  # "Center for Western Priorities"
@@ -321,8 +350,14 @@ def _keep(words: list[str], s: int, e: int, out: list[tuple[int, int]]) -> None:
 class _Segmenter:
     """Splits one capitalised run into mentions; see module docstring."""
 
-    def __init__(self, tokens: _Tokens, res: Resources, uncertain: list[bool], confident_words: set[str],
-                 settlements: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        tokens: _Tokens,
+        res: Resources,
+        uncertain: list[bool],
+        confident_words: set[str],
+        settlements: frozenset[str] = frozenset(),
+    ) -> None:
         self.tokens = tokens
         self.res = res
         self.uncertain = uncertain
@@ -332,8 +367,10 @@ class _Segmenter:
         # ("Franken said"): surnames, for _arabic_article_name.
         words = tokens.words
         self.surname_words = frozenset(
-            w for k, w in enumerate(words)
-            if _is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k)))
+            w
+            for k, w in enumerate(words)
+            if _is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k))
+        )
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
@@ -345,13 +382,26 @@ class _Segmenter:
     def _common(self, i: int) -> bool:
         return self._word(i).lower() in self.res.common
 
-    def _add(self, i: int, j: int, label: str, canonical: str, place: Place | None = None, single: bool = False,
-             candidates: tuple[Place, ...] = (), registrable: bool = False, locative: bool = False,
-             cue: bool = False) -> None:
+    def _add(
+        self,
+        i: int,
+        j: int,
+        label: str,
+        canonical: str,
+        place: Place | None = None,
+        single: bool = False,
+        candidates: tuple[Place, ...] = (),
+        registrable: bool = False,
+        locative: bool = False,
+        cue: bool = False,
+    ) -> None:
         text = self.tokens.text(i, j)
         start = self.tokens.idx[i]
-        self.mentions.append(Mention(start, start + len(text), text, label, canonical, place, single, candidates,
-                                     registrable, locative, cue))
+        self.mentions.append(
+            Mention(
+                start, start + len(text), text, label, canonical, place, single, candidates, registrable, locative, cue
+            )
+        )
 
     def _candidate(self, i: int) -> None:
         word = self._word(i)
@@ -398,7 +448,7 @@ class _Segmenter:
         return last
 
     def _fac_end(self, i: int, end: int) -> int | None:
-        """"National Mall", "Trump Tower": a run closed by a facility word
+        """ "National Mall", "Trump Tower": a run closed by a facility word
         (a place of its own; "Hostomel Airfield" is handled with places)."""
         k = i
         while k < end and self._word(k) not in TITLES and self._word(k) not in ORG_HEADS:
@@ -438,11 +488,20 @@ class _Segmenter:
             place = self.res.gazetteer.lookup(word)
             if place is not None and place.kind != "city":
                 first = self._word(i)
-                if (word not in self.confident_words or place.kind == "region" or first not in self.res.first_names
-                        or self.res.gazetteer.lookup(first) is not None):
+                if (
+                    word not in self.confident_words
+                    or place.kind == "region"
+                    or first not in self.res.first_names
+                    or self.res.gazetteer.lookup(first) is not None
+                ):
                     return True
-        return (k >= i + 2 and self.uncertain[k] and self._common(k) and word not in self.res.first_names
-                and not _INITIALS.match(self._word(k - 1)))
+        return (
+            k >= i + 2
+            and self.uncertain[k]
+            and self._common(k)
+            and word not in self.res.first_names
+            and not _INITIALS.match(self._word(k - 1))
+        )
 
     def _registrable(self, i: int, j: int, titled: bool) -> bool:
         """Does the full name at i..j look like a person's, enough to lend its
@@ -454,8 +513,12 @@ class _Segmenter:
         if not 2 <= len(words) <= 4:
             return False
         first, last = words[0], strip_possessive(words[-1])
-        if not (titled or first in self.res.first_names or _INITIALS.match(first)
-                or (j - i == 2 and self.tokens.words[i] == first and self._repeated_pair(i))):
+        if not (
+            titled
+            or first in self.res.first_names
+            or _INITIALS.match(first)
+            or (j - i == 2 and self.tokens.words[i] == first and self._repeated_pair(i))
+        ):
             return False
         if any(w in _DATE_WORDS or w.lower() in _NAME_STOPS or not _NAME_WORD.match(w) for w in words):
             return False
@@ -540,13 +603,18 @@ class _Segmenter:
                 i = org_end
                 titled = False
                 continue
-            if i + 1 < end and self._word(i + 1) in _COUNTY_WORDS and not found and word not in TITLES and _NAME_WORD.match(word):
+            if (
+                i + 1 < end
+                and self._word(i + 1) in _COUNTY_WORDS
+                and not found
+                and word not in TITLES
+                and _NAME_WORD.match(word)
+            ):
                 # "Rowan County", "Orleans Parish": an administrative area.
                 self._add(i, i + 2, "GPE", normalise_name(self.tokens.text(i, i + 2)))
                 i += 2
                 continue
-            if (word in TITLES and i + 2 < end and self._word(i + 1) == "of"
-                    and self._word(i + 2) in _TITLE_OF_WORDS):
+            if word in TITLES and i + 2 < end and self._word(i + 1) == "of" and self._word(i + 2) in _TITLE_OF_WORDS:
                 titled = True  # "Chief of Staff Ana Ruiz", "Secretary of State ..."
                 i += 3
                 continue
@@ -589,8 +657,14 @@ class _Segmenter:
                 elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
                     pass  # "the Rose Garden", "the Grant Park": words, not a person
                 else:
-                    self._add(i, j, "PERSON", normalise_name(name), single=(j - i == 1),
-                              registrable=j - i > 1 and self._registrable(i, j, titled))
+                    self._add(
+                        i,
+                        j,
+                        "PERSON",
+                        normalise_name(name),
+                        single=(j - i == 1),
+                        registrable=j - i > 1 and self._registrable(i, j, titled),
+                    )
                 i = j
                 titled = False
                 continue
@@ -607,7 +681,7 @@ class _Segmenter:
             i += 1
 
     def _arabic_article_name(self, i: int, end: int) -> bool:
-        """"Al Qaeda", "Al-Shabaab": the Arabic article before a name makes a
+        """ "Al Qaeda", "Al-Shabaab": the Arabic article before a name makes a
         group's name, not "Al" the first name, unless the article also names
         the person by that surname alone ("Al Franken ... Franken said") or a
         first name comes before ("Bashar al-Assad" is read elsewhere)."""
@@ -647,7 +721,12 @@ class _Segmenter:
 
     def _person_starts(self, i: int, end: int, titled: bool) -> bool:
         word = self._word(i)
-        if word in ORG_HEADS or word in TITLES or word in self.res.demonyms or (word.isupper() and not _INITIALS.match(word)):
+        if (
+            word in ORG_HEADS
+            or word in TITLES
+            or word in self.res.demonyms
+            or (word.isupper() and not _INITIALS.match(word))
+        ):
             return False
         if word in _DATE_WORDS:
             return False
@@ -656,15 +735,24 @@ class _Segmenter:
         if not _NAME_WORD.match(word):
             return False  # "TG24", "OpenSecrets.org"
         following = self._word(i + 1) if i + 1 < end else ""
-        nxt = (_is_cap(following) and following not in ORG_HEADS and following not in FAC_HEADS
-               and following not in LOC_HEADS and following.lower() not in _CALENDAR and following not in _DATE_WORDS
-               and following not in self.res.demonyms and _NAME_WORD.match(following) is not None)
+        nxt = (
+            _is_cap(following)
+            and following not in ORG_HEADS
+            and following not in FAC_HEADS
+            and following not in LOC_HEADS
+            and following.lower() not in _CALENDAR
+            and following not in _DATE_WORDS
+            and following not in self.res.demonyms
+            and _NAME_WORD.match(following) is not None
+        )
         if _INITIALS.match(word) and nxt and self.res.gazetteer.lookup(word) is None:
             return True  # "H.R. McMaster"
         if word in self.res.first_names and nxt:
             # "Will Congress act?" opens a sentence with a name-like word;
             # "Maria Lopez said" has a surname no dictionary knows.
-            return not (self.uncertain[i] and self._common(i) and word not in self.confident_words and self._common(i + 1))
+            return not (
+                self.uncertain[i] and self._common(i) and word not in self.confident_words and self._common(i + 1)
+            )
         if nxt and not self.uncertain[i] and not self._common(i) and not self._common(i + 1):
             # Two capitalised words no dictionary knows: a name.
             return self.res.gazetteer.lookup(word) is None
@@ -788,6 +876,7 @@ def _spans(doc: Doc, mentions: list[Mention]) -> list[Span]:
 
 # --- linking (both pipelines) -----------------------------------------------
 
+
 @Language.component("parallax_link")
 def parallax_link(doc: Doc) -> Doc:
     """Canonical names within the article: places to GeoNames, demonyms to
@@ -836,8 +925,12 @@ def resolve_places(mentions: list[Mention]) -> None:
                 per_name = weak.setdefault(m.place.country, {})
                 per_name[key] = per_name.get(key, 0) + 0.5
     for key, group in ambiguous.items():
+
         def score(country: str | None) -> float:
-            return strong.get(country or "", 0) + sum(w for name, w in weak.get(country or "", {}).items() if name != key)
+            return strong.get(country or "", 0) + sum(
+                w for name, w in weak.get(country or "", {}).items() if name != key
+            )
+
         default = group[0].place
         best = max(group[0].candidates, key=lambda p: score(p.country))
         if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
@@ -891,15 +984,31 @@ def _from_model_span(ent: Span) -> Mention | None:
         candidates = res.gazetteer.candidates(strip_possessive(_strip_the(text)))
         if candidates and label != "PERSON":
             place = candidates[0]
-            return Mention(ent.start_char, ent.end_char, ent.text, place.label, place.name, place, candidates=candidates)
+            return Mention(
+                ent.start_char, ent.end_char, ent.text, place.label, place.name, place, candidates=candidates
+            )
     if label == "PERSON":
         words = [w for w in strip_possessive(text).split() if w not in TITLES]
         if not words:
             return None
         name = normalise_name(" ".join(words))
-        return Mention(ent.start_char, ent.end_char, ent.text, label, name, None, len(words) == 1,
-                       registrable=looks_like_full_name(name, res))
-    return Mention(ent.start_char, ent.end_char, ent.text, label, _org_name(strip_possessive(text)) if label == "ORG" else normalise_name(text))
+        return Mention(
+            ent.start_char,
+            ent.end_char,
+            ent.text,
+            label,
+            name,
+            None,
+            len(words) == 1,
+            registrable=looks_like_full_name(name, res),
+        )
+    return Mention(
+        ent.start_char,
+        ent.end_char,
+        ent.text,
+        label,
+        _org_name(strip_possessive(text)) if label == "ORG" else normalise_name(text),
+    )
 
 
 def looks_like_full_name(name: str, res: Resources | None = None) -> bool:

@@ -20,11 +20,12 @@ only when it is no dictionary word, date word or well-known place
 that surname; a small town's name yields to a registered surname unless a
 locative cue ("in X", "X, Iowa") says it is the town.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Iterable, Iterator
 
 from spacy.tokens import Doc
 
@@ -67,8 +68,11 @@ class Extractor:
     def _register(self, doc: Doc) -> None:
         """Count each person-like full name once per article (see
         Mention.registrable: "Easter Sunday", "Getty Images" never enter)."""
-        names = {m.canonical for m in doc.user_data.get("parallax_mentions", [])
-                 if m.label == "PERSON" and not m.single and m.registrable}
+        names = {
+            m.canonical
+            for m in doc.user_data.get("parallax_mentions", [])
+            if m.label == "PERSON" and not m.single and m.registrable
+        }
         for name in names:
             self.registry.add(name)
 

@@ -23,6 +23,7 @@ over cities, and a bigger city over a smaller one; a place's own name wins
 over another place's alternate name. The article's context picks among
 them later (see `entities.resolve_places`).
 """
+
 from __future__ import annotations
 
 import json
@@ -153,10 +154,11 @@ class _Builder:
     def city_owns(self, name: str, country: str) -> bool:
         """Is `name` already the own name of a city in `country`?"""
         places = self.entries.get(normalise_name(name), {})
-        return any(p.kind == "city" and p.country == country and _folded(p.name) == _folded(name)
-                   for _, p in places.values())
+        return any(
+            p.kind == "city" and p.country == country and _folded(p.name) == _folded(name) for _, p in places.values()
+        )
 
-    def build(self) -> "Gazetteer":
+    def build(self) -> Gazetteer:
         entries = {
             key: tuple(p for _, p in sorted(places.values(), key=lambda item: item[0])[:MAX_CANDIDATES])
             for key, places in self.entries.items()
@@ -176,14 +178,19 @@ def plausible_alternate(alternate: str, main: str, big: bool) -> bool:
     return big or a == b or fuzz.ratio(a, b) >= VARIANT_SIMILARITY
 
 
-def _alternates(names: list[str], excluded: set[str], common: frozenset[str], main: str = "", big: bool = True) -> list[str]:
+def _alternates(
+    names: list[str], excluded: set[str], common: frozenset[str], main: str = "", big: bool = True
+) -> list[str]:
     """Alternate names worth matching in English text. Dropped: function
     words and first names, names made only of English words, which are
     translations ("White House" is Casablanca's) more often than names, and
     names that are no variant of the main one (unless the place is big)."""
     return [
-        n for n in names
-        if _ALT_NAME.match(n) and not n.isupper() and n.lower() not in excluded
+        n
+        for n in names
+        if _ALT_NAME.match(n)
+        and not n.isupper()
+        and n.lower() not in excluded
         and not all(w.lower() in common for w in n.split())
         and (not main or plausible_alternate(n, main, big))
     ]
@@ -233,8 +240,13 @@ def load_gazetteer() -> Gazetteer:
         builder.add(info["name"], place, primary=True)
     for info in cities.values():
         place = Place(
-            info["geonameid"], info["name"], "city", info["countrycode"],
-            info["latitude"], info["longitude"], int(info.get("population") or 0),
+            info["geonameid"],
+            info["name"],
+            "city",
+            info["countrycode"],
+            info["latitude"],
+            info["longitude"],
+            int(info.get("population") or 0),
             capital=(normalise_name(info["name"]), info["countrycode"]) in capital_of,
         )
         builder.add(info["name"], place, primary=True)

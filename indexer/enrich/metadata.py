@@ -7,6 +7,7 @@
 - boilerplate: contact footers, newsletter prompts and the like are kept
   apart from the body, so they are neither searched nor enriched.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ TITLE_MAX_CHARS = 110
 # Second-level labels under which a country's sites register (bbc.co.uk).
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "news"}
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
-_BARE_DOMAIN = re.compile(r"\b(?:www\.)?([a-z0-9-]+\.(?:co\.uk|com|org|net|co|news|ie|com\.au|ca|in)(?:\b))", re.IGNORECASE)
+_BARE_DOMAIN = re.compile(
+    r"\b(?:www\.)?([a-z0-9-]+\.(?:co\.uk|com|org|net|co|news|ie|com\.au|ca|in)(?:\b))", re.IGNORECASE
+)
 
 # An outlet speaking of itself, as newsrooms do: "<Outlet> has not verified",
 # "<Outlet> has contacted ...", "<Outlet> understands".
@@ -32,7 +35,20 @@ _SELF_REFERENCE = [
     re.compile(r"(?:[Ss]peaking|[Tt]alking) (?:exclusively )?to " + _NAME),
 ]
 # Words that start a capitalised phrase but are not an outlet's name.
-_NOT_OUTLETS = {"he", "she", "it", "they", "we", "i", "police", "officials", "the government", "this", "that", "reuters"}
+_NOT_OUTLETS = {
+    "he",
+    "she",
+    "it",
+    "they",
+    "we",
+    "i",
+    "police",
+    "officials",
+    "the government",
+    "this",
+    "that",
+    "reuters",
+}
 
 # Lines that are about the publication, not the news.
 _BOILERPLATE = [
@@ -70,8 +86,12 @@ class Metadata:
 
 
 def fill_metadata(
-    text: str, title: str | None, outlet: str | None, url: str | None,
-    outlet_domain: str | None = None, known_domains: dict[str, str] | None = None,
+    text: str,
+    title: str | None,
+    outlet: str | None,
+    url: str | None,
+    outlet_domain: str | None = None,
+    known_domains: dict[str, str] | None = None,
 ) -> Metadata:
     """`known_domains` maps a domain to the outlet name other articles from
     that domain carry in their metadata: better than a name made from the
@@ -86,6 +106,7 @@ def fill_metadata(
 
 
 # -- boilerplate -------------------------------------------------------------
+
 
 def is_boilerplate(line: str) -> bool:
     return any(p.search(line) for p in _BOILERPLATE)
@@ -116,6 +137,7 @@ def _is_contact_line(line: str) -> bool:
 
 
 # -- outlet ------------------------------------------------------------------
+
 
 def infer_outlet(
     outlet: str | None, url: str | None, body: str, boilerplate: list[str], known_domains: dict[str, str] | None = None
@@ -179,6 +201,7 @@ def outlet_named_in_text(body: str) -> str | None:
 
 
 # -- title -------------------------------------------------------------------
+
 
 def first_sentence(body: str) -> str:
     paragraph = next((p.strip() for p in body.splitlines() if p.strip()), "")

@@ -5,6 +5,7 @@ or a directory saved with `nlp.to_disk`. When it cannot be loaded, the
 built-in offline pipeline is used (see `entities.py`). Both end with
 `parallax_link`, which gives every entity its canonical name.
 """
+
 from __future__ import annotations
 
 import logging

@@ -20,15 +20,17 @@
    end its clause ('"…," X said', not '"…." The statement says'). A speaker that contains a known entity is
    linked to it (speaker_canonical, speaker_id).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
-
-from store.records import Quote
+from typing import Protocol
 
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from store.records import Quote
 
 from .canonical import person_id
 from .names import PERSON_NOUNS, SPEECH_VERBS
@@ -79,7 +81,7 @@ _NAMING = re.compile(
     r"|(?:describ(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|characteri[sz](?:e|es|ed|ing)))\b(?P<rest>[^.;:!?]*)$",
     re.I,
 )
-_DETERMINERS = frozenset("a an the his her its their our my your this that these those so-called".split())
+_DETERMINERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "so-called"])
 _NAMING_SUBJECT = re.compile(
     r"(?P<spk>(?:[\w\u2019'.\-&]+\s+){0,5}?[\w\u2019'.\-&]+)\s+(?:(?:has|had|have|also|then|later|once|previously)\s+)*"
     r"(?:call(?:s|ed)?|describ(?:es|ed)|label(?:s|ed|led)|brand(?:s|ed)|term(?:s|ed)|dismiss(?:es|ed)|characteri[sz](?:es|ed))\b"
@@ -92,13 +94,15 @@ _PARTICIPLE = re.compile(
 _INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
 _CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
 # Function words a title keeps lower case ("Face the Nation").
-_TITLE_SMALL = frozenset("a an the of and or in on at to for with by from as de la le del".split())
+_TITLE_SMALL = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "as", "de", "la", "le", "del"])
 # Reported speech after a person's name: "Kyle Ostrowski, a provincial
 # officer, said ...", "Ostrowski said ...", "He told reporters ...".
 _REPORTING = re.compile(
     rf"(?:['\u2019]s)?(?:,\s[^,;\"\u201c\u201d\u2018\u2019.!?]{{1,120}},)?\s+(?:(?:has|had|have|also|then|later|previously)\s+)*(?:{_VERBS})\b"
 )
-_PRONOUN_REPORTING = re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:He|She)\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b")
+_PRONOUN_REPORTING = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?:He|She)\s+(?:(?:has|had|have|also|then|later)\s+)*(?:{_VERBS})\b"
+)
 _ACCORDING = re.compile(rf"according to\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:.!?]|$))", re.I)
 _SPEECH_IN_SENTENCE = re.compile(rf"(?P<spk>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?:{_VERBS})\b")
 _SENTENCE_BREAK = re.compile(r"[.!?][\u201d\u2019\"')\]]*\s+")
@@ -136,6 +140,7 @@ class _Speaker:
 
 # --- 1. quoted stretches ----------------------------------------------------
 
+
 def _paragraphs(text: str) -> Iterable[tuple[int, int]]:
     start = 0
     for match in re.finditer(r"\n", text):
@@ -158,7 +163,7 @@ def _opens(text: str, i: int, para_start: int) -> str | None:
     if ch == '"' and (prev in _OPEN_BEFORE or prev in _DOUBLE_OPEN + _SINGLE_OPEN):
         return "d"
     if ch in (_SINGLE_OPEN, "'") and (prev in _OPEN_BEFORE or prev in _DOUBLE_OPEN):
-        if ch == "'" and re.match(r"'(?:\d0s|em\b|cause\b|til\b|n\b)", text[i:i + 6]):
+        if ch == "'" and re.match(r"'(?:\d0s|em\b|cause\b|til\b|n\b)", text[i : i + 6]):
             return None  # '90s, 'em: elisions, not quotes
         return "s"
     return None
@@ -178,7 +183,7 @@ def _closes(text: str, i: int, kind: str, para_end: int) -> bool:
         return False  # people’s, they’ve, didn’t
     if prev in "sS" and nxt == " ":
         # "soldiers’ lives" is a possessive; "…the soldiers’ he said" is rare.
-        rest = text[i + 2:i + 30]
+        rest = text[i + 2 : i + 30]
         first = rest.split(" ", 1)[0].strip(",.;:")
         if first[:1].islower() and first.lower() not in SPEECH_VERBS and first.lower() not in _PRONOUNS:
             return False
@@ -216,6 +221,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 # --- 2. and 3. which are quotations, and who said them -----------------------
 
+
 @dataclass
 class _Context:
     text: str
@@ -234,10 +240,13 @@ def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> 
 def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
     phrase = _STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013"))
     words = phrase.split()
-    if len(words) > 1 and words[-1].lower() in _PRONOUNS and all(
-            w.islower() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(words[:-1])):
+    if (
+        len(words) > 1
+        and words[-1].lower() in _PRONOUNS
+        and all(w.islower() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(words[:-1]))
+    ):
         phrase = words[-1]  # "the next day she said": she
-    offset = start + (ctx.text[start:start + 200].find(phrase) if phrase else 0)
+    offset = start + (ctx.text[start : start + 200].find(phrase) if phrase else 0)
     end = offset + len(phrase)
     person = _entity_in(ctx, offset, end, ("PERSON",))
     if person is not None:
@@ -257,19 +266,25 @@ def _sentence_start(text: str, floor: int, at: int) -> int:
     return last
 
 
-def _attribution(ctx: _Context, span: Span, prev_end: int, carry: _Speaker | None = None) -> tuple[_Speaker | None, bool]:
+def _attribution(
+    ctx: _Context, span: Span, prev_end: int, carry: _Speaker | None = None
+) -> tuple[_Speaker | None, bool]:
     """(speaker, attributed_next_to_the_quote) for one quoted stretch;
     `carry` is the speaker of an earlier quote in the same sentence."""
     text = ctx.text
-    if span.close_at is not None and not re.match(r"[.!?]", text[span.close_at:span.close_at + 1]):
+    if span.close_at is not None and not re.match(r"[.!?]", text[span.close_at : span.close_at + 1]):
         # ("…". He said … starts a new sentence: no attribution after it;
         # neither does '"…." The statement says' nor '"deeply offensive"
         # remarks and said', whose quote ends no clause.)
         after_end = _next_quote_or(text, span.close_at, span.para_end)
-        after = text[span.close_at:after_end]
+        after = text[span.close_at : after_end]
         last = text[span.close_at - 2] if span.close_at >= 2 else ""
         clause_end = last in ",?!\u2014\u2013-" or re.match(r"\s*[,\u2014\u2013]", after) is not None
-        patterns = (_AFTER_VERB_SPEAKER, _AFTER_UNNAMED_WHO, _AFTER_SPEAKER_VERB, _AFTER_SPEAKER_APPOSITIVE) if clause_end else ()
+        patterns = (
+            (_AFTER_VERB_SPEAKER, _AFTER_UNNAMED_WHO, _AFTER_SPEAKER_VERB, _AFTER_SPEAKER_APPOSITIVE)
+            if clause_end
+            else ()
+        )
         for pattern in patterns:
             m = pattern.match(after)
             if m and _plausible(m.group("spk")):
@@ -277,16 +292,26 @@ def _attribution(ctx: _Context, span: Span, prev_end: int, carry: _Speaker | Non
                     # "the group's spokesperson, Robert B. Engel, said": the person named.
                     a = span.close_at + m.start("app")
                     person = _entity_in(ctx, a, a + len(m.group("app")), ("PERSON",))
-                    if person is not None and _entity_in(ctx, span.close_at + m.start("spk"), span.close_at + m.end("spk"), ("PERSON",)) is None:
-                        return _Speaker(person.text, person.canonical, person.entity_id or person_id(person.canonical), True, person.start), True
+                    if (
+                        person is not None
+                        and _entity_in(ctx, span.close_at + m.start("spk"), span.close_at + m.end("spk"), ("PERSON",))
+                        is None
+                    ):
+                        return _Speaker(
+                            person.text,
+                            person.canonical,
+                            person.entity_id or person_id(person.canonical),
+                            True,
+                            person.start,
+                        ), True
                 return _speaker_from(ctx, m.group("spk"), span.close_at + m.start("spk")), True
     floor = max(span.para_start, prev_end)
     sent_start = _sentence_start(text, floor, span.open_at)
-    before = text[sent_start:span.open_at]
+    before = text[sent_start : span.open_at]
     m = _BEFORE_SPEAKER.search(before)
     if m and _plausible(m.group("spk")):
         return _speaker_from(ctx, m.group("spk"), sent_start + m.start("spk")), True
-    sentence = text[sent_start:_sentence_end(text, span)]
+    sentence = text[sent_start : _sentence_end(text, span)]
     m = _ACCORDING.search(sentence)
     if m:
         return _speaker_from(ctx, m.group("spk"), sent_start + m.start("spk")), True
@@ -307,7 +332,7 @@ def _attribution(ctx: _Context, span: Span, prev_end: int, carry: _Speaker | Non
         return carry, False  # an earlier quote in this sentence: its speaker goes on
     if _PARTICIPLE.search(before) or re.search(r"\band\s+(?:then\s+)?(?:%s)\b[^.]*$" % _VERBS, before):
         # "Francis gave him a pen, telling him, …", "He … and said, …"
-        opener = re.match(r"\s*(He|She)\b", text[sent_start:span.open_at])
+        opener = re.match(r"\s*(He|She)\b", text[sent_start : span.open_at])
         if opener:
             return _Speaker(opener.group(1).lower(), at=sent_start), False
     subject = _entity_in(ctx, sent_start, span.open_at, ("PERSON", "ORG", "GPE", "NORP"))
@@ -315,7 +340,9 @@ def _attribution(ctx: _Context, span: Span, prev_end: int, carry: _Speaker | Non
     if first is not None:
         subject = first
     if subject is not None:
-        return _Speaker(subject.text, subject.canonical, subject.entity_id, subject.label == "PERSON", subject.start), False
+        return _Speaker(
+            subject.text, subject.canonical, subject.entity_id, subject.label == "PERSON", subject.start
+        ), False
     return None, False
 
 
@@ -353,7 +380,7 @@ def _sentence_end(text: str, span: Span) -> int:
 
 def _has_speech_verb(text: str, span: Span) -> bool:
     start = _sentence_start(text, span.para_start, span.open_at)
-    sentence = text[start:_sentence_end(text, span)]
+    sentence = text[start : _sentence_end(text, span)]
     return any(w.strip(",.;:").lower() in SPEECH_VERBS for w in sentence.split())
 
 
@@ -370,7 +397,9 @@ def _after_naming_verb(text: str, span: Span, sentence_start: int) -> bool:
     words = re.findall(r"[\w\u2019'-]+", m.group("rest"))
     if not 1 <= len(words) <= 16:
         return False
-    if span.close_at is not None and re.match(r"\s*(?:(?:a|an|the)\s+)?[\u201c\"]", text[span.close_at:span.close_at + 8]):
+    if span.close_at is not None and re.match(
+        r"\s*(?:(?:a|an|the)\s+)?[\u201c\"]", text[span.close_at : span.close_at + 8]
+    ):
         return False  # 'called the test at the "point of care" a "big step"': part of the object
     if m.group("call") is None:
         return words[-1].lower() == "as"  # described the plan as "…"
@@ -382,7 +411,7 @@ def _title_like(text: str, span: Span) -> bool:
     """Quoted words in Title Case ("Face the Nation", "The Rachel Maddow
     Show") name a show, book or film: two or more words, each capitalised
     but for small function words, no comma or inner sentence break."""
-    inner = text[span.start:span.end].rstrip(".")
+    inner = text[span.start : span.end].rstrip(".")
     if span.close_at is not None and text[span.close_at - 2] in ",?!":
         return False  # '"Thank You Very Much," she said' is speech
     if re.search(r"[,;:!?\u2014]|\.\s", inner):
@@ -395,7 +424,7 @@ def _title_like(text: str, span: Span) -> bool:
 
 def _standalone(text: str, span: Span, prev_end: int) -> bool:
     """Does the quote open its paragraph or a sentence?"""
-    before = text[max(span.para_start, prev_end):span.open_at].strip()
+    before = text[max(span.para_start, prev_end) : span.open_at].strip()
     return not before or before[-1] in ".!?:\u2014" or before.endswith(("\u201d", '"', "\u2019"))
 
 
@@ -417,22 +446,34 @@ def _antecedents(ctx: _Context) -> None:
         # Only people who open their sentence ("Klain, a former aide to Vice
         # President Biden, also told CBS") are what a later "he" points to.
         if ent.label == "PERSON" and _opens_sentence(ctx.text, ent.start):
-            found.append((ent.start, _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)))
+            found.append(
+                (
+                    ent.start,
+                    _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start),
+                )
+            )
     opening = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
     for m in opening.finditer(ctx.text):
         words = m.group("np").split()
         for k, word in enumerate(words):
             if word.lower() in PERSON_NOUNS and not word[0].isupper() or (k and word.lower() in PERSON_NOUNS):
-                phrase = " ".join(words[:k + 1])
+                phrase = " ".join(words[: k + 1])
                 found.append((m.start(), _Speaker(phrase, None, None, True, m.start())))
                 break
     ctx.people_at = sorted(found, key=lambda item: item[0])
 
 
 def _opens_sentence(text: str, at: int) -> bool:
-    before = text[max(0, at - 60):at]
-    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("? "), before.rfind("! "), before.rfind("\u201d "), before.rfind('" '))
-    lead = before[cut + 1:] if cut >= 0 else (before if at <= 60 else None)
+    before = text[max(0, at - 60) : at]
+    cut = max(
+        before.rfind(". "),
+        before.rfind("\n"),
+        before.rfind("? "),
+        before.rfind("! "),
+        before.rfind("\u201d "),
+        before.rfind('" '),
+    )
+    lead = before[cut + 1 :] if cut >= 0 else (before if at <= 60 else None)
     return lead is not None and len(lead.split()) <= 3
 
 
@@ -452,7 +493,9 @@ def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Spe
             continue
         m = _REPORTING.match(ctx.text, ent.end, min(len(ctx.text), ent.end + 160))
         if m:
-            found.append((m.end(), _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)))
+            found.append(
+                (m.end(), _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start))
+            )
     for m in _PRONOUN_REPORTING.finditer(ctx.text):
         if quoted(m.start()):
             continue
@@ -481,15 +524,21 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
     last_para = -10
     prev_end = 0
     for span in spans:
-        words = len(text[span.start:span.end].split())
+        words = len(text[span.start : span.end].split())
         sentence_start = _sentence_start(text, span.para_start, span.open_at)
         carry = last if last is not None and last_at >= sentence_start else None
         speaker, adjacent = _attribution(ctx, span, prev_end, carry)
         standalone = _standalone(text, span, prev_end)
         continues = standalone and last is not None and span.para_index - last_para <= 1
         reported = words >= MIN_REPORTED_WORDS and _has_speech_verb(text, span)
-        named = _after_naming_verb(text, span, sentence_start) or _INTRODUCED.search(text, sentence_start, span.open_at) is not None
-        if not adjacent and (_title_like(text, span) or (not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported and not named)):
+        named = (
+            _after_naming_verb(text, span, sentence_start)
+            or _INTRODUCED.search(text, sentence_start, span.open_at) is not None
+        )
+        if not adjacent and (
+            _title_like(text, span)
+            or (not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported and not named)
+        ):
             continue  # scare quotes, titles of shows and books (they cut no sentence)
         # Someone reported speaking since the last quote, in this paragraph
         # or the one before, is who an unattributed quote paragraph quotes.
@@ -524,7 +573,7 @@ def _previous_paragraph_start(text: str, para_start: int) -> int:
 
 def _quote(text: str, span: Span, speaker: _Speaker | None) -> Quote:
     return Quote(
-        text=text[span.start:span.end],
+        text=text[span.start : span.end],
         start=span.start,
         end=span.end,
         speaker=speaker.phrase if speaker else None,

@@ -5,8 +5,9 @@
 line never stops the others. Nothing is guessed silently: metadata a file
 does not carry stays None for the enrichment step to fill in and flag.
 """
+
 from __future__ import annotations
 
-from .reader import ReadFailure, SUPPORTED_SUFFIXES, find_manifest, read_inputs
+from .reader import SUPPORTED_SUFFIXES, ReadFailure, find_manifest, read_inputs
 
 __all__ = ["ReadFailure", "SUPPORTED_SUFFIXES", "find_manifest", "read_inputs"]

@@ -1,4 +1,5 @@
 """Publication dates as ISO days (YYYY-MM-DD), or None when unreadable."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ def normalise_date(value: object) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
-        return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC).date().isoformat()
     text = str(value).strip()
     match = _ISO_DAY.match(text)
     if match:

@@ -1,4 +1,5 @@
 """File formats: .txt, .json, .jsonl, .jsonl.gz, and manifests for text files."""
+
 from __future__ import annotations
 
 import csv
@@ -6,9 +7,10 @@ import gzip
 import json
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from store.records import Article
 
@@ -22,7 +24,20 @@ MANIFEST_FIELDS = ("path", "outlet", "url", "published", "title")
 # the first sentence on the same line) is metadata, not body.
 _DATE_LINE = re.compile(r"\A\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n)?[ \t]*", re.IGNORECASE)
 # Fields of the JSON record format (the AllSides research corpus is the reference).
-_KNOWN_FIELDS = {"id", "outlet", "outlet_domain", "url", "published", "date", "authors", "title", "topic", "text", "body", "content"}
+_KNOWN_FIELDS = {
+    "id",
+    "outlet",
+    "outlet_domain",
+    "url",
+    "published",
+    "date",
+    "authors",
+    "title",
+    "topic",
+    "text",
+    "body",
+    "content",
+}
 
 
 @dataclass
@@ -48,7 +63,9 @@ def find_manifest(folder: Path) -> Path | None:
     return None
 
 
-def read_inputs(paths: Iterable[str | Path], manifest: str | Path | None = None, outlet: str | None = None) -> Iterator[Article | ReadFailure]:
+def read_inputs(
+    paths: Iterable[str | Path], manifest: str | Path | None = None, outlet: str | None = None
+) -> Iterator[Article | ReadFailure]:
     """Every article in the given files and folders (folders recursively).
 
     A folder holding `manifest.csv` or `manifest.jsonl` uses it for its text
@@ -92,7 +109,9 @@ def _read_file(path: Path, manifest: dict[Path, dict[str, str]]) -> Iterator[Art
         elif kind in (".json", ".json.gz"):
             yield from _read_json_file(path)
         else:
-            yield ReadFailure(str(path), f"unsupported file type {kind or '(none)'}: use one of {', '.join(SUPPORTED_SUFFIXES)}")
+            yield ReadFailure(
+                str(path), f"unsupported file type {kind or '(none)'}: use one of {', '.join(SUPPORTED_SUFFIXES)}"
+            )
     except UnicodeDecodeError as exc:
         yield ReadFailure(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
@@ -111,7 +130,7 @@ def _read_text_file(path: Path, meta: dict[str, str]) -> Article | ReadFailure:
     match = _DATE_LINE.match(text)
     if match:
         published = match.group(1)
-        text = text[match.end():]
+        text = text[match.end() :]
     text = text.strip()
     if not text:
         return ReadFailure(str(path), "empty: no article text")

@@ -10,6 +10,7 @@ The logic lives in pure modules (align, quotes, matrix, framing,
 comparison, selection) that take EnrichedArticle lists; this module only
 turns requests into calls and results into pages.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request, url_for
@@ -49,14 +50,25 @@ def _compare(args) -> tuple[Selection, dict]:
 @bp.get("/compare")
 def compare_page():
     if not any(request.args.getlist(k) for k in ("id", "story", "q")):
-        return render_template("compare/compare.html", comparison=None, selection=None, error=None, max_columns=MAX_COLUMNS)
+        return render_template(
+            "compare/compare.html", comparison=None, selection=None, error=None, max_columns=MAX_COLUMNS
+        )
     try:
         selection, comparison = _compare(request.args)
     except SelectionError as exc:
-        return render_template("compare/compare.html", comparison=None, selection=None, error=str(exc), max_columns=MAX_COLUMNS), exc.status
+        return render_template(
+            "compare/compare.html", comparison=None, selection=None, error=str(exc), max_columns=MAX_COLUMNS
+        ), exc.status
     return render_template(
-        "compare/compare.html", comparison=comparison, selection=selection, meta=_selection_json(selection),
-        error=None, lexicon=LEXICON, categories=CATEGORIES, kinds=KINDS, max_columns=MAX_COLUMNS,
+        "compare/compare.html",
+        comparison=comparison,
+        selection=selection,
+        meta=_selection_json(selection),
+        error=None,
+        lexicon=LEXICON,
+        categories=CATEGORIES,
+        kinds=KINDS,
+        max_columns=MAX_COLUMNS,
     )
 
 
@@ -82,9 +94,18 @@ def story_summary(story_id: str) -> dict | None:
         "size": len(articles),
         "first_published": min(dated) if dated else None,
         "last_published": max(dated) if dated else None,
-        "outlets": [{"outlet": o, "articles": n} for o, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].lower()))],
+        "outlets": [
+            {"outlet": o, "articles": n} for o, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+        ],
         "articles": [
-            {"id": a.id, "title": a.title, "title_derived": a.title_derived, "outlet": a.outlet, "published": a.published, "url": a.url}
+            {
+                "id": a.id,
+                "title": a.title,
+                "title_derived": a.title_derived,
+                "outlet": a.outlet,
+                "published": a.published,
+                "url": a.url,
+            }
             for a in articles
         ],
         "compare": url_for("compare.compare_page", story=story_id) if len(outlets) > 1 else None,
@@ -95,7 +116,9 @@ def story_summary(story_id: str) -> dict | None:
 def story_page(story_id: str):
     summary = story_summary(story_id)
     if summary is None:
-        return render_template("compare/story.html", summary=None, story_id=story_id, error=f"No story with id {story_id!r}."), 404
+        return render_template(
+            "compare/story.html", summary=None, story_id=story_id, error=f"No story with id {story_id!r}."
+        ), 404
     return render_template("compare/story.html", summary=summary, story_id=story_id, error=None)
 
 

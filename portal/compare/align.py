@@ -12,6 +12,7 @@ descending similarity, which is what a reader expects: each sentence's
 best counterpart, used once).  Matches across all pairs are then joined
 into passage groups; a sentence in no group is the article's own.
 """
+
 from __future__ import annotations
 
 import math
@@ -91,7 +92,11 @@ def _vectors(per_article: list[list[Sentence]]) -> list[list[dict[str, float]]]:
     for article in feats:
         vecs = []
         for f in article:
-            v = {k: w * (math.log((total + 1) / (df[k] + 0.5))) for k, w in f.items()} if sum(1 for k in f if not k.startswith("b:")) >= MIN_FEATURES else {}
+            v = (
+                {k: w * (math.log((total + 1) / (df[k] + 0.5))) for k, w in f.items()}
+                if sum(1 for k in f if not k.startswith("b:")) >= MIN_FEATURES
+                else {}
+            )
             norm = math.sqrt(sum(x * x for x in v.values()))
             vecs.append({k: x / norm for k, x in v.items()} if norm else {})
         out.append(vecs)
@@ -104,7 +109,9 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b.get(k, 0.0) for k, w in a.items())
 
 
-def match_pair(va: list[dict[str, float]], vb: list[dict[str, float]], threshold: float) -> list[tuple[float, int, int]]:
+def match_pair(
+    va: list[dict[str, float]], vb: list[dict[str, float]], threshold: float
+) -> list[tuple[float, int, int]]:
     """One-to-one sentence matches between two articles, strongest first."""
     candidates = [(_cosine(x, y), i, j) for i, x in enumerate(va) if x for j, y in enumerate(vb) if y]
     candidates = [c for c in candidates if c[0] >= threshold]

@@ -3,6 +3,7 @@
 The HTML page and /api/compare render the same dict (docs/compare-api.md
 documents its shape), so the page can never show something the API lacks.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,17 @@ def column_labels(articles: list[EnrichedArticle]) -> list[str]:
 
 def _articles(articles: list[EnrichedArticle], labels: list[str]) -> list[dict]:
     return [
-        {"column": k, "id": a.id, "outlet": a.outlet, "label": labels[k], "title": a.title,
-         "title_derived": a.title_derived, "published": a.published, "url": a.url, "story": a.story}
+        {
+            "column": k,
+            "id": a.id,
+            "outlet": a.outlet,
+            "label": labels[k],
+            "title": a.title,
+            "title_derived": a.title_derived,
+            "published": a.published,
+            "url": a.url,
+            "story": a.story,
+        }
         for k, a in enumerate(articles)
     ]
 
@@ -42,15 +52,30 @@ def _passages(articles: list[EnrichedArticle]) -> dict:
             "outlets": len({a for a, _ in g.members}),
             "score": g.score,
             "members": [
-                {"column": a, "article": articles[a].id, "sentence": i, "text": alignment.sentences[a][i].text,
-                 "start": alignment.sentences[a][i].start, "end": alignment.sentences[a][i].end}
+                {
+                    "column": a,
+                    "article": articles[a].id,
+                    "sentence": i,
+                    "text": alignment.sentences[a][i].text,
+                    "start": alignment.sentences[a][i].start,
+                    "end": alignment.sentences[a][i].end,
+                }
                 for a, i in g.members
             ],
         }
         for g in alignment.groups
     ]
     sentences = [
-        [{"index": s.index, "start": s.start, "end": s.end, "text": s.text, "group": alignment.group_of[a].get(s.index)} for s in sents]
+        [
+            {
+                "index": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "group": alignment.group_of[a].get(s.index),
+            }
+            for s in sents
+        ]
         for a, sents in enumerate(alignment.sentences)
     ]
     own = [len(alignment.own(a)) for a in range(len(articles))]
@@ -63,21 +88,34 @@ def _quotes(articles: list[EnrichedArticle]) -> dict:
     for n, group in enumerate(link_quotes(refs), start=1):
         first = group[0]
         members = [
-            {"column": r.article, "article": articles[r.article].id, "text": r.quote.text, "start": r.quote.start,
-             "end": r.quote.end, "speaker": r.speaker, "speaker_written": r.quote.speaker}
+            {
+                "column": r.article,
+                "article": articles[r.article].id,
+                "text": r.quote.text,
+                "start": r.quote.start,
+                "end": r.quote.end,
+                "speaker": r.speaker,
+                "speaker_written": r.quote.speaker,
+            }
             for r in group
         ]
         diffs = [
             {"from": first.article, "to": r.article, "ops": wording_diff(first.quote.text, r.quote.text)}
             for r in group[1:]
         ]
-        groups.append({"id": f"q{n}", "shared": len(group) > 1, "outlets": len(group), "members": members, "diffs": diffs})
+        groups.append(
+            {"id": f"q{n}", "shared": len(group) > 1, "outlets": len(group), "members": members, "diffs": diffs}
+        )
     return {"groups": groups, "speakers": speaker_matrix(refs, len(articles))}
 
 
 def _dates(articles: list[EnrichedArticle]) -> dict:
     dated = sorted(a.published for a in articles if a.published)
-    return {"first": dated[0] if dated else None, "last": dated[-1] if dated else None, "undated": len(articles) - len(dated)}
+    return {
+        "first": dated[0] if dated else None,
+        "last": dated[-1] if dated else None,
+        "undated": len(articles) - len(dated),
+    }
 
 
 def build_comparison(articles: list[EnrichedArticle]) -> dict:

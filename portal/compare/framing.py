@@ -5,6 +5,7 @@ The lexicon is small and explicit on purpose: a reader can see which words
 were counted (every hit keeps its sentence), and the counts are per 1,000
 words so a long article does not look more hedged for being long.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,11 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     ("hedging", "claimed / claims", r"\b(?:claim|claims|claimed|claiming)\b"),
     ("hedging", "reportedly", r"\b(?:reportedly|purportedly|supposedly)\b"),
     ("hedging", "apparently / appears", r"\b(?:apparently|appears? to|appeared to|seems? to|seemed to)\b"),
-    ("hedging", "not verified", r"\b(?:has not|have not|could not|cannot|can't|did not|not)\s+(?:been\s+)?(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b"),
+    (
+        "hedging",
+        "not verified",
+        r"\b(?:has not|have not|could not|cannot|can't|did not|not)\s+(?:been\s+)?(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b",
+    ),
     ("hedging", "unconfirmed / unverified", r"\b(?:unconfirmed|unverified)\b"),
     ("hedging", "suspected / believed", r"\b(?:suspected|believed to|thought to)\b"),
     ("hedging", "may / might / could", r"\b(?:may|might|could) (?:have|be)\b"),
@@ -90,5 +95,8 @@ def framing(article: EnrichedArticle) -> dict:
         "counts": per_label,
         "per_category": per_category,
         "per_1000_words": {c: round(1000 * n / words, 1) if words else 0.0 for c, n in per_category.items()},
-        "hits": [{"label": h.label, "category": h.category, "sentence": h.sentence, "start": h.start, "end": h.end} for h in hits],
+        "hits": [
+            {"label": h.label, "category": h.category, "sentence": h.sentence, "start": h.start, "end": h.end}
+            for h in hits
+        ],
     }

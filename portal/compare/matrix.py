@@ -1,10 +1,15 @@
 """Entities across outlets: a person/place/organisation × outlet matrix."""
+
 from __future__ import annotations
 
 from store import EnrichedArticle
 from store.records import PLACE_LABELS
 
-KINDS = (("person", "People", ("PERSON",)), ("place", "Places", PLACE_LABELS), ("organisation", "Organisations", ("ORG",)))
+KINDS = (
+    ("person", "People", ("PERSON",)),
+    ("place", "Places", PLACE_LABELS),
+    ("organisation", "Organisations", ("ORG",)),
+)
 
 
 def entity_matrix(articles: list[EnrichedArticle]) -> dict[str, list[dict]]:

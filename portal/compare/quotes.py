@@ -6,6 +6,7 @@ Two quotes are "the same" when their folded words match closely
 over at least MIN_PARTIAL_WORDS words): outlets often quote part of a
 sentence another outlet quotes whole.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,7 +23,10 @@ SAME_RATIO = 85.0
 PARTIAL_RATIO = 90.0
 MIN_PARTIAL_WORDS = 6
 _WORDS = re.compile(r"\S+")
-_TITLES = re.compile(r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor|general|gen|police commander|commander|officer)\.?\s+", re.I)
+_TITLES = re.compile(
+    r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor|general|gen|police commander|commander|officer)\.?\s+",
+    re.I,
+)
 
 
 @dataclass
@@ -61,8 +65,7 @@ def wording_diff(a: str, b: str) -> list[dict]:
     key = lambda w: re.sub(r"[^\w']", "", w.lower())  # noqa: E731 - punctuation does not count
     matcher = difflib.SequenceMatcher(a=[key(w) for w in wa], b=[key(w) for w in wb], autojunk=False)
     return [
-        {"op": op, "a": " ".join(wa[i1:i2]), "b": " ".join(wb[j1:j2])}
-        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        {"op": op, "a": " ".join(wa[i1:i2]), "b": " ".join(wb[j1:j2])} for op, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
 
 
@@ -99,7 +102,7 @@ def merge_speakers(keys: list[str]) -> dict[str, str]:
 
 def _is_name_suffix(short: str, long: str) -> bool:
     s, l = fold(short).lower().split(), fold(long).lower().split()
-    return bool(s) and s[0] not in ("a", "an", "the", "one", "another") and l[-len(s):] == s
+    return bool(s) and s[0] not in ("a", "an", "the", "one", "another") and l[-len(s) :] == s
 
 
 def quote_refs(articles: list[EnrichedArticle]) -> list[QuoteRef]:

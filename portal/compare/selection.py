@@ -6,6 +6,7 @@ outlet for a search, up to `n` outlets, optionally only the repeated
 `outlet` values).  Everything is in the URL, so every comparison is a
 permalink.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

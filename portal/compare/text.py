@@ -3,6 +3,7 @@
 The portal does not import the indexer (DESIGN.md), so this small text
 toolkit lives here; it needs no model, which keeps a comparison fast.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,35 +13,42 @@ from dataclasses import dataclass, field
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
 # before whitespace and an upper-case letter, digit or opening quote; or at
 # a line break (news bodies put one paragraph, often one sentence, a line).
-_BOUNDARY = re.compile(r"""(?<=[.!?])(?P<close>["'”’)\]]*)(?P<gap>[ \t]+)(?=["'“‘(\[]?[A-Z0-9])|(?P<close2>)(?P<gap2>\s*\n\s*)""")
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?])(?P<close>["'”’)\]]*)(?P<gap>[ \t]+)(?=["'“‘(\[]?[A-Z0-9])|(?P<close2>)(?P<gap2>\s*\n\s*)"""
+)
 # Abbreviations after which a full stop does not end a sentence.
-_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|No|vs|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|No|vs|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
+)
 _WORD = re.compile(r"[\w]+(?:['’]\w+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself nor of off on once or other our ours ourselves out over own same she should so some such
-    than that the their theirs them themselves then there these they this those through to too under
-    until up very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves also us its it's that's there's mr mrs ms dr
-    see saw seen go goes went gone come came get got make made take took know knew think want look use
-    used give gave put keep let seem like now then even still yet only many much well back way just
-    one another people thing things time year years day""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "nor", "of", "off", "on", "once", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "also", "us", "its", "it's", "that's", "there's", "mr", "mrs", "ms", "dr", "see", "saw", "seen", "go", "goes", "went", "gone", "come", "came", "get", "got", "make", "made", "take", "took", "know", "knew", "think", "want", "look", "use", "used", "give", "gave", "put", "keep", "let", "seem", "like", "now", "then", "even", "still", "yet", "only", "many", "much", "well", "back", "way", "just", "one", "another", "people", "thing", "things", "time", "year", "years", "day"]
 )
 # Reporting verbs say *how* an outlet attributes a fact, not what the fact
 # is: they are left out of content matching (framing.py counts them).
 REPORTING = frozenset(
-    """said say says saying told tell tells claim claims claimed claiming allege alleges alleged allegedly
-    according added add adds stated state states report reports reported reportedly announced
-    announce announces posted wrote write writes""".split()
+    ["said", "say", "says", "saying", "told", "tell", "tells", "claim", "claims", "claimed", "claiming", "allege", "alleges", "alleged", "allegedly", "according", "added", "add", "adds", "stated", "state", "states", "report", "reports", "reported", "reportedly", "announced", "announce", "announces", "posted", "wrote", "write", "writes"]
 )
 NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
-    "hundred": "100", "thousand": "1000", "million": "1000000", "dozen": "12",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "twenty": "20",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "dozen": "12",
 }
 
 

@@ -1,20 +1,25 @@
 """A real browser: Playwright driving Debian's Chromium (/usr/bin/chromium)
 against the real portal on a loopback port, serving the demo corpus."""
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
-
 from support import LiveServer, run_cli
 
 CHROMIUM = os.environ.get("PARALLAX_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium tries to reach Google's hosts, which this machine
 # refuses, many times over.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

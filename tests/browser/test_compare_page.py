@@ -1,6 +1,7 @@
 """The comparison view in a real browser, with JavaScript off (it must not
 need it), from a search hit to its story to the side-by-side comparison,
 and in print layout."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What a user does in a browser: search, narrow by facet, read an article."""
+
 from __future__ import annotations
 
 import re

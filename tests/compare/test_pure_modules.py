@@ -1,8 +1,10 @@
 """The comparison logic on hand-built articles: alignment, quotes,
 matrices, framing. No store, no Flask."""
+
 from __future__ import annotations
 
 from compare_builders import make_article
+
 from portal.compare.align import align
 from portal.compare.comparison import build_comparison, column_labels
 from portal.compare.framing import framing
@@ -12,7 +14,7 @@ from portal.compare.text import split_sentences
 
 A_TEXT = (
     "Flood defences failed in Riverton on Tuesday, forcing 340 residents from their homes.\n"
-    "\"The barrier did not do what it was built to do,\" said deputy mayor Anna Kowal.\n"
+    '"The barrier did not do what it was built to do," said deputy mayor Anna Kowal.\n'
     "The company that built the panels said it would cooperate with a review.\n"
     "Plans for a permanent embankment have been delayed for years."
 )
@@ -25,17 +27,35 @@ B_TEXT = (
 
 
 def _pair():
-    a = make_article("a1", "Civic Wire", A_TEXT, published="2025-03-04", people=("Anna Kowal",), places=("Riverton",),
-                     quotes=(("The barrier did not do what it was built to do,", "deputy mayor Anna Kowal"),))
-    b = make_article("b1", "Daily Post", B_TEXT, published="2025-03-05", people=("Anna Kowal",), places=("Riverton",),
-                     quotes=(("The barrier didn’t do what it was built to do, and we will find out why,", "Mrs Kowal"),))
+    a = make_article(
+        "a1",
+        "Civic Wire",
+        A_TEXT,
+        published="2025-03-04",
+        people=("Anna Kowal",),
+        places=("Riverton",),
+        quotes=(("The barrier did not do what it was built to do,", "deputy mayor Anna Kowal"),),
+    )
+    b = make_article(
+        "b1",
+        "Daily Post",
+        B_TEXT,
+        published="2025-03-05",
+        people=("Anna Kowal",),
+        places=("Riverton",),
+        quotes=(("The barrier didn’t do what it was built to do, and we will find out why,", "Mrs Kowal"),),
+    )
     return a, b
 
 
 def test_sentences_keep_offsets_and_skip_abbreviations():
     text = "Mr. Smith arrived at 9 a.m. on Monday. He left.\nU.S. officials agreed!"
     spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans] == ["Mr. Smith arrived at 9 a.m. on Monday.", "He left.", "U.S. officials agreed!"]
+    assert [text[s:e] for s, e in spans] == [
+        "Mr. Smith arrived at 9 a.m. on Monday.",
+        "He left.",
+        "U.S. officials agreed!",
+    ]
 
 
 def test_paraphrased_fact_is_aligned_and_unshared_sentences_are_own():
@@ -50,7 +70,12 @@ def test_paraphrased_fact_is_aligned_and_unshared_sentences_are_own():
 
 
 def test_alignment_is_one_to_one_per_outlet_pair():
-    a = make_article("a", "A", "Rebels seized the airport in Goma on Sunday. Rebels seized the airport in Goma, officials said.", places=("Goma",))
+    a = make_article(
+        "a",
+        "A",
+        "Rebels seized the airport in Goma on Sunday. Rebels seized the airport in Goma, officials said.",
+        places=("Goma",),
+    )
     b = make_article("b", "B", "The airport in Goma was seized by rebels on Sunday.", places=("Goma",))
     alignment = align([a, b])
     assert len(alignment.groups) == 1
@@ -107,7 +132,7 @@ def test_framing_counts_hedging_and_attribution_with_context():
     assert f["counts"]["told"] == 1 and f["counts"]["said / says"] == 1
     assert f["lede"].startswith("About 340 people")
     hit = next(h for h in f["hits"] if h["label"] == "not verified")
-    assert hit["sentence"][hit["start"]:hit["end"]] == "has not verified"
+    assert hit["sentence"][hit["start"] : hit["end"]] == "has not verified"
     assert f["per_1000_words"]["hedging"] > 0
 
 
@@ -131,5 +156,7 @@ def test_build_comparison_needs_two_articles_and_is_json_ready():
     assert result["dates"] == {"first": "2025-03-04", "last": "2025-03-05", "undated": 0}
     shared = [g for g in result["quotes"]["groups"] if g["shared"]]
     assert shared and {m["column"] for m in shared[0]["members"]} == {0, 1}
-    assert result["passages"]["own_counts"] == [len(result["passages"]["sentences"][0]) - len(result["passages"]["groups"]),
-                                                len(result["passages"]["sentences"][1]) - len(result["passages"]["groups"])]
+    assert result["passages"]["own_counts"] == [
+        len(result["passages"]["sentences"][0]) - len(result["passages"]["groups"]),
+        len(result["passages"]["sentences"][1]) - len(result["passages"]["groups"]),
+    ]

@@ -1,5 +1,6 @@
 """Acceptance on the seeds: a real embedded index built by the real
 indexer in tmp_path, the real portal through Flask's test client."""
+
 from __future__ import annotations
 
 import re
@@ -87,10 +88,19 @@ def test_best_match_per_outlet_and_story_pages(seeds_app):
         assert client.get(f"/stories/{story}").status_code == 200
 
 
-@pytest.mark.parametrize("query, status", [
-    ("", 400), ("id=only-one", 400), ("id=nope-1&id=nope-2", 404), ("q=%22unclosed", 400),
-    ("q=zzzzqqqq", 404), ("story=nope", 404), ("q=Bucha&n=1", 400), ("q=Bucha&story=x", 400),
-])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("", 400),
+        ("id=only-one", 400),
+        ("id=nope-1&id=nope-2", 404),
+        ("q=%22unclosed", 400),
+        ("q=zzzzqqqq", 404),
+        ("story=nope", 404),
+        ("q=Bucha&n=1", 400),
+        ("q=Bucha&story=x", 400),
+    ],
+)
 def test_bad_requests_get_clear_errors_not_500(seeds_app, query, status):
     app, _ = seeds_app
     client = app.test_client()
@@ -103,7 +113,6 @@ def test_bad_requests_get_clear_errors_not_500(seeds_app, query, status):
 
 def test_grouping_through_the_store_is_stable(seeds_app, tmp_path):
     from indexer.stories import group_stories
-    from store import open_store
 
     app, _ = seeds_app
     store = app.extensions["parallax.store"]

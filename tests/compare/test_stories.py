@@ -1,12 +1,16 @@
 """Story grouping: same event grouped across outlets, unrelated and
 distant-in-time articles kept apart, ids stable."""
+
 from __future__ import annotations
 
 from compare_builders import make_article
+
 from indexer.stories import cluster, size_distribution, story_id
 
 FLOOD = "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as the Vistula river rose."
-FLOOD_2 = "Riverton evacuated 340 residents of Podgorze after the Vistula flood barrier failed on Tuesday, officials said."
+FLOOD_2 = (
+    "Riverton evacuated 340 residents of Podgorze after the Vistula flood barrier failed on Tuesday, officials said."
+)
 FIRE = "A wildfire near Lac du Bonnet forced 1,100 people to leave as crews cut a guard line along the Bird River."
 RATES = "The central bank raised its key interest rate by half a point, citing stubborn inflation in services."
 
@@ -65,8 +69,10 @@ def test_same_day_events_from_three_outlets_grouped_and_kept_apart():
     outlets = ("Left Daily", "Centre Wire", "Right Herald")
     articles = [make_article(f"quake-{n}", outlets[n], text, published="2025-05-07") for n, text in enumerate(QUAKE)]
     articles += [make_article(f"budget-{n}", outlets[n], text, published="2025-05-07") for n, text in enumerate(BUDGET)]
-    articles += [make_article("rates-a", "Centre Wire", RATES, published="2025-05-07"),
-                 make_article("fire-a", "Left Daily", FIRE, published="2025-05-07")]
+    articles += [
+        make_article("rates-a", "Centre Wire", RATES, published="2025-05-07"),
+        make_article("fire-a", "Left Daily", FIRE, published="2025-05-07"),
+    ]
     assignment, _ = cluster(articles)
     quake = {assignment[f"quake-{n}"] for n in range(3)}
     budget = {assignment[f"budget-{n}"] for n in range(3)}
@@ -77,17 +83,25 @@ def test_same_day_events_from_three_outlets_grouped_and_kept_apart():
 
 
 def test_next_day_follow_up_joins_but_a_week_later_does_not():
-    articles = [make_article(f"quake-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(QUAKE[:2])]
-    articles += [make_article("quake-next", "Outlet 2", QUAKE[2], published="2025-05-08"),
-                 make_article("quake-later", "Outlet 3", QUAKE[2], published="2025-05-15")]
+    articles = [
+        make_article(f"quake-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(QUAKE[:2])
+    ]
+    articles += [
+        make_article("quake-next", "Outlet 2", QUAKE[2], published="2025-05-08"),
+        make_article("quake-later", "Outlet 3", QUAKE[2], published="2025-05-15"),
+    ]
     assignment, _ = cluster(articles)
     assert assignment["quake-next"] is not None and assignment["quake-next"] == assignment["quake-0"]
     assert assignment["quake-later"] is None
 
 
 def test_undated_article_joins_its_closest_story_without_bridging():
-    articles = [make_article(f"quake-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(QUAKE[:2])]
-    articles += [make_article(f"budget-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(BUDGET[:2])]
+    articles = [
+        make_article(f"quake-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(QUAKE[:2])
+    ]
+    articles += [
+        make_article(f"budget-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(BUDGET[:2])
+    ]
     # Undated and worded like both events: it may join one, never merge them.
     articles.append(make_article("both", "Metro", QUAKE[2] + " " + BUDGET[2]))
     assignment, _ = cluster(articles)

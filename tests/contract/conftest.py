@@ -1,12 +1,13 @@
 """The backend contract suite runs every test against each backend: the
 embedded index always, OpenSearch whenever OPENSEARCH_URL names a live
 cluster (each test then uses its own throw-away alias and indices)."""
+
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -34,13 +35,21 @@ def _opensearch() -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture(params=[
-    "embedded",
-    pytest.param("opensearch", marks=[
-        pytest.mark.opensearch_live,
-        pytest.mark.skipif(not LIVE_URL, reason="OPENSEARCH_URL is not set: no live OpenSearch cluster to run the contract against"),
-    ]),
-])
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param(
+            "opensearch",
+            marks=[
+                pytest.mark.opensearch_live,
+                pytest.mark.skipif(
+                    not LIVE_URL,
+                    reason="OPENSEARCH_URL is not set: no live OpenSearch cluster to run the contract against",
+                ),
+            ],
+        ),
+    ]
+)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """A fresh, empty store of each backend."""
     if request.param == "embedded":

@@ -2,6 +2,7 @@
 
 The articles are small, invented and chosen so each behaviour has exactly
 one right answer (which articles match, how each facet counts)."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,25 +24,41 @@ def place(name: str) -> Entity:
 def corpus() -> list[EnrichedArticle]:
     return [
         EnrichedArticle(
-            id="bbc-1", outlet="BBC", published="2022-04-03", title="Bucha: bodies found after retreat",
+            id="bbc-1",
+            outlet="BBC",
+            published="2022-04-03",
+            title="Bucha: bodies found after retreat",
             text=BUCHA + " President Volodymyr Zelensky called it genocide. \u201cThis is genocide,\u201d he said.",
             entities=[person("Volodymyr Zelensky"), place("Bucha"), place("Kyiv")],
-            quotes=[Quote("This is genocide,", 0, 17, "he", "Volodymyr Zelensky")], story="bucha",
+            quotes=[Quote("This is genocide,", 0, 17, "he", "Volodymyr Zelensky")],
+            story="bucha",
         ),
         EnrichedArticle(
-            id="ind-1", outlet="The Independent", published="2022-04-04", title="War crimes inquiry in Bucha",
+            id="ind-1",
+            outlet="The Independent",
+            published="2022-04-04",
+            title="War crimes inquiry in Bucha",
             text=BUCHA + " Investigators are gathering evidence of war crimes. Zelensky visited the town.",
-            entities=[person("Volodymyr Zelensky"), place("Bucha")], story="bucha",
+            entities=[person("Volodymyr Zelensky"), place("Bucha")],
+            story="bucha",
         ),
         EnrichedArticle(
-            id="metro-1", outlet="Metro", published="2022-05-10", title="Torture room discovered",
+            id="metro-1",
+            outlet="Metro",
+            published="2022-05-10",
+            title="Torture room discovered",
             text="A torture room was discovered in a basement in Bucha, according to local officials and Kyiv police.",
-            entities=[place("Bucha"), place("Kyiv")], story=None,
+            entities=[place("Bucha"), place("Kyiv")],
+            story=None,
         ),
         EnrichedArticle(
-            id="bbc-2", outlet="BBC", published="2021-11-20", title="Football results",
+            id="bbc-2",
+            outlet="BBC",
+            published="2021-11-20",
+            title="Football results",
             text="Arsenal beat Chelsea in the derby, with a late goal deciding an otherwise quiet match in London.",
-            entities=[place("London")], story=None,
+            entities=[place("London")],
+            story=None,
         ),
     ]
 

@@ -1,5 +1,6 @@
 """Fixtures for the enrichment tests: one offline Extractor per session
 (loading the gazetteer takes a second or two)."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 runs, photo credits, a registry that spreads bogus full names, and surnames
 read as small towns. Invented sentences; each test uses a fresh Extractor
 when the corpus registry matters."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,10 +28,13 @@ def _places(entities) -> set[str]:
 
 # 1. day and month names split a run and are never part of a name
 
+
 def test_day_and_month_names_split_runs_and_are_never_names(fresh: Extractor) -> None:
-    text = ("The council met in Portland Thursday to vote on the budget, and Senator Maribel Quintero "
-            "Friday promised a recount. The audit covered Monday June figures and the results from "
-            "Late December, when Governor Tobias Wrenfield September plans were shelved.")
+    text = (
+        "The council met in Portland Thursday to vote on the budget, and Senator Maribel Quintero "
+        "Friday promised a recount. The audit covered Monday June figures and the results from "
+        "Late December, when Governor Tobias Wrenfield September plans were shelved."
+    )
     entities, _ = fresh.extract(text)
     people, places = _people(entities), _places(entities)
     assert "Maribel Quintero" in people and "Tobias Wrenfield" in people
@@ -40,15 +44,19 @@ def test_day_and_month_names_split_runs_and_are_never_names(fresh: Extractor) ->
 
 
 def test_holidays_are_not_people(fresh: Extractor) -> None:
-    text = ("Shops in the region closed early on Easter Sunday and reopened after Memorial Day, while "
-            "analysts compared the figures with Super Tuesday turnout and the Christmas Eve rush.")
+    text = (
+        "Shops in the region closed early on Easter Sunday and reopened after Memorial Day, while "
+        "analysts compared the figures with Super Tuesday turnout and the Christmas Eve rush."
+    )
     entities, _ = fresh.extract(text)
     assert not _people(entities)
 
 
 def test_a_known_person_before_a_day_name_is_that_person(fresh: Extractor) -> None:
-    texts = ["Mayor Ingrid Halvorsen opened the bridge on a cold morning with her staff beside her.",
-             "The plan was unveiled when Halvorsen Tuesday told the board it would cost less than expected."]
+    texts = [
+        "Mayor Ingrid Halvorsen opened the bridge on a cold morning with her staff beside her.",
+        "The plan was unveiled when Halvorsen Tuesday told the board it would cost less than expected.",
+    ]
     _, (second, _) = list(fresh.extract_many(texts))
     people = [(e.text, e.canonical) for e in second if e.label == "PERSON"]
     assert people == [("Halvorsen", "Ingrid Halvorsen")]
@@ -56,10 +64,13 @@ def test_a_known_person_before_a_day_name_is_that_person(fresh: Extractor) -> No
 
 # 2. the registry only takes person-like names, and bare words resolve with care
 
+
 def test_registry_ignores_full_names_that_are_not_person_like(fresh: Extractor) -> None:
-    texts = ["Residents across Latin America watched the vote closely as the ballots were counted overnight.",
-             "The Defund Healthcare campaign, launched by the group, ran advertisements in several states.",
-             "Officials said the ceremony at the Rose Garden would be brief and closed to the public."]
+    texts = [
+        "Residents across Latin America watched the vote closely as the ballots were counted overnight.",
+        "The Defund Healthcare campaign, launched by the group, ran advertisements in several states.",
+        "Officials said the ceremony at the Rose Garden would be brief and closed to the public.",
+    ]
     list(fresh.extract_many(texts))
     for surname in ("America", "Healthcare", "Garden", "Sunday"):
         assert fresh.registry.resolve(surname) is None, surname
@@ -75,16 +86,21 @@ def test_bare_day_and_common_words_never_resolve_through_the_registry(fresh: Ext
 def test_in_article_full_name_wins_over_the_registry(fresh: Extractor) -> None:
     for _ in range(3):
         fresh.registry.add("Rolf Brannagan")
-    entities, _ = fresh.extract("Councillor Edith Brannagan chaired the hearing, and Brannagan said the vote would wait.")
+    entities, _ = fresh.extract(
+        "Councillor Edith Brannagan chaired the hearing, and Brannagan said the vote would wait."
+    )
     assert {e.canonical for e in entities if e.text == "Brannagan"} == {"Edith Brannagan"}
 
 
 # 3. photo credits and bylines are not people
 
+
 def test_photo_credits_are_not_people(fresh: Extractor) -> None:
-    text = ("The minister spoke to reporters outside the court. Kestrel Moran/AFP/Getty Images\n\n"
-            "Photo: Dalia Fenwick\n\nThe crowd dispersed slowly. (Qorvel/ Reuters)\n\n"
-            "Later the lawyer Amos Tindall said the appeal would go ahead.")
+    text = (
+        "The minister spoke to reporters outside the court. Kestrel Moran/AFP/Getty Images\n\n"
+        "Photo: Dalia Fenwick\n\nThe crowd dispersed slowly. (Qorvel/ Reuters)\n\n"
+        "Later the lawyer Amos Tindall said the appeal would go ahead."
+    )
     entities, _ = fresh.extract(text)
     assert _people(entities) == {"Amos Tindall"}
     assert not [e for e in entities if "/" in e.text]
@@ -92,9 +108,12 @@ def test_photo_credits_are_not_people(fresh: Extractor) -> None:
 
 # 4. a registered surname is a person, not a small town, without a locative cue
 
+
 def test_registered_surname_beats_a_small_town_without_a_cue(fresh: Extractor) -> None:
-    texts = ["President Barack Obama met the delegation at length and praised its work on trade.",
-             "Critics said the Obama administration had moved too slowly on the question of tariffs."]
+    texts = [
+        "President Barack Obama met the delegation at length and praised its work on trade.",
+        "Critics said the Obama administration had moved too slowly on the question of tariffs.",
+    ]
     _, (second, _) = list(fresh.extract_many(texts))
     obama = [e for e in second if e.text == "Obama"]
     assert obama and obama[0].label == "PERSON" and obama[0].canonical == "Barack Obama"
@@ -102,9 +121,13 @@ def test_registered_surname_beats_a_small_town_without_a_cue(fresh: Extractor) -
 
 def test_a_locative_cue_keeps_the_town(fresh: Extractor) -> None:
     fresh.registry.add("Barack Obama")
-    entities, _ = fresh.extract("The festival drew residents of the small town of Obama and visitors from Kyoto in Japan.")
+    entities, _ = fresh.extract(
+        "The festival drew residents of the small town of Obama and visitors from Kyoto in Japan."
+    )
     assert "Obama" in _places(entities)
-    entities, _ = fresh.extract("Farmers near Clinton, Iowa, said the harvest was late but the yields were good this year.")
+    entities, _ = fresh.extract(
+        "Farmers near Clinton, Iowa, said the harvest was late but the yields were good this year."
+    )
     assert "Clinton" in _places(entities)
 
 
@@ -115,7 +138,9 @@ def test_first_name_town_without_a_cue_is_not_a_place(fresh: Extractor) -> None:
 
 def test_isolated_small_foreign_town_is_not_a_place(fresh: Extractor) -> None:
     # "Obama" is a Japanese town; nothing else in this article is in Japan.
-    entities, _ = fresh.extract("The governor of Ohio said that under Obama the federal grants for highways grew each year.")
+    entities, _ = fresh.extract(
+        "The governor of Ohio said that under Obama the federal grants for highways grew each year."
+    )
     assert "Obama" not in _places(entities)
     assert "Ohio" in _places(entities)
 
@@ -129,9 +154,12 @@ def test_capitals_are_well_known_places(fresh: Extractor) -> None:
 
 # 5. organisations: generic head words alone, "X for Y"
 
+
 def test_generic_org_heads_alone_are_not_organisations_and_for_joins_a_name(fresh: Extractor) -> None:
-    text = ("Copyright 2021 The Lakeside Courier, LLC. A researcher at the Center for Coastal Resilience said "
-            "the Times had misread the data, and the Senate agreed.")
+    text = (
+        "Copyright 2021 The Lakeside Courier, LLC. A researcher at the Center for Coastal Resilience said "
+        "the Times had misread the data, and the Senate agreed."
+    )
     entities, _ = fresh.extract(text)
     orgs = {e.canonical for e in entities if e.label == "ORG"}
     assert "Center for Coastal Resilience" in orgs

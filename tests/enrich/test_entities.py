@@ -1,4 +1,5 @@
 """Entities of the offline pipeline: people, places, canonical names."""
+
 from __future__ import annotations
 
 from indexer.enrich.extract import Extractor
@@ -9,7 +10,9 @@ def _by_text(entities):
 
 
 def test_places_carry_geonames_data_and_spelling_variants_share_one(offline: Extractor) -> None:
-    entities, _ = offline.extract("Flights from Bombay to Mumbai and on to the U.S. resumed, officials in the United States said.")
+    entities, _ = offline.extract(
+        "Flights from Bombay to Mumbai and on to the U.S. resumed, officials in the United States said."
+    )
     ents = _by_text(entities)
     assert ents["Bombay"].canonical == ents["Mumbai"].canonical == "Mumbai"
     assert ents["Bombay"].entity_id == ents["Mumbai"].entity_id and ents["Mumbai"].entity_id.startswith("geonames:")
@@ -26,8 +29,7 @@ def test_demonyms_are_norp_not_places(offline: Extractor) -> None:
 
 
 def test_people_from_titles_first_names_and_in_article_aliases(offline: Extractor) -> None:
-    text = ("Chancellor Angela Merkel met Captain Ruiz in the capital. "
-            "Mrs Merkel said little, and Merkel left early.")
+    text = "Chancellor Angela Merkel met Captain Ruiz in the capital. Mrs Merkel said little, and Merkel left early."
     entities, _ = offline.extract(text)
     people = [(e.text, e.canonical) for e in entities if e.label == "PERSON"]
     assert ("Angela Merkel", "Angela Merkel") in people
@@ -64,7 +66,7 @@ def test_offsets_point_into_the_text(offline: Extractor) -> None:
     text = "In Nairobi, \u201cPresident\u201d Ruto\u2019s aide Wanjiru Kamau met reporters from Kenya."
     entities, _ = offline.extract(text)
     assert entities
-    assert all(text[e.start:e.end] == e.text for e in entities)
+    assert all(text[e.start : e.end] == e.text for e in entities)
 
 
 def test_pipeline_name_says_offline(offline: Extractor) -> None:
@@ -72,8 +74,10 @@ def test_pipeline_name_says_offline(offline: Extractor) -> None:
 
 
 def test_company_names_made_of_words_are_not_people(offline: Extractor) -> None:
-    text = ("A court fined Amara Care Link, a telemedicine firm. Kofi Mensah, director of the Centre for "
-            "Energy Law Studies, said Ruta Cargo Terminals had also been warned.")
+    text = (
+        "A court fined Amara Care Link, a telemedicine firm. Kofi Mensah, director of the Centre for "
+        "Energy Law Studies, said Ruta Cargo Terminals had also been warned."
+    )
     entities, _ = offline.extract(text)
     people = {e.text for e in entities if e.label == "PERSON"}
     assert people == {"Kofi Mensah"}
@@ -87,16 +91,18 @@ def test_title_modifiers_only_make_titles_before_a_title(offline: Extractor) -> 
 
 
 def test_arabic_article_before_a_name_makes_a_group_not_a_person(offline: Extractor) -> None:
-    entities, _ = offline.extract("Al Nadira claimed the raid. Fighters of Al-Farouq crossed the river. "
-                                  "Al Brennan spoke later, and Brennan left.")
+    entities, _ = offline.extract(
+        "Al Nadira claimed the raid. Fighters of Al-Farouq crossed the river. Al Brennan spoke later, and Brennan left."
+    )
     labels = {e.text: e.label for e in entities}
     assert labels["Al Nadira"] == "ORG" and labels["Al-Farouq"] == "ORG"
     assert labels["Al Brennan"] == "PERSON"
 
 
 def test_county_is_a_place_and_chief_of_staff_is_a_title(offline: Extractor) -> None:
-    entities, _ = offline.extract("Chief of Staff Nora Quill flew to Rowan County on Monday. "
-                                  "Deputy Clerk Tim Vale stayed in Orleans Parish.")
+    entities, _ = offline.extract(
+        "Chief of Staff Nora Quill flew to Rowan County on Monday. Deputy Clerk Tim Vale stayed in Orleans Parish."
+    )
     people = {e.canonical for e in entities if e.label == "PERSON"}
     places = {e.canonical for e in entities if e.label == "GPE"}
     assert {"Nora Quill", "Tim Vale"} <= people
@@ -106,8 +112,9 @@ def test_county_is_a_place_and_chief_of_staff_is_a_title(offline: Extractor) -> 
 def test_a_repeated_pair_makes_a_rare_first_name_that_is_also_a_word(offline: Extractor) -> None:
     # "Mitt" is a dictionary word and rare as a name; twice mid-sentence before
     # the same surname, the pair is a person (and the bare surname is theirs).
-    entities, _ = offline.extract("Voters cheered Mitt Calloway in Ohio. Later, Mitt Calloway spoke. "
-                                  "Ann Calloway waved, and Calloway left.")
+    entities, _ = offline.extract(
+        "Voters cheered Mitt Calloway in Ohio. Later, Mitt Calloway spoke. Ann Calloway waved, and Calloway left."
+    )
     people = [e.canonical for e in entities if e.label == "PERSON"]
     assert people.count("Mitt Calloway") == 3 and "Ann Calloway" in people
 

@@ -1,4 +1,5 @@
 """`parallax eval` against the hand annotations, run as a user runs it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from support import require_shared, run_cli
 
 from indexer.eval import overlaps, score, speaker_matches
 from store.records import EnrichedArticle, Entity, Quote
-from support import require_shared, run_cli
 
 ALLSIDES_GOLD = Path(__file__).resolve().parents[1] / "data" / "gold" / "allsides_gold.json"
 
@@ -52,16 +53,25 @@ def test_gold_file_holds_no_article_text() -> None:
 
 
 def test_score_follows_the_gold_rules() -> None:
-    gold = {"articles": [{
-        "file": "a.txt",
-        "entities": {"PERSON": [{"name": "Jane Roe", "aliases": ["Roe"]}], "PLACE": [{"name": "Lyon"}]},
-        "quotes": [{"text": "We\u2019ll be back next year", "speaker": ["Jane Roe"]}],
-    }]}
-    article = EnrichedArticle(id="a", text="", entities=[
-        Entity("Roe", "PERSON", 0, 3, "Jane Roe"),
-        Entity("Lyon", "GPE", 5, 9, "Lyon"),
-        Entity("Paris", "GPE", 10, 15, "Paris"),
-    ], quotes=[Quote("We'll be back next year, she said", 0, 5, speaker="Ms Roe", speaker_canonical="Jane Roe")])
+    gold = {
+        "articles": [
+            {
+                "file": "a.txt",
+                "entities": {"PERSON": [{"name": "Jane Roe", "aliases": ["Roe"]}], "PLACE": [{"name": "Lyon"}]},
+                "quotes": [{"text": "We\u2019ll be back next year", "speaker": ["Jane Roe"]}],
+            }
+        ]
+    }
+    article = EnrichedArticle(
+        id="a",
+        text="",
+        entities=[
+            Entity("Roe", "PERSON", 0, 3, "Jane Roe"),
+            Entity("Lyon", "GPE", 5, 9, "Lyon"),
+            Entity("Paris", "GPE", 10, 15, "Paris"),
+        ],
+        quotes=[Quote("We'll be back next year, she said", 0, 5, speaker="Ms Roe", speaker_canonical="Jane Roe")],
+    )
     report = score(gold, {"a.txt": article})
     assert report["PERSON"]["f1"] == 1.0
     assert report["PLACE"]["precision"] == 0.5 and report["PLACE"]["recall"] == 1.0
@@ -104,8 +114,10 @@ def test_gold_offsets_that_do_not_match_the_corpus_are_refused() -> None:
 
     text = "The mayor said: \u201cWe will rebuild.\u201d"
     start = text.index("We")
-    digest = hashlib.sha1("We will rebuild.".encode()).hexdigest()[:10]
-    gold = {"articles": [{"id": "a", "quotes": [{"start": start, "end": start + 16, "sha1": digest, "speaker": ["mayor"]}]}]}
+    digest = hashlib.sha1(b"We will rebuild.").hexdigest()[:10]
+    gold = {
+        "articles": [{"id": "a", "quotes": [{"start": start, "end": start + 16, "sha1": digest, "speaker": ["mayor"]}]}]
+    }
     resolve_offsets(gold, {"a": Article(id="a", text=text)})
     assert gold["articles"][0]["quotes"][0]["text"] == "We will rebuild."
     shifted = {"articles": [{"id": "a", "quotes": [{"start": start + 1, "end": start + 17, "sha1": digest}]}]}

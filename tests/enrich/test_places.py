@@ -1,5 +1,6 @@
 """Place linking: noisy alternate names, first-level subdivisions, and
 ambiguous names resolved by the article's other places."""
+
 from __future__ import annotations
 
 from indexer.enrich.extract import Extractor
@@ -39,8 +40,10 @@ def test_a_river_named_with_its_noun_is_a_place_not_a_city(offline: Extractor) -
 
 
 def test_first_level_subdivisions_with_country_and_iso_code(offline: Extractor) -> None:
-    text = ("Crews from Ontario flew to Manitoba on Monday, while shelling continued in the "
-            "Donetsk region and flooding hit Bayern and Wales.")
+    text = (
+        "Crews from Ontario flew to Manitoba on Monday, while shelling continued in the "
+        "Donetsk region and flooding hit Bayern and Wales."
+    )
     places = _places(offline, text)
     assert places["Manitoba"].country == "CA" and places["Manitoba"].entity_id == "iso3166-2:CA-MB"
     assert places["Manitoba"].geonames_id is None and places["Manitoba"].lat is None
@@ -60,14 +63,17 @@ def test_subdivision_names_that_are_first_names_or_words_are_not_added() -> None
 
 
 def test_ambiguous_place_takes_the_country_of_the_articles_other_places(offline: Extractor) -> None:
-    chilean = ("Dockworkers in Valparaíso, one of Chile's busiest ports, walked out. "
-               "Some cargo went by road to San Antonio, about 100 kilometres south.")
+    chilean = (
+        "Dockworkers in Valparaíso, one of Chile's busiest ports, walked out. "
+        "Some cargo went by road to San Antonio, about 100 kilometres south."
+    )
     assert _places(offline, chilean)["San Antonio"].country == "CL"
     texan = "The convention moves to San Antonio next year."
     assert _places(offline, texan)["San Antonio"].country == "US"  # no context: the biggest
     # The place an article keeps naming counts even when it is itself ambiguous.
-    repeated = ("Ships queued off Valparaiso on Tuesday. Cargo was diverted to San Antonio. "
-                "In Valparaiso the strike went on.")
+    repeated = (
+        "Ships queued off Valparaiso on Tuesday. Cargo was diverted to San Antonio. In Valparaiso the strike went on."
+    )
     places = _places(offline, repeated)
     assert places["San Antonio"].country == "CL" and places["Valparaiso"].country == "CL"
 
@@ -80,8 +86,10 @@ def test_a_place_inside_an_organisation_name_is_not_a_place(offline: Extractor) 
 
 
 def test_a_settlement_introduced_as_a_town_is_a_place_everywhere(offline: Extractor) -> None:
-    text = ("Officials ordered people out of the town of Pine Hollow Falls on Monday. "
-            "Traffic leaving Pine Hollow Falls was heavy.")
+    text = (
+        "Officials ordered people out of the town of Pine Hollow Falls on Monday. "
+        "Traffic leaving Pine Hollow Falls was heavy."
+    )
     places = [e for e in offline.extract(text)[0] if e.label == "GPE"]
     assert [e.text for e in places] == ["Pine Hollow Falls", "Pine Hollow Falls"]
 

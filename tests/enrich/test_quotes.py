@@ -1,4 +1,5 @@
 """Quote finding and speaker attribution, on text written for these tests."""
+
 from __future__ import annotations
 
 from indexer.enrich.extract import Extractor
@@ -9,16 +10,18 @@ def _quotes(extractor: Extractor, text: str):
 
 
 def test_offsets_index_the_quoted_words_without_marks(offline: Extractor) -> None:
-    text = 'The mayor arrived late. \u201cWe will rebuild the bridge,\u201d Mayor Helen Ortiz said on Tuesday.'
+    text = "The mayor arrived late. \u201cWe will rebuild the bridge,\u201d Mayor Helen Ortiz said on Tuesday."
     [quote] = _quotes(offline, text)
-    assert text[quote.start:quote.end] == quote.text == "We will rebuild the bridge"
+    assert text[quote.start : quote.end] == quote.text == "We will rebuild the bridge"
     assert quote.speaker == "Helen Ortiz"
     assert quote.speaker_canonical == "Helen Ortiz" and quote.speaker_id == "person:helen-ortiz"
 
 
 def test_straight_single_and_said_before_forms(offline: Extractor) -> None:
-    text = ("Carlos Mendes spoke to reporters outside. He told the Herald: 'The water rose in minutes.'\n"
-            'A spokesman said: "The road will stay closed until Friday."')
+    text = (
+        "Carlos Mendes spoke to reporters outside. He told the Herald: 'The water rose in minutes.'\n"
+        'A spokesman said: "The road will stay closed until Friday."'
+    )
     quotes = _quotes(offline, text)
     assert [q.text for q in quotes] == ["The water rose in minutes.", "The road will stay closed until Friday."]
     assert quotes[0].speaker_canonical == "Carlos Mendes"  # "He" resolved
@@ -26,17 +29,21 @@ def test_straight_single_and_said_before_forms(offline: Extractor) -> None:
 
 
 def test_apostrophes_never_close_a_single_quote(offline: Extractor) -> None:
-    text = "\u2018The farmers\u2019 fields are gone and the children\u2019s school didn\u2019t open,\u2019 said Ana Ruiz."
+    text = (
+        "\u2018The farmers\u2019 fields are gone and the children\u2019s school didn\u2019t open,\u2019 said Ana Ruiz."
+    )
     [quote] = _quotes(offline, text)
     assert quote.text == "The farmers\u2019 fields are gone and the children\u2019s school didn\u2019t open"
     assert quote.speaker == "Ana Ruiz"
 
 
 def test_quote_continued_over_paragraphs_keeps_its_speaker(offline: Extractor) -> None:
-    text = ('"We heard the sirens first," Tomas Berger said.\n'
-            '"Then the lights went out across the whole valley.\n'
-            '"Nobody knew where to go."\n'
-            "The storm passed by morning.")
+    text = (
+        '"We heard the sirens first," Tomas Berger said.\n'
+        '"Then the lights went out across the whole valley.\n'
+        '"Nobody knew where to go."\n'
+        "The storm passed by morning."
+    )
     quotes = _quotes(offline, text)
     assert [q.text for q in quotes] == [
         "We heard the sirens first",
@@ -54,48 +61,51 @@ def test_interrupted_quote_is_two_quotes_with_one_speaker(offline: Extractor) ->
 
 
 def test_scare_quotes_are_not_quotes_but_short_attributed_speech_is(offline: Extractor) -> None:
-    text = ('Officials described a \u201csecret garden\u201d behind the depot.\n'
-            '"I screamed," she said.')
+    text = 'Officials described a \u201csecret garden\u201d behind the depot.\n"I screamed," she said.'
     assert [q.text for q in _quotes(offline, text)] == ["I screamed"]
 
 
 def test_partial_quote_inside_a_sentence(offline: Extractor) -> None:
-    text = ("The ministry dismissed the report as \u201ca fabrication meant to mislead foreign readers\u201d "
-            "on Monday.")
+    text = "The ministry dismissed the report as \u201ca fabrication meant to mislead foreign readers\u201d on Monday."
     [quote] = _quotes(offline, text)
     assert quote.text == "a fabrication meant to mislead foreign readers"
 
 
 def test_pronoun_resolves_to_the_last_named_speaker(offline: Extractor) -> None:
-    text = ("\u201cThe vote is not over,\u201d said Senator Mark Ellison.\n"
-            "\u201cWe will keep counting,\u201d he added.")
+    text = "\u201cThe vote is not over,\u201d said Senator Mark Ellison.\n\u201cWe will keep counting,\u201d he added."
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Mark Ellison", "Mark Ellison"]
 
 
 def test_unattributed_quote_paragraph_after_indirect_speech_is_that_speakers(offline: Extractor) -> None:
     # From the bundled demo corpus (civic-wire.jsonl, CC0).
-    text = ("\u201cLeave now. Don\u2019t wait for a knock on the door,\u201d Mayor Denise Thorvaldson urged residents.\n\n"
-            "Kyle Ostrowski, a provincial wildfire information officer, said a change in wind direction on Monday "
-            "afternoon had driven the fire several kilometres in a matter of hours.\n\n"
-            "\u201cThe crews did good work over the weekend. Then the wind turned.\n\n"
-            "\u201cThat\u2019s where we are this morning.\u201d\n\n"
-            "No injuries have been reported.")
+    text = (
+        "\u201cLeave now. Don\u2019t wait for a knock on the door,\u201d Mayor Denise Thorvaldson urged residents.\n\n"
+        "Kyle Ostrowski, a provincial wildfire information officer, said a change in wind direction on Monday "
+        "afternoon had driven the fire several kilometres in a matter of hours.\n\n"
+        "\u201cThe crews did good work over the weekend. Then the wind turned.\n\n"
+        "\u201cThat\u2019s where we are this morning.\u201d\n\n"
+        "No injuries have been reported."
+    )
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Denise Thorvaldson", "Kyle Ostrowski", "Kyle Ostrowski"]
 
 
 def test_pronoun_indirect_speech_names_the_speaker_of_the_next_quote(offline: Extractor) -> None:
-    text = ("\u201cWe will win,\u201d said Rosa Ibarra.\n"
-            "Tomas Vidal, 52, has driven trucks for 23 years. He said the new rules would hurt.\n"
-            "\u201cThey tell us it is safer. Maybe it is.\u201d")
+    text = (
+        "\u201cWe will win,\u201d said Rosa Ibarra.\n"
+        "Tomas Vidal, 52, has driven trucks for 23 years. He said the new rules would hurt.\n"
+        "\u201cThey tell us it is safer. Maybe it is.\u201d"
+    )
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Rosa Ibarra", "Tomas Vidal"]
 
 
 def test_a_sentence_after_the_closing_mark_is_not_its_attribution(offline: Extractor) -> None:
-    text = ('Kevin Odhiambo, head of communications, said the firm was "studying the judgment carefully". '
-            'He said there was "no evidence that any record was misused".')
+    text = (
+        'Kevin Odhiambo, head of communications, said the firm was "studying the judgment carefully". '
+        'He said there was "no evidence that any record was misused".'
+    )
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Kevin Odhiambo", "Kevin Odhiambo"]
     assert all(not (q.speaker or "").startswith(".") for q in quotes)
@@ -109,77 +119,93 @@ def test_speaker_with_an_appositive_after_the_quote(offline: Extractor) -> None:
 
 # --- rules added with the 14-article AllSides gold ---------------------------
 
+
 def test_short_partial_quote_after_a_naming_verb_is_a_quote(offline: Extractor) -> None:
-    text = ("Senator Lena Marsh called the delay \u201cunacceptable\u201d on Monday. "
-            "She described the new levy as \u201ca welcome step\u201d for farmers.")
+    text = (
+        "Senator Lena Marsh called the delay \u201cunacceptable\u201d on Monday. "
+        "She described the new levy as \u201ca welcome step\u201d for farmers."
+    )
     quotes = _quotes(offline, text)
     assert [q.text for q in quotes] == ["unacceptable", "a welcome step"]
     assert [q.speaker_canonical for q in quotes] == ["Lena Marsh", "Lena Marsh"]
 
 
 def test_naming_without_an_object_or_as_stays_a_scare_quote(offline: Extractor) -> None:
-    text = ("Residents say they found a \u201cpanic room\u201d under the mill. "
-            "A group called \u201cthe river keepers\u201d met there. "
-            "The council described a \u201csecret garden\u201d behind the depot.")
+    text = (
+        "Residents say they found a \u201cpanic room\u201d under the mill. "
+        "A group called \u201cthe river keepers\u201d met there. "
+        "The council described a \u201csecret garden\u201d behind the depot."
+    )
     assert _quotes(offline, text) == []
 
 
 def test_titles_of_shows_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
-    text = ('Governor Ruth Alvarez told CBS\u2019s \u201cMorning Table With Dan Ellis\u201d that the plan works. '
-            'She spoke on \u201cThe Evening Hour.\u201d')
+    text = (
+        "Governor Ruth Alvarez told CBS\u2019s \u201cMorning Table With Dan Ellis\u201d that the plan works. "
+        "She spoke on \u201cThe Evening Hour.\u201d"
+    )
     assert _quotes(offline, text) == []
 
 
 def test_a_sentence_ending_quote_takes_no_attribution_from_the_next_sentence(offline: Extractor) -> None:
-    text = ('Ministers said they will act soon to impose \u201cstronger penalties on the port owners.\u201d '
-            'The statement says more steps may follow.')
+    text = (
+        "Ministers said they will act soon to impose \u201cstronger penalties on the port owners.\u201d "
+        "The statement says more steps may follow."
+    )
     [quote] = _quotes(offline, text)
     assert quote.speaker != "The statement"
 
 
 def test_coordinated_speech_verb_takes_the_sentence_subject(offline: Extractor) -> None:
-    text = ('Officer Paul Brandt checked the papers.\n'
-            'He took the fee, handed them a receipt and said, "Good luck."')
+    text = 'Officer Paul Brandt checked the papers.\nHe took the fee, handed them a receipt and said, "Good luck."'
     [quote] = _quotes(offline, text)
     assert quote.text == "Good luck."
     assert quote.speaker_canonical == "Paul Brandt"
 
 
 def test_participle_after_a_comma_gives_the_sentence_subject(offline: Extractor) -> None:
-    text = ('Judge Mara Keene handed the boy a medal, telling him, "Wear it with pride."')
+    text = 'Judge Mara Keene handed the boy a medal, telling him, "Wear it with pride."'
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Mara Keene"
 
 
 def test_later_quotes_in_a_sentence_keep_its_speaker(offline: Extractor) -> None:
-    text = ('The bakery told the paper it was "deeply shaken by the fire" after Tom Reyes spoke out and that he is '
-            '"no longer working for the company in any role."')
+    text = (
+        'The bakery told the paper it was "deeply shaken by the fire" after Tom Reyes spoke out and that he is '
+        '"no longer working for the company in any role."'
+    )
     quotes = _quotes(offline, text)
     assert [q.speaker for q in quotes] == ["The bakery", "The bakery"]
 
 
 def test_pronoun_at_the_end_of_a_speaker_phrase_is_resolved(offline: Extractor) -> None:
-    text = ('Councillor Ann Pike wrote a post. The next day she said she "regretted upsetting so many people."')
+    text = 'Councillor Ann Pike wrote a post. The next day she said she "regretted upsetting so many people."'
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Ann Pike"
 
 
 def test_speaker_named_in_an_appositive_with_initials(offline: Extractor) -> None:
-    text = ('\u201cThe depot has been neglected for years,\u201d the group\u2019s spokesperson, Mark T. Olsen, '
-            'said in a statement.')
+    text = (
+        "\u201cThe depot has been neglected for years,\u201d the group\u2019s spokesperson, Mark T. Olsen, "
+        "said in a statement."
+    )
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Mark T. Olsen"
 
 
 def test_unnamed_speaker_with_a_who_clause_after_the_quote(offline: Extractor) -> None:
-    text = ('\u201cNobody listens to the night shift,\u201d a former warehouse worker who asked not to be named '
-            'told the paper.')
+    text = (
+        "\u201cNobody listens to the night shift,\u201d a former warehouse worker who asked not to be named "
+        "told the paper."
+    )
     [quote] = _quotes(offline, text)
     assert quote.speaker == "a former warehouse worker"
 
 
 def test_speaker_at_the_end_of_the_sentence_after_a_partial_quote(offline: Extractor) -> None:
-    text = ('The guard \u201cfired without any warning at all\u201d into the yard, Police Chief Omar Haddad wrote '
-            'in the report.')
+    text = (
+        "The guard \u201cfired without any warning at all\u201d into the yard, Police Chief Omar Haddad wrote "
+        "in the report."
+    )
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Omar Haddad"

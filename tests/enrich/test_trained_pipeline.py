@@ -1,5 +1,6 @@
 """The trained-pipeline path: a tiny NER model trained and saved here, loaded
 through PARALLAX_SPACY_MODEL exactly as a real one would be."""
+
 from __future__ import annotations
 
 import random
@@ -55,7 +56,7 @@ def test_trained_entities_are_linked_and_canonicalised(tiny_model: Path) -> None
     madrid = [e for e in entities if e.text == "Madrid"]
     assert madrid and madrid[0].label == "GPE" and madrid[0].country == "ES"
     assert madrid[0].entity_id.startswith("geonames:") and madrid[0].lat is not None
-    assert all(text[e.start:e.end] == e.text for e in entities)
+    assert all(text[e.start : e.end] == e.text for e in entities)
     [quote] = quotes
     assert quote.text == "We are ready" and quote.speaker_canonical == "Maria Lopez"
 

@@ -1,11 +1,11 @@
 """Bad input gets a clear error and loses nothing else; a broken query is
 answered with a message, never a 500."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from support import LiveServer, run_cli
 
 pytestmark = pytest.mark.slow
@@ -16,11 +16,22 @@ def mixed_inputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("inputs")
     (folder / "good.txt").write_text(
         "Harbour workers in Lisbon voted to strike on Friday.\n\n"
-        '"We have waited long enough," said union leader Marta Sousa.', encoding="utf-8")
+        '"We have waited long enough," said union leader Marta Sousa.',
+        encoding="utf-8",
+    )
     (folder / "broken.jsonl").write_text(
-        json.dumps({"id": "j1", "outlet": "Example Wire", "title": "Port talks fail", "published": "2024-05-02",
-                    "text": "Talks at the port of Lisbon failed on Thursday, Example Wire reported."}) + "\n{oops\n",
-        encoding="utf-8")
+        json.dumps(
+            {
+                "id": "j1",
+                "outlet": "Example Wire",
+                "title": "Port talks fail",
+                "published": "2024-05-02",
+                "text": "Talks at the port of Lisbon failed on Thursday, Example Wire reported.",
+            }
+        )
+        + "\n{oops\n",
+        encoding="utf-8",
+    )
     (folder / "empty.txt").write_text("   ", encoding="utf-8")
     (folder / "slides.pdf").write_bytes(b"%PDF-1.4")
     return folder
@@ -51,9 +62,18 @@ def portal(tmp_path_factory, mixed_inputs):
         yield server
 
 
-@pytest.mark.parametrize("query", [
-    "q=%22unclosed", "q=OR", "page=0", "page=abc", "size=100000", "from=yesterday", "sort=oldest",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%22unclosed",
+        "q=OR",
+        "page=0",
+        "page=abc",
+        "size=100000",
+        "from=yesterday",
+        "sort=oldest",
+    ],
+)
 def test_bad_queries_get_a_400_with_a_message(portal, query):
     status, body = portal.get(f"/api/search?{query}")
     assert status == 400 and body["error"]
@@ -62,7 +82,13 @@ def test_bad_queries_get_a_400_with_a_message(portal, query):
 
 
 def test_odd_but_valid_queries_work(portal):
-    for query in ["q=%2A%3A%28%5B", "q=-lisbon", "q=port+OR+harbour", "q=%E2%80%9Cport+talks%E2%80%9D", "outlet=Nobody"]:
+    for query in [
+        "q=%2A%3A%28%5B",
+        "q=-lisbon",
+        "q=port+OR+harbour",
+        "q=%E2%80%9Cport+talks%E2%80%9D",
+        "outlet=Nobody",
+    ]:
         status, body = portal.get(f"/api/search?{query}")
         assert status == 200, (query, body)
     _, body = portal.get("/api/search?q=-lisbon")

@@ -1,9 +1,9 @@
 """Issue 2's acceptance on the seed articles: `parallax index` through the
 real CLI into a real tantivy index, then the real portal over HTTP."""
+
 from __future__ import annotations
 
 import pytest
-
 from support import LiveServer, run_cli
 
 pytestmark = [pytest.mark.shared_corpus, pytest.mark.slow]
@@ -63,9 +63,9 @@ def test_each_article_has_entities_quotes_and_inferred_metadata(portal):
         assert article["entities"] and article["quotes"], article["id"]
         text = article["text"]
         for entity in article["entities"]:
-            assert text[entity["start"]:entity["end"]] == entity["text"]
+            assert text[entity["start"] : entity["end"]] == entity["text"]
         for quote in article["quotes"]:
-            assert text[quote["start"]:quote["end"]] == quote["text"]
+            assert text[quote["start"] : quote["end"]] == quote["text"]
         assert article["title_derived"] is True  # the seeds have no titles
         by_outlet[article["outlet"]] = article
     assert by_outlet["The Independent"]["published"] == "2022-04-05"
@@ -116,7 +116,9 @@ def test_quotes_page_lists_a_speakers_quotes_with_links_to_them(portal):
     assert status == 200
     assert html.count("<blockquote>") == 4 and "The Independent" in html
     status, body = portal.get("/quotes.json?speaker=Volodymyr+Zelensky&q=genocide")
-    assert [q["text"] for q in body["quotes"]] == ["These are war crimes and will be recognised by the world as genocide"]
+    assert [q["text"] for q in body["quotes"]] == [
+        "These are war crimes and will be recognised by the world as genocide"
+    ]
     article_id, start = body["quotes"][0]["article"], body["quotes"][0]["start"]
     _, article_html = portal.get(f"/articles/{article_id}")
     assert f'id="quote-{start}"' in article_html

@@ -1,18 +1,19 @@
 """Fixtures for the OpenSearch backend tests: the API specification (loaded
 once per session), a fake OpenSearch node validating every request, and an
 OpenSearchStore pointed at it."""
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # os_spec, fake_node, spec_overrides
 
-from os_spec import SPEC_ROOT, SpecValidator, require_shared, shared_spec  # noqa: E402
 from fake_node import FakeNode  # noqa: E402
+from os_spec import SPEC_ROOT, SpecValidator, require_shared, shared_spec  # noqa: E402
 
 from store.opensearch import OpenSearchStore  # noqa: E402
 

@@ -9,15 +9,17 @@ Its own responses are validated against the specification's response
 schemas too (`response_violations`), so the shapes the backend parses are
 the documented ones.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from os_spec import SpecValidator, check_document
@@ -102,7 +104,7 @@ class FakeNode:
 
     # ------------------------------------------------------------ server
 
-    def start(self) -> "FakeNode":
+    def start(self) -> FakeNode:
         node = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -171,7 +173,10 @@ class FakeNode:
                     break
             else:
                 self.violations.append(f"{method} {path}: the fake node does not serve this endpoint")
-                status, payload = 400, HTTPError(400, "illegal_argument_exception", f"no handler for {method} {path}").body()
+                status, payload = (
+                    400,
+                    HTTPError(400, "illegal_argument_exception", f"no handler for {method} {path}").body(),
+                )
             if method != "HEAD":
                 self.response_violations += self.spec.validate_response(method, path, status, payload)
         return status, payload
@@ -215,11 +220,20 @@ class FakeNode:
 
     def _info(self, params: dict, body: Any) -> tuple[int, Any]:
         return 200, {
-            "name": "fake-node", "cluster_name": "parallax-test", "cluster_uuid": "fake-uuid",
-            "version": {"distribution": "opensearch", "number": "2.19.1", "build_type": "tar",
-                        "build_hash": "0", "build_date": "2025-01-01T00:00:00Z", "build_snapshot": False,
-                        "lucene_version": "9.12.1", "minimum_wire_compatibility_version": "7.10.0",
-                        "minimum_index_compatibility_version": "7.0.0"},
+            "name": "fake-node",
+            "cluster_name": "parallax-test",
+            "cluster_uuid": "fake-uuid",
+            "version": {
+                "distribution": "opensearch",
+                "number": "2.19.1",
+                "build_type": "tar",
+                "build_hash": "0",
+                "build_date": "2025-01-01T00:00:00Z",
+                "build_snapshot": False,
+                "lucene_version": "9.12.1",
+                "minimum_wire_compatibility_version": "7.10.0",
+                "minimum_index_compatibility_version": "7.0.0",
+            },
             "tagline": "The OpenSearch Project: https://opensearch.org/",
         }
 
@@ -253,7 +267,7 @@ class FakeNode:
     def _update_aliases(self, params: dict, body: Any) -> tuple[int, Any]:
         aliases = {a: set(m) for a, m in self.aliases.items()}
         for action in (body or {}).get("actions", []):
-            (kind, spec), = action.items()
+            ((kind, spec),) = action.items()
             if spec["index"] not in self.indices:
                 raise HTTPError(404, "index_not_found_exception", f"no such index [{spec['index']}]", spec["index"])
             if kind == "add":
@@ -274,7 +288,7 @@ class FakeNode:
         items: list[dict[str, Any]] = []
         i = 0
         while i < len(lines):
-            (op, meta), = lines[i].items()
+            ((op, meta),) = lines[i].items()
             source = lines[i + 1] if op != "delete" and i + 1 < len(lines) else None
             i += 1 if op == "delete" else 2
             items.append({op: self._bulk_item(op, meta, source, default_index)})
@@ -305,8 +319,11 @@ class FakeNode:
             return self._written(index, base, "created" if created else "updated", 201 if created else 200)
         if op == "update":
             if doc_id not in index.docs:
-                return {**base, "status": 404, "error": {"type": "document_missing_exception",
-                                                         "reason": f"[{doc_id}]: document missing"}}
+                return {
+                    **base,
+                    "status": 404,
+                    "error": {"type": "document_missing_exception", "reason": f"[{doc_id}]: document missing"},
+                }
             partial = source.get("doc", {})
             problems = check_document(partial, index.properties, index.dynamic)
             self.violations += [f"bulk update {doc_id}: {p}" for p in problems]
@@ -324,9 +341,15 @@ class FakeNode:
     def _written(index: FakeIndex, base: dict, result: str, status: int, bump: bool = True) -> dict[str, Any]:
         if bump:
             index.versions[base["_id"]] = index.versions.get(base["_id"], 0) + 1
-        return {**base, "_version": index.versions.get(base["_id"], 1), "result": result,
-                "_shards": {"total": 1, "successful": 1, "failed": 0},
-                "_seq_no": sum(index.versions.values()), "_primary_term": 1, "status": status}
+        return {
+            **base,
+            "_version": index.versions.get(base["_id"], 1),
+            "result": result,
+            "_shards": {"total": 1, "successful": 1, "failed": 0},
+            "_seq_no": sum(index.versions.values()),
+            "_primary_term": 1,
+            "status": status,
+        }
 
     # ---- reads
 
@@ -334,16 +357,32 @@ class FakeNode:
         index = self.write_target(name)
         if doc_id not in index.docs:
             return 404, {"_index": index.name, "_id": doc_id, "found": False}
-        return 200, {"_index": index.name, "_id": doc_id, "_version": index.versions.get(doc_id, 1),
-                     "_seq_no": 0, "_primary_term": 1, "found": True, "_source": index.docs[doc_id]}
+        return 200, {
+            "_index": index.name,
+            "_id": doc_id,
+            "_version": index.versions.get(doc_id, 1),
+            "_seq_no": 0,
+            "_primary_term": 1,
+            "found": True,
+            "_source": index.docs[doc_id],
+        }
 
     def _mget(self, name: str, params: dict, body: Any) -> tuple[int, Any]:
         index = self.write_target(name)
         docs = []
         for doc_id in (body or {}).get("ids", []):
             if doc_id in index.docs:
-                docs.append({"_index": index.name, "_id": doc_id, "_version": 1, "_seq_no": 0,
-                             "_primary_term": 1, "found": True, "_source": index.docs[doc_id]})
+                docs.append(
+                    {
+                        "_index": index.name,
+                        "_id": doc_id,
+                        "_version": 1,
+                        "_seq_no": 0,
+                        "_primary_term": 1,
+                        "found": True,
+                        "_source": index.docs[doc_id],
+                    }
+                )
             else:
                 docs.append({"_index": index.name, "_id": doc_id, "found": False})
         return 200, {"docs": docs}
@@ -358,10 +397,20 @@ class FakeNode:
         doomed = [(ix, i) for ix, i, doc in self.all_docs(name) if matches(dict(doc, _id=i), query)]
         for index, doc_id in doomed:
             del index.docs[doc_id]
-        return 200, {"took": 1, "timed_out": False, "total": len(doomed), "deleted": len(doomed),
-                     "batches": 1, "version_conflicts": 0, "noops": 0,
-                     "retries": {"bulk": 0, "search": 0}, "throttled_millis": 0,
-                     "requests_per_second": -1.0, "throttled_until_millis": 0, "failures": []}
+        return 200, {
+            "took": 1,
+            "timed_out": False,
+            "total": len(doomed),
+            "deleted": len(doomed),
+            "batches": 1,
+            "version_conflicts": 0,
+            "noops": 0,
+            "retries": {"bulk": 0, "search": 0},
+            "throttled_millis": 0,
+            "requests_per_second": -1.0,
+            "throttled_until_millis": 0,
+            "failures": [],
+        }
 
     def _search(self, name: str, params: dict, body: Any) -> tuple[int, Any]:
         body = body or {}
@@ -370,10 +419,16 @@ class FakeNode:
         start, size = int(body.get("from", 0)), int(body.get("size", params.get("size", 10)))
         if "scroll" in params:
             start, size = 0, len(shown)  # one page, then an empty scroll page
-        hits = [self._hit(ix, i, doc, body) for ix, i, doc in shown[start:start + size]]
+        hits = [self._hit(ix, i, doc, body) for ix, i, doc in shown[start : start + size]]
         response: dict[str, Any] = {
-            "took": 1, "timed_out": False, "_shards": SHARDS,
-            "hits": {"total": {"value": len(shown), "relation": "eq"}, "max_score": 1.0 if hits else None, "hits": hits},
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
+            "hits": {
+                "total": {"value": len(shown), "relation": "eq"},
+                "max_score": 1.0 if hits else None,
+                "hits": hits,
+            },
         }
         aggs = body.get("aggs") or body.get("aggregations")
         if aggs:
@@ -387,10 +442,13 @@ class FakeNode:
         hit: dict[str, Any] = {"_index": index.name, "_id": doc_id, "_score": 1.0}
         wanted = body.get("_source", True)
         if wanted is not False:
-            includes = wanted.get("includes") if isinstance(wanted, dict) else wanted if isinstance(wanted, list) else None
+            includes = (
+                wanted.get("includes") if isinstance(wanted, dict) else wanted if isinstance(wanted, list) else None
+            )
             hit["_source"] = {k: v for k, v in doc.items() if includes is None or k in includes}
         if body.get("highlight") and doc.get("text"):
             import html
+
             hit["highlight"] = {"text": [html.escape(doc["text"][:100])]}
         if body.get("sort"):
             hit["sort"] = [doc.get("published") or "", doc_id]
@@ -398,14 +456,20 @@ class FakeNode:
         return hit
 
     def _scroll(self, params: dict, body: Any) -> tuple[int, Any]:
-        return 200, {"_scroll_id": "fake-scroll-id", "took": 0, "timed_out": False, "_shards": SHARDS,
-                     "hits": {"total": {"value": 0, "relation": "eq"}, "max_score": None, "hits": []}}
+        return 200, {
+            "_scroll_id": "fake-scroll-id",
+            "took": 0,
+            "timed_out": False,
+            "_shards": SHARDS,
+            "hits": {"total": {"value": 0, "relation": "eq"}, "max_score": None, "hits": []},
+        }
 
     def _clear_scroll(self, params: dict, body: Any) -> tuple[int, Any]:
         return 200, {"succeeded": True, "num_freed": 1}
 
 
 # ------------------------------------------------------- tiny query model
+
 
 def _values(doc: dict[str, Any], field_name: str) -> list[Any]:
     value = doc.get(field_name)
@@ -417,28 +481,36 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
     everything, because the fake checks protocol, not relevance."""
     if not query:
         return True
-    (kind, spec), = query.items()
+    ((kind, spec),) = query.items()
     if kind == "bool":
-        return (all(matches(doc, c) for c in spec.get("must", []) + spec.get("filter", []))
-                and not any(matches(doc, c) for c in spec.get("must_not", []) if _is_filter(c))
-                and (not spec.get("should") or any(matches(doc, c) for c in spec["should"])))
+        return (
+            all(matches(doc, c) for c in spec.get("must", []) + spec.get("filter", []))
+            and not any(matches(doc, c) for c in spec.get("must_not", []) if _is_filter(c))
+            and (not spec.get("should") or any(matches(doc, c) for c in spec["should"]))
+        )
     if kind == "ids":
         return doc.get("_id") in spec["values"]
     if kind == "term":
-        (name, value), = spec.items()
+        ((name, value),) = spec.items()
         value = value["value"] if isinstance(value, dict) else value
         return value in _values(doc, name)
     if kind == "terms":
-        (name, values), = spec.items()
+        ((name, values),) = spec.items()
         return any(v in values for v in _values(doc, name))
     if kind == "range":
-        (name, bounds), = spec.items()
+        ((name, bounds),) = spec.items()
         value = doc.get(name)
         if value is None:
             return False
-        return all(op not in bounds or cmp(value, bounds[op]) for op, cmp in
-                   (("gte", lambda a, b: a >= b), ("lte", lambda a, b: a <= b),
-                    ("gt", lambda a, b: a > b), ("lt", lambda a, b: a < b)))
+        return all(
+            op not in bounds or cmp(value, bounds[op])
+            for op, cmp in (
+                ("gte", lambda a, b: a >= b),
+                ("lte", lambda a, b: a <= b),
+                ("gt", lambda a, b: a > b),
+                ("lt", lambda a, b: a < b),
+            )
+        )
     return True
 
 
@@ -464,17 +536,26 @@ def _aggregate_one(spec: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str
                     counts[value] = counts.get(value, 0) + 1
         ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         size = terms.get("size", 10)
-        return {"doc_count_error_upper_bound": 0,
-                "sum_other_doc_count": sum(c for _, c in ordered[size:]),
-                "buckets": [{"key": k, "doc_count": c} for k, c in ordered[:size]]}
+        return {
+            "doc_count_error_upper_bound": 0,
+            "sum_other_doc_count": sum(c for _, c in ordered[size:]),
+            "buckets": [{"key": k, "doc_count": c} for k, c in ordered[:size]],
+        }
     if "date_histogram" in spec:
         months: dict[str, int] = {}
         for doc in docs:
             if doc.get("published"):
                 months[doc["published"][:7]] = months.get(doc["published"][:7], 0) + 1
-        return {"buckets": [{"key_as_string": m, "doc_count": c,
-                             "key": int(datetime.strptime(m, "%Y-%m").replace(tzinfo=timezone.utc).timestamp() * 1000)}
-                            for m, c in sorted(months.items())]}
+        return {
+            "buckets": [
+                {
+                    "key_as_string": m,
+                    "doc_count": c,
+                    "key": int(datetime.strptime(m, "%Y-%m").replace(tzinfo=UTC).timestamp() * 1000),
+                }
+                for m, c in sorted(months.items())
+            ]
+        }
     if "cardinality" in spec:
         return {"value": len({v for d in docs for v in _values(d, spec["cardinality"]["field"])})}
     for kind, pick in (("min", min), ("max", max)):
@@ -483,7 +564,7 @@ def _aggregate_one(spec: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str
             if not values:
                 return {"value": None}
             chosen = pick(values)
-            epoch = datetime.fromisoformat(chosen).replace(tzinfo=timezone.utc).timestamp() * 1000
+            epoch = datetime.fromisoformat(chosen).replace(tzinfo=UTC).timestamp() * 1000
             return {"value": epoch, "value_as_string": chosen}
     raise HTTPError(400, "illegal_argument_exception", f"the fake node cannot compute {sorted(spec)}")
 

@@ -1,4 +1,5 @@
 """Sample articles and portal searches for the OpenSearch body checks."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,16 +10,27 @@ from store.records import EnrichedArticle, Entity, Quote, SearchRequest
 def sample_article(article_id: str = "a1", **overrides) -> EnrichedArticle:
     text = "\u201cWe will find them,\u201d said Volodymyr Zelensky in Bucha, near Kyiv. R\u00e9sum\u00e9 <b>tags</b> & all."
     fields = dict(
-        id=article_id, text=text, title="Zelensky visits Bucha", outlet="BBC", published="2022-04-04",
-        url=f"https://example.org/{article_id}", authors=["Jane Roe"], topic="war", source=f"seeds/{article_id}.txt",
+        id=article_id,
+        text=text,
+        title="Zelensky visits Bucha",
+        outlet="BBC",
+        published="2022-04-04",
+        url=f"https://example.org/{article_id}",
+        authors=["Jane Roe"],
+        topic="war",
+        source=f"seeds/{article_id}.txt",
         extra={"allsides_bias": "center", "nested": {"anything": [1, "two"]}},
-        title_derived=False, outlet_source="metadata", boilerplate=["Sign up to our newsletter"],
+        title_derived=False,
+        outlet_source="metadata",
+        boilerplate=["Sign up to our newsletter"],
         entities=[
             Entity("Volodymyr Zelensky", "PERSON", 37, 55, "Volodymyr Zelensky", "person:volodymyr-zelensky"),
             Entity("Bucha", "GPE", 59, 64, "Bucha", "geonames:711660", 711660, "UA", 50.54, 30.22),
             Entity("Kyiv", "GPE", 71, 75, "Kyiv", "geonames:703448", 703448, "UA", 50.45, 30.52),
         ],
-        quotes=[Quote("We will find them,", 1, 19, "Volodymyr Zelensky", "Volodymyr Zelensky", "person:volodymyr-zelensky")],
+        quotes=[
+            Quote("We will find them,", 1, 19, "Volodymyr Zelensky", "Volodymyr Zelensky", "person:volodymyr-zelensky")
+        ],
         story="story-bucha",
     )
     fields.update(overrides)
@@ -56,6 +68,9 @@ def portal_searches() -> list[SearchRequest]:
     requests = []
     for n, (q, filters) in enumerate(itertools.product(QUERIES, FILTERS)):
         sort, page, size = SORTS[n % len(SORTS)]
-        requests.append(SearchRequest(q=q, filters=filters, sort=sort, page=page, size=size,
-                                      facet_size=20 + n % 2, **SCOPES[n % len(SCOPES)]))
+        requests.append(
+            SearchRequest(
+                q=q, filters=filters, sort=sort, page=page, size=size, facet_size=20 + n % 2, **SCOPES[n % len(SCOPES)]
+            )
+        )
     return requests

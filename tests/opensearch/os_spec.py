@@ -16,16 +16,18 @@ Two passes, reported together:
 The few spec rules this check overrides live in `spec_overrides.py`, each
 with its reason.
 """
+
 from __future__ import annotations
 
 import copy
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -33,7 +35,6 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-
 from spec_overrides import OVERRIDES
 
 # libyaml when available: the spec is several megabytes of YAML.
@@ -60,8 +61,9 @@ def _strict_keys(validator: Any, allowed: list[str], instance: Any, schema: dict
         return
     unknown = sorted(set(instance) - set(allowed))
     if unknown:
-        yield ValidationError(f"strict: key(s) {unknown} are not declared by the specification "
-                              f"(declared: {', '.join(sorted(allowed))})")
+        yield ValidationError(
+            f"strict: key(s) {unknown} are not declared by the specification (declared: {', '.join(sorted(allowed))})"
+        )
 
 
 StrictValidator = validators.extend(Draft202012Validator, {STRICT_KEYWORD: _strict_keys})
@@ -193,7 +195,7 @@ class SpecValidator:
         if not content:
             return None
         media = content_type if content_type in content else next(iter(content))
-        return (f"{_file_uri(self.spec_dir / relative)}#{pointer}/content/{_pointer_escape(media)}/schema")
+        return f"{_file_uri(self.spec_dir / relative)}#{pointer}/content/{_pointer_escape(media)}/schema"
 
     # ---- validation
 
@@ -220,11 +222,15 @@ class SpecValidator:
                 declared.add(param["name"])
         # Parameters every operation accepts (spec/_global_parameters.yaml).
         declared |= {p["name"] for p in self.raw("_global_parameters.yaml")["components"]["parameters"].values()}
-        return [f"query parameter {name!r} is not declared for {op.method} {op.template}"
-                for name in params if name not in declared]
+        return [
+            f"query parameter {name!r} is not declared for {op.method} {op.template}"
+            for name in params
+            if name not in declared
+        ]
 
-    def validate_request(self, method: str, path: str, body: Any = None, params: Iterable[str] = (),
-                         content_type: str | None = None) -> list[str]:
+    def validate_request(
+        self, method: str, path: str, body: Any = None, params: Iterable[str] = (), content_type: str | None = None
+    ) -> list[str]:
         """Violations of one request; bulk bodies are a list of parsed lines."""
         op = self.operation(method, path)
         if op is None:
@@ -272,7 +278,9 @@ class SpecValidator:
         if op is None or body is None:
             return []
         # See spec_overrides.ERROR_RESPONSES for why an error body is accepted.
-        error_ok = status >= 400 and not self.validate_schema(self.component("schemas/_common.yaml", "ErrorResponseBase"), body)
+        error_ok = status >= 400 and not self.validate_schema(
+            self.component("schemas/_common.yaml", "ErrorResponseBase"), body
+        )
         response = op.spec.get("responses", {}).get(str(status))
         if response is None:
             return [] if error_ok else [f"{method} {op.template}: status {status} is not a documented response"]
@@ -358,8 +366,11 @@ def _check_value(value: Any, field: dict[str, Any], path: str) -> list[str]:
         return []
     if kind == "nested" or kind == "object":
         items = value if isinstance(value, list) else [value]
-        return [p for n, item in enumerate(items)
-                for p in check_document(item, field.get("properties", {}), "strict", f"{path}[{n}]")]
+        return [
+            p
+            for n, item in enumerate(items)
+            for p in check_document(item, field.get("properties", {}), "strict", f"{path}[{n}]")
+        ]
     items = value if isinstance(value, list) else [value]
     problems = []
     for item in items:
@@ -373,7 +384,11 @@ def _check_value(value: Any, field: dict[str, Any], path: str) -> list[str]:
             problems.append(f"{path}: {kind} expects a whole number, got {item!r}")
         elif kind in ("float", "double") and (isinstance(item, bool) or not isinstance(item, (int, float))):
             problems.append(f"{path}: {kind} expects a number, got {item!r}")
-        elif kind == "date" and field.get("format") == "strict_date" and not (isinstance(item, str) and _DATE.match(item)):
+        elif (
+            kind == "date"
+            and field.get("format") == "strict_date"
+            and not (isinstance(item, str) and _DATE.match(item))
+        ):
             problems.append(f"{path}: strict_date expects YYYY-MM-DD, got {item!r}")
     return problems
 

@@ -5,10 +5,12 @@ An override patches the loaded YAML (never the files on disk) before the
 schemas are compiled. Keep the list short: each entry is a place where we
 trust our reading of OpenSearch's behaviour over the specification.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,33 +34,37 @@ def _one_of_to_any_of(node: dict[str, Any]) -> None:
     node["anyOf"] = node.pop("oneOf")
 
 
-OVERRIDES.append(Override(
-    file="schemas/_common.yaml",
-    pointer="/components/schemas/SortCombinations",
-    reason=(
-        "oneOf -> anyOf. The branches overlap: FieldWithOrder ({field: {order...}} via "
-        "additionalProperties) and SortOptions (which declares _score/_geo_distance/_script but "
-        "does not forbid other keys) both match every single-key object, so oneOf rejects every "
-        "object sort, including the documented {\"published\": {\"order\": \"desc\"}} and "
-        "{\"_score\": {\"order\": \"desc\"}}. The spec README names this looseness. anyOf keeps "
-        "the type checks of each branch; FieldSort and SortOptions are added to the strict-keys "
-        "pass (os_spec.STRICT_SCHEMAS) so a misspelt sort option still fails both branches."
-    ),
-    patch=_one_of_to_any_of,
-))
+OVERRIDES.append(
+    Override(
+        file="schemas/_common.yaml",
+        pointer="/components/schemas/SortCombinations",
+        reason=(
+            "oneOf -> anyOf. The branches overlap: FieldWithOrder ({field: {order...}} via "
+            "additionalProperties) and SortOptions (which declares _score/_geo_distance/_script but "
+            "does not forbid other keys) both match every single-key object, so oneOf rejects every "
+            'object sort, including the documented {"published": {"order": "desc"}} and '
+            '{"_score": {"order": "desc"}}. The spec README names this looseness. anyOf keeps '
+            "the type checks of each branch; FieldSort and SortOptions are added to the strict-keys "
+            "pass (os_spec.STRICT_SCHEMAS) so a misspelt sort option still fails both branches."
+        ),
+        patch=_one_of_to_any_of,
+    )
+)
 
 
-OVERRIDES.append(Override(
-    file="namespaces/_core.yaml",
-    pointer="/components/responses/delete_by_query@200/content/application~1json/schema",
-    reason=(
-        "oneOf -> anyOf. The second branch ({task: TaskId}, for wait_for_completion=false) "
-        "requires nothing, so it matches every complete BulkByScrollResponseBase too and oneOf "
-        "rejects the ordinary synchronous answer ({took, deleted, total, failures, ...}) that "
-        "the backend reads `deleted` from."
-    ),
-    patch=_one_of_to_any_of,
-))
+OVERRIDES.append(
+    Override(
+        file="namespaces/_core.yaml",
+        pointer="/components/responses/delete_by_query@200/content/application~1json/schema",
+        reason=(
+            "oneOf -> anyOf. The second branch ({task: TaskId}, for wait_for_completion=false) "
+            "requires nothing, so it matches every complete BulkByScrollResponseBase too and oneOf "
+            "rejects the ordinary synchronous answer ({took, deleted, total, failures, ...}) that "
+            "the backend reads `deleted` from."
+        ),
+        patch=_one_of_to_any_of,
+    )
+)
 
 # Not a schema patch but a rule about which schema applies (os_spec.SpecValidator.validate_response):
 ERROR_RESPONSES = (

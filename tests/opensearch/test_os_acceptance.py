@@ -1,12 +1,12 @@
 """Acceptance: `parallax index ../shared/corpus/seeds --backend opensearch`
 and the portal's searches, against the fake OpenSearch node, send only
 requests the API specification accepts."""
+
 from __future__ import annotations
 
 import importlib.util
 
 import pytest
-
 from fake_node import assert_clean
 from os_spec import SHARED, require_shared
 

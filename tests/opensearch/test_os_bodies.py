@@ -1,12 +1,13 @@
 """Every request body the OpenSearch backend builds, validated against the
 official API specification (plus the strict key pass), without a cluster."""
+
 from __future__ import annotations
 
 import pytest
-
-import mappings
 from os_samples import portal_searches, sample_article
 from os_spec import check_document
+
+import mappings
 from store import opensearch_query as q
 from store.interface import QuerySyntaxError
 from store.query import parse_query
@@ -30,9 +31,11 @@ def ndjson(actions: list[dict]) -> list[dict]:
 
 
 def test_strict_pass_catches_misspellings_the_plain_schema_lets_through(spec):
-    body = {"query": {"bool": {"must": [{"mach": {"text": "bucha"}}]}},
-            "aggs": {"outlets": {"term": {"field": "outlet"}}},
-            "sort": [{"published": {"ordr": "desc"}}]}
+    body = {
+        "query": {"bool": {"must": [{"mach": {"text": "bucha"}}]}},
+        "aggs": {"outlets": {"term": {"field": "outlet"}}},
+        "sort": [{"published": {"ordr": "desc"}}],
+    }
     problems = " ".join(spec.validate_request(*SEARCH, body))
     assert "['mach']" in problems
     assert "['term']" in problems
@@ -40,9 +43,14 @@ def test_strict_pass_catches_misspellings_the_plain_schema_lets_through(spec):
 
 
 def test_bulk_lines_are_checked_in_pairs(spec):
-    lines = [{"index": {"_index": "p", "_id": "1"}}, {"id": "1"},
-             {"upsert": {"_index": "p", "_id": "2"}}, {"id": "2"},
-             {"update": {"_index": "p", "_id": "1"}}, {"dok": {"story": "s"}}]
+    lines = [
+        {"index": {"_index": "p", "_id": "1"}},
+        {"id": "1"},
+        {"upsert": {"_index": "p", "_id": "2"}},
+        {"id": "2"},
+        {"update": {"_index": "p", "_id": "1"}},
+        {"dok": {"story": "s"}},
+    ]
     problems = " ".join(spec.validate_bulk_lines(lines))
     assert "line 3" in problems and "['upsert']" in problems
     assert "line 6" in problems and "['dok']" in problems
@@ -82,8 +90,9 @@ def test_every_portal_search_body_is_valid(spec):
 
 
 def test_facet_counts_exclude_only_their_own_filter():
-    request = SearchRequest(q="bucha", filters={"outlet": ["BBC", "CNN"], "person": ["Volodymyr Zelensky"]},
-                            date_from="2022-04-01")
+    request = SearchRequest(
+        q="bucha", filters={"outlet": ["BBC", "CNN"], "person": ["Volodymyr Zelensky"]}, date_from="2022-04-01"
+    )
     body = q.search_body(request, parse_query(request.q))
     outlet_clause = {"terms": {"outlet": ["BBC", "CNN"]}}
     person_clause = {"terms": {"person": ["Volodymyr Zelensky"]}}
@@ -98,20 +107,25 @@ def test_facet_counts_exclude_only_their_own_filter():
 
 
 def test_query_syntax_reaches_the_body():
-    body = q.search_body(SearchRequest(q='kyiv OR kiev "war crimes" -putin'), parse_query('kyiv OR kiev "war crimes" -putin'))
+    body = q.search_body(
+        SearchRequest(q='kyiv OR kiev "war crimes" -putin'), parse_query('kyiv OR kiev "war crimes" -putin')
+    )
     must = body["query"]["bool"]["must"]
     assert [c["multi_match"]["query"] for c in must[0]["bool"]["should"]] == ["kyiv", "kiev"]
     assert must[1]["multi_match"] == {"query": "war crimes", "fields": q.TEXT_FIELDS, "type": "phrase"}
     assert body["query"]["bool"]["must_not"][0]["multi_match"]["query"] == "putin"
 
 
-@pytest.mark.parametrize("request_, message", [
-    (SearchRequest(date_from="April 2022"), "YYYY-MM-DD"),
-    (SearchRequest(date_to="2022-02-30"), "not a calendar date"),
-    (SearchRequest(page=1001, size=10), "first 10000"),
-    (SearchRequest(sort="popularity"), "Unknown sort"),
-    (SearchRequest(filters={"colour": ["red"]}), "Unknown filter"),
-])
+@pytest.mark.parametrize(
+    "request_, message",
+    [
+        (SearchRequest(date_from="April 2022"), "YYYY-MM-DD"),
+        (SearchRequest(date_to="2022-02-30"), "not a calendar date"),
+        (SearchRequest(page=1001, size=10), "first 10000"),
+        (SearchRequest(sort="popularity"), "Unknown sort"),
+        (SearchRequest(filters={"colour": ["red"]}), "Unknown filter"),
+    ],
+)
 def test_bad_requests_are_user_errors_before_anything_is_sent(request_, message):
     with pytest.raises(QuerySyntaxError, match=message):
         q.search_body(request_, parse_query(request_.q))
@@ -130,15 +144,19 @@ def test_other_search_bodies_are_valid(spec):
 
 def test_admin_bodies_are_valid(spec):
     assert spec.validate_request("POST", "/_aliases", q.alias_swap_body("p", "p-v3", ["p-v1", "p-v2"])) == []
-    assert spec.validate_request("POST", "/p/_delete_by_query", q.ids_query(["a1", "a2"]),
-                                 params=["refresh", "conflicts"]) == []
+    assert (
+        spec.validate_request("POST", "/p/_delete_by_query", q.ids_query(["a1", "a2"]), params=["refresh", "conflicts"])
+        == []
+    )
     assert spec.validate_request("POST", "/p/_mget", {"ids": ["a1"]}) == []
 
 
 def test_bulk_index_and_story_lines_are_valid_and_fit_the_mapping(spec):
     articles = [sample_article("a1"), sample_article("a2", story=None, published=None, entities=[], quotes=[])]
     index_lines = ndjson([q.index_action("parallax-articles", a) for a in articles])
-    story_lines = ndjson([q.story_action("parallax-articles", "a1", "s2"), q.story_action("parallax-articles", "a2", None)])
+    story_lines = ndjson(
+        [q.story_action("parallax-articles", "a1", "s2"), q.story_action("parallax-articles", "a2", None)]
+    )
     for lines in (index_lines, story_lines):
         assert spec.validate_request("POST", "/_bulk", lines, content_type="application/x-ndjson") == []
     fields = mappings.article_fields()

@@ -1,14 +1,15 @@
 """Response parsing on responses shaped like the specification's test
 stories (spec tests/ folder: real request/response pairs), and the full
 responses the backend expects checked against the response schemas."""
+
 from __future__ import annotations
 
 import copy
 
 import pytest
 import yaml
-
 from os_spec import SPEC_ROOT
+
 from store import opensearch_query as q
 from store.records import SearchRequest
 
@@ -25,7 +26,9 @@ def story_response(relative: str, chapter: int = 0) -> dict:
 def test_terms_buckets_from_the_terms_story_become_facet_values(spec):
     buckets = story_response("_core/search/aggregations/terms.yaml")["aggregations"]["directors"]
     response = {"aggregations": {"facet_person": {"doc_count": 3, "values": buckets}}}
-    facets = q.parse_search_response(response, SearchRequest(filters={"person": ["Bennett Miller", "Ada Lovelace"]})).facets
+    facets = q.parse_search_response(
+        response, SearchRequest(filters={"person": ["Bennett Miller", "Ada Lovelace"]})
+    ).facets
     assert [(v.value, v.count, v.selected) for v in facets["person"]] == [
         ("Bennett Miller", 2, True),
         ("Ada Lovelace", 0, True),  # selected, not in the buckets: kept so it can be unticked
@@ -60,36 +63,75 @@ def test_bulk_not_found_item_from_the_bulk_story_reads_as_a_reason(spec):
 
 
 FULL_SEARCH_RESPONSE = {
-    "took": 3, "timed_out": False,
+    "took": 3,
+    "timed_out": False,
     "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
     "hits": {
-        "total": {"value": 12, "relation": "eq"}, "max_score": 3.2,
-        "hits": [{
-            "_index": "parallax-articles-v1", "_id": "bbc-1", "_score": 3.2,
-            "_source": {"id": "bbc-1", "title": "Bucha", "outlet": "BBC", "published": "2022-04-03",
-                        "url": "https://bbc.example/1", "story": "s1", "title_derived": True},
-            "highlight": {"text": ["bodies in <mark>Bucha</mark> &amp; Irpin", "<mark>Bucha</mark> again"]},
-        }],
+        "total": {"value": 12, "relation": "eq"},
+        "max_score": 3.2,
+        "hits": [
+            {
+                "_index": "parallax-articles-v1",
+                "_id": "bbc-1",
+                "_score": 3.2,
+                "_source": {
+                    "id": "bbc-1",
+                    "title": "Bucha",
+                    "outlet": "BBC",
+                    "published": "2022-04-03",
+                    "url": "https://bbc.example/1",
+                    "story": "s1",
+                    "title_derived": True,
+                },
+                "highlight": {"text": ["bodies in <mark>Bucha</mark> &amp; Irpin", "<mark>Bucha</mark> again"]},
+            }
+        ],
     },
     "aggregations": {
-        "facet_outlet": {"doc_count": 12, "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
-                                                     "buckets": [{"key": "BBC", "doc_count": 7}, {"key": "CNN", "doc_count": 5}]},
-                         "selected": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
-                                      "buckets": [{"key": "BBC", "doc_count": 7}]}},
-        "facet_person": {"doc_count": 7, "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []}},
-        "facet_place": {"doc_count": 7, "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 2,
-                                                   "buckets": [{"key": "Bucha", "doc_count": 7}]}},
-        "histogram": {"doc_count": 7, "months": {"buckets": [
-            {"key_as_string": "2022-04", "key": 1648771200000, "doc_count": 6},
-            {"key_as_string": "2022-05", "key": 1651363200000, "doc_count": 0},
-            {"key_as_string": "2022-06", "key": 1654041600000, "doc_count": 1}]}},
+        "facet_outlet": {
+            "doc_count": 12,
+            "values": {
+                "doc_count_error_upper_bound": 0,
+                "sum_other_doc_count": 0,
+                "buckets": [{"key": "BBC", "doc_count": 7}, {"key": "CNN", "doc_count": 5}],
+            },
+            "selected": {
+                "doc_count_error_upper_bound": 0,
+                "sum_other_doc_count": 0,
+                "buckets": [{"key": "BBC", "doc_count": 7}],
+            },
+        },
+        "facet_person": {
+            "doc_count": 7,
+            "values": {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []},
+        },
+        "facet_place": {
+            "doc_count": 7,
+            "values": {
+                "doc_count_error_upper_bound": 0,
+                "sum_other_doc_count": 2,
+                "buckets": [{"key": "Bucha", "doc_count": 7}],
+            },
+        },
+        "histogram": {
+            "doc_count": 7,
+            "months": {
+                "buckets": [
+                    {"key_as_string": "2022-04", "key": 1648771200000, "doc_count": 6},
+                    {"key_as_string": "2022-05", "key": 1651363200000, "doc_count": 0},
+                    {"key_as_string": "2022-06", "key": 1654041600000, "doc_count": 1},
+                ]
+            },
+        },
     },
 }
 
 
 def test_full_search_response_is_spec_shaped_and_parsed(spec):
     assert spec.validate_response("POST", "/parallax-articles/_search", 200, FULL_SEARCH_RESPONSE) == []
-    parsed = q.parse_search_response(FULL_SEARCH_RESPONSE, SearchRequest(q="bucha", filters={"outlet": ["BBC"]}, page=2))
+    parsed = q.parse_search_response(
+        FULL_SEARCH_RESPONSE, SearchRequest(q="bucha", filters={"outlet": ["BBC"]}, page=2)
+    )
     assert (parsed.total, parsed.page) == (12, 2)
     hit = parsed.hits[0]
     assert (hit.id, hit.outlet, hit.score, hit.story, hit.title_derived) == ("bbc-1", "BBC", 3.2, "s1", True)
@@ -100,11 +142,23 @@ def test_full_search_response_is_spec_shaped_and_parsed(spec):
 
 
 def test_stats_response_is_spec_shaped_and_parsed(spec):
-    response = {"took": 1, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-                "hits": {"total": {"value": 3, "relation": "eq"}, "max_score": None, "hits": []},
-                "aggregations": {"outlets": {"value": 3}, "stories": {"value": 1},
-                                 "first": {"value": 1.6489728e12, "value_as_string": "2022-04-03"},
-                                 "last": {"value": None}}}
+    response = {
+        "took": 1,
+        "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {"total": {"value": 3, "relation": "eq"}, "max_score": None, "hits": []},
+        "aggregations": {
+            "outlets": {"value": 3},
+            "stories": {"value": 1},
+            "first": {"value": 1.6489728e12, "value_as_string": "2022-04-03"},
+            "last": {"value": None},
+        },
+    }
     assert spec.validate_response("POST", "/parallax-articles/_search", 200, response) == []
-    assert q.parse_stats(response) == {"articles": 3, "outlets": 3, "stories": 1,
-                                       "first_published": "2022-04-03", "last_published": None}
+    assert q.parse_stats(response) == {
+        "articles": 3,
+        "outlets": 3,
+        "stories": 1,
+        "first_published": "2022-04-03",
+        "last_published": None,
+    }

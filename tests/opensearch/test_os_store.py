@@ -1,13 +1,14 @@
 """OpenSearchStore against the fake node: what the backend sends is valid
 by the specification, and what it reports to the user is right."""
+
 from __future__ import annotations
 
 import socket
 
 import pytest
-
 from fake_node import assert_clean
 from os_samples import sample_article
+
 from store.interface import QuerySyntaxError, StoreError
 from store.opensearch import OpenSearchStore
 from store.records import SearchRequest
@@ -68,7 +69,10 @@ def test_unreachable_cluster_is_a_clear_store_error():
 def test_refused_request_is_a_clear_store_error(node, os_store):
     os_store.index(articles())
     node.fail_next = ("_search$", 400, "search_phase_execution_exception", "all shards failed")
-    with pytest.raises(StoreError, match=r"rejected the request while searching \(HTTP 400\): search_phase_execution_exception: all shards failed"):
+    with pytest.raises(
+        StoreError,
+        match=r"rejected the request while searching \(HTTP 400\): search_phase_execution_exception: all shards failed",
+    ):
         os_store.search(SearchRequest(q="bucha"))
 
 
@@ -122,8 +126,14 @@ def test_reindex_builds_a_new_version_and_swaps_the_alias(node, os_store):
     assert node.aliases == {"parallax-test": {"parallax-test-v2"}}
     assert "parallax-test-v1" not in node.indices
     swap = [r.body for r in node.received if r.path == "/_aliases"]
-    assert swap == [{"actions": [{"remove": {"index": "parallax-test-v1", "alias": "parallax-test"}},
-                                 {"add": {"index": "parallax-test-v2", "alias": "parallax-test"}}]}]
+    assert swap == [
+        {
+            "actions": [
+                {"remove": {"index": "parallax-test-v1", "alias": "parallax-test"}},
+                {"add": {"index": "parallax-test-v2", "alias": "parallax-test"}},
+            ]
+        }
+    ]
     assert os_store.get("a2") == articles()[2]
     assert_clean(node)
 
