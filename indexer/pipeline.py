@@ -26,6 +26,7 @@ from typing import Any
 from store import Store, StoreError
 from store.records import Article, EnrichedArticle
 
+from .enrich.aliases import entity_aliases
 from .enrich.metadata import fill_metadata
 from .ledger import Ledger
 from .sources import ReadFailure, read_inputs
@@ -98,6 +99,7 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
         )
         result = EnrichedArticle.from_dict(record)
         result.entities, result.quotes = list(entities), list(quotes)
+        result.aliases = entity_aliases(result.entities)
         enriched.append(result)
     return enriched
 

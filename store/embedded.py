@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import shutil
 import threading
 from collections import Counter
@@ -34,8 +35,9 @@ from tantivy import Filter, Index, Occur, Order, Query, TextAnalyzerBuilder, Tok
 import mappings
 
 from .interface import QuerySyntaxError, Store, StoreError
-from .query import ParsedQuery, Term, parse_query
+from .query import Node, Not, Or, ParsedQuery, Term, fold, parse_query
 from .records import (
+    FACET_FIELDS,
     FACETS,
     EnrichedArticle,
     FacetValue,
@@ -44,6 +46,7 @@ from .records import (
     Quote,
     SearchRequest,
     SearchResponse,
+    snippet_parts,
 )
 
 log = logging.getLogger(__name__)
@@ -51,16 +54,18 @@ log = logging.getLogger(__name__)
 ANALYZER = "news_english"
 SNIPPET_CHARS = 240
 TITLE_BOOST = 2.0
-# Facet name in the API -> keyword field in the index.
-FACET_FIELDS = {"outlet": "outlet", "person": "person", "place": "place"}
+# Other names of entities count, but less than the words as written.
+ALIAS_BOOST = 0.5
 # Index fields computed from the record rather than copied from it.
 DERIVED_FIELDS = {
     "person": EnrichedArticle.people,
     "place": EnrichedArticle.places,
     "org": EnrichedArticle.organisations,
     "speaker": EnrichedArticle.speakers,
+    "alias": EnrichedArticle.alias_names,
 }
 WRITER_HEAP = 256_000_000
+EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 
 
 def news_analyzer() -> tantivy.TextAnalyzer:
@@ -290,9 +295,9 @@ class EmbeddedStore(Store):
 
     # -- searching ---------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def run_search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        text_query = self._text_query(parsed)
+        text_query = self._text_query(parsed, request.expand_aliases)
         searcher = self._searcher()
         scope = self._scope_clauses(request)
         hits_query = self._and([text_query, *scope, *self._facet_filters(request, skip=None)])
@@ -308,30 +313,77 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
         snippets = self._snippet_generator(searcher, parsed)
         hits = [self._to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
-        facets = {
-            name: self._facet(
-                searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)])
-            )
-            for name in FACETS
-        }
-        return SearchResponse(
-            total=result.count,
-            page=request.page,
-            hits=hits,
-            facets=facets,
-            histogram=self._histogram(searcher, hits_query),
+        facets: dict[str, list[FacetValue]] = {}
+        histogram: list[dict[str, Any]] = []
+        if request.facet_size:
+            facets = {
+                name: self._facet(
+                    searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)])
+                )
+                for name in FACETS
+            }
+            histogram = self._histogram(searcher, hits_query)
+        return SearchResponse(total=result.count, page=request.page, hits=hits, facets=facets, histogram=histogram)
+
+    def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """Every hit of a search up to `limit`, in pages (exports)."""
+        parsed = parse_query(request.q)
+        query = self._and(
+            [
+                self._text_query(parsed, request.expand_aliases),
+                *self._scope_clauses(request),
+                *self._facet_filters(request, skip=None),
+            ]
         )
+        searcher = self._searcher()
+        snippets = self._snippet_generator(searcher, parsed)
+        offset = 0
+        while offset < limit:
+            size = min(EXPORT_PAGE, limit - offset)
+            if request.sort == "date":
+                result = searcher.search(query, size, offset=offset, order_by_field="published", order=Order.Desc)
+            else:
+                result = searcher.search(query, size, offset=offset)
+            for score, address in result.hits:
+                yield self._to_hit(searcher.doc(address), score, snippets, request.sort)
+            if len(result.hits) < size:
+                return
+            offset += size
+
+    def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
+        if facet not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
+        parsed = parse_query(request.q)
+        query = self._and(
+            [
+                self._text_query(parsed, request.expand_aliases),
+                *self._scope_clauses(request),
+                *self._facet_filters(request, skip=facet),
+            ]
+        )
+        searcher = self._searcher()
+        result = searcher.aggregate(query, {facet: {"terms": {"field": FACET_FIELDS[facet], "size": limit}}})
+        selected = set(request.filters.get(facet) or [])
+        values = [
+            FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
+            for bucket in result[facet]["buckets"]
+        ]
+        return sorted(values, key=lambda v: (-v.count, v.value))
 
     def _analyze(self, text: str) -> list[str]:
         return self.analyzer.analyze(text)
 
-    def _term_query(self, term: Term) -> Query | None:
-        """A word or phrase, searched in the title (boosted) and the body."""
+    def _term_query(self, term: Term, expand_aliases: bool = True) -> Query | None:
+        """A word or phrase, searched in the title (boosted), the body and,
+        unless told not to, the other names of the entities named."""
+        if term.prefix:
+            return self._prefix_query(term)
         tokens = self._analyze(term.text)
         if not tokens:
             return None
+        fields = [("title", TITLE_BOOST), ("text", 1.0)] + ([("alias", ALIAS_BOOST)] if expand_aliases else [])
         per_field = []
-        for field, boost in (("title", TITLE_BOOST), ("text", 1.0)):
+        for field, boost in fields:
             if len(tokens) == 1:
                 query = Query.term_query(self.schema, field, tokens[0])
             else:
@@ -339,22 +391,51 @@ class EmbeddedStore(Store):
             per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
         return Query.boolean_query(per_field)
 
-    def _text_query(self, parsed: ParsedQuery) -> Query:
-        clauses: list[tuple[Occur, Query]] = []
-        for group in parsed.groups:
-            alternatives = [q for q in (self._term_query(t) for t in group) if q is not None]
+    def _prefix_query(self, term: Term) -> Query | None:
+        """Indexed words starting with the folded prefix (as OpenSearch's
+        `prefix` query on the same fields)."""
+        prefix = _prefix_token(term.text)
+        if not prefix:
+            return None
+        pattern = re.escape(prefix) + ".*"
+        return Query.boolean_query(
+            [
+                (Occur.Should, Query.boost_query(Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
+                (Occur.Should, Query.regex_query(self.schema, "text", pattern)),
+            ]
+        )
+
+    def _text_query(self, parsed: ParsedQuery, expand_aliases: bool = True) -> Query:
+        query = self._node_query(parsed.root, expand_aliases) if parsed.root is not None else None
+        return query if query is not None else Query.all_query()
+
+    def _node_query(self, node: Node, expand_aliases: bool) -> Query | None:
+        """The query tree in tantivy terms; None for a node with no
+        searchable word (punctuation only), which then constrains nothing."""
+        if isinstance(node, Term):
+            return self._term_query(node, expand_aliases)
+        if isinstance(node, Not):
+            inner = self._node_query(node.child, expand_aliases)
+            if inner is None:
+                return None
+            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
+        if isinstance(node, Or):
+            alternatives = [q for q in (self._node_query(c, expand_aliases) for c in node.children) if q is not None]
             if not alternatives:
-                continue
-            group_query = (
-                alternatives[0]
-                if len(alternatives) == 1
-                else Query.boolean_query([(Occur.Should, q) for q in alternatives])
-            )
-            clauses.append((Occur.Must, group_query))
-        for term in parsed.excluded:
-            query = self._term_query(term)
-            if query is not None:
-                clauses.append((Occur.MustNot, query))
+                return None
+            return Query.boolean_query([(Occur.Should, q) for q in alternatives])
+        clauses: list[tuple[Occur, Query]] = []
+        for child in node.children:
+            if isinstance(child, Not):
+                inner = self._node_query(child.child, expand_aliases)
+                if inner is not None:
+                    clauses.append((Occur.MustNot, inner))
+            else:
+                query = self._node_query(child, expand_aliases)
+                if query is not None:
+                    clauses.append((Occur.Must, query))
+        if not clauses:
+            return None
         if not any(occur == Occur.Must for occur, _ in clauses):
             clauses.append((Occur.Must, Query.all_query()))
         return Query.boolean_query(clauses)
@@ -415,15 +496,18 @@ class EmbeddedStore(Store):
         return [{"date": month, "count": count} for month, count in sorted(months.items())]
 
     def _snippet_generator(self, searcher: tantivy.Searcher, parsed: ParsedQuery):
-        terms = [t for t in parsed.positive_terms() if self._analyze(t.text)]
-        if not terms:
+        """Highlights the query's words and phrases (not the aliases, which
+        are not in the text as typed, and not prefixes)."""
+        clauses = []
+        for term in parsed.positive_terms():
+            tokens = [] if term.prefix else self._analyze(term.text)
+            if len(tokens) == 1:
+                clauses.append((Occur.Should, Query.term_query(self.schema, "text", tokens[0])))
+            elif tokens:
+                clauses.append((Occur.Should, Query.phrase_query(self.schema, "text", tokens)))
+        if not clauses:
             return None
-        words = " ".join(f'"{t.text}"' if t.phrase else t.text for t in terms)
-        try:
-            query = self._tantivy.parse_query_lenient(_strip_parser_syntax(words), ["text"])[0]
-        except ValueError:
-            return None
-        generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, "text")
+        generator = tantivy.SnippetGenerator.create(searcher, Query.boolean_query(clauses), self.schema, "text")
         generator.set_max_num_chars(SNIPPET_CHARS)
         return generator
 
@@ -435,10 +519,11 @@ class EmbeddedStore(Store):
             return values[0] if values else None
 
         # tantivy escapes the text and wraps matches in <b>; the API promises <mark>.
-        snippet = snippets.snippet_from_doc(document).to_html() if snippets else ""
-        snippet = snippet.replace("<b>", "<mark>").replace("</b>", "</mark>")
-        if not snippet:
-            snippet = _escape(_lede(first("text") or ""))
+        snippet_html = snippets.snippet_from_doc(document).to_html() if snippets else ""
+        snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
+        if not snippet_html:
+            snippet_html = _escape(_lede(first("text") or ""))
+        snippet, highlights = snippet_parts(snippet_html)
         published = first("published")
         return Hit(
             id=first("id"),
@@ -447,6 +532,9 @@ class EmbeddedStore(Store):
             published=published.date().isoformat() if published else None,
             url=first("url"),
             snippet=snippet,
+            snippet_html=snippet_html,
+            highlights=highlights,
+            authors=list(raw.get("authors") or []),
             score=float(order_key) if sort != "date" and order_key is not None else None,
             story=first("story"),
             title_derived=bool(first("title_derived")),
@@ -538,10 +626,11 @@ def _parse_date(value: str | dt.date | dt.datetime) -> dt.datetime:
         raise QuerySyntaxError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
 
 
-def _strip_parser_syntax(text: str) -> str:
-    """Remove characters tantivy's query parser treats as syntax, keeping
-    the quotes that mark phrases; the snippet only needs the words."""
-    return "".join(ch if ch.isalnum() or ch in ' "' else " " for ch in text)
+def _prefix_token(text: str) -> str:
+    """The indexed form a prefix is compared with: folded, letters and
+    digits only (the analyser splits on everything else)."""
+    words = re.findall(r"[^\W_]+", fold(text))
+    return words[-1] if words else ""
 
 
 def _lede(text: str) -> str:

@@ -23,13 +23,14 @@ from opensearchpy import exceptions as os_errors
 from . import opensearch_query as q
 from .interface import Store, StoreError
 from .query import parse_query
-from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
+from .records import EnrichedArticle, FacetValue, Hit, IndexReport, Quote, SearchRequest, SearchResponse
 
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "http://localhost:9200"
 DEFAULT_INDEX = "parallax-articles"
 _FALSE = {"0", "false", "no", "off"}
+EXPORT_PAGE = 1_000  # hits per search_after round of an export
 
 
 def _env_flag(name: str, default: bool) -> bool:
@@ -282,12 +283,32 @@ class OpenSearchStore(Store):
                     return None
                 raise
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def run_search(self, request: SearchRequest) -> SearchResponse:
         body = q.search_body(request, parse_query(request.q))
         response = self._search(body, "searching")
         if response is None:
             return q.empty_response(request)
         return q.parse_search_response(response, request)
+
+    def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
+        body = q.facet_counts_body(request, parse_query(request.q), facet, limit)
+        response = self._search(body, "counting facet values") or {}
+        return q.parse_facet_counts(response, [v for v in request.filters.get(facet, []) if v])
+
+    def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        parsed = parse_query(request.q)
+        after: list[Any] | None = None
+        sent = 0
+        while sent < limit:
+            size = min(EXPORT_PAGE, limit - sent)
+            response = self._search(q.export_body(request, parsed, size, after), "exporting") or {}
+            hits = (response.get("hits") or {}).get("hits", [])
+            for hit in hits:
+                yield q.parse_hit(hit)
+            sent += len(hits)
+            if len(hits) < size:
+                return
+            after = hits[-1].get("sort")
 
     def more_like_this(
         self, article_id: str, size: int = 10, date_window_days: int | None = None

@@ -154,9 +154,13 @@ def test_highlight_marks_matches_in_escaped_html(store):
     article = corpus()[2]
     article.text = "Officials said <script>alert(1)</script> a torture room was found in Bucha."
     store.index([article])
-    snippet = store.search(SearchRequest(q="torture")).hits[0].snippet
-    assert "<mark>torture</mark>" in snippet
-    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    hit = store.search(SearchRequest(q="torture")).hits[0]
+    # snippet_html is for HTML pages: escaped, matches in <mark>.
+    assert "<mark>torture</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    # snippet is plain text (exports, JSON clients), highlights are offsets into it.
+    assert "<script>alert(1)</script>" in hit.snippet and "<mark>" not in hit.snippet
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["torture"]
 
 
 def test_delete(filled):

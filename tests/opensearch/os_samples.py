@@ -46,11 +46,14 @@ QUERIES = [
     '"war crimes" OR genocide -"press conference"',
     "-russia",
     "war-crimes d\u2019Amato",
+    "krak* (kyiv OR kiev) AND NOT putin",
+    "NOT (russia OR moscow)",
 ]
 FILTERS = [
     {},
     {"outlet": ["BBC"]},
     {"outlet": ["BBC", "The Independent"], "person": ["Volodymyr Zelensky"], "place": ["Bucha", "Kyiv"]},
+    {"org": ["United Nations"], "outlet": ["BBC"]},
 ]
 SCOPES = [
     {},

@@ -91,7 +91,8 @@ def test_search_facets_and_histogram(node, os_store):
     assert outlets == {"BBC": (1, True), "Metro": (1, False), "The Independent": (1, False)}
     assert response.facets["person"][0].value == "Volodymyr Zelensky" and response.facets["person"][0].count == 1
     assert response.histogram == [{"date": "2022-04", "count": 1}]
-    assert "&lt;b&gt;" in response.hits[0].snippet  # escaped HTML, never raw tags
+    assert "&lt;b&gt;" in response.hits[0].snippet_html  # escaped HTML, never raw tags
+    assert "<b>" in response.hits[0].snippet  # plain text outside HTML
     assert_clean(node)
 
 
