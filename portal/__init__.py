@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["parallax.store"] = open_store(app.config["PARALLAX_BACKEND"], app.config["PARALLAX_DATA"])
 
-    from . import api, articles, compare, quotes, search
+    from . import api, articles, compare, entities, quotes, search
     from .errors import register_error_handlers
     from .filters import register_filters
 
@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(quotes.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(entities.bp)
     register_error_handlers(app)
     register_filters(app)
     logging.getLogger(__name__).info("portal ready on %s backend", app.config["PARALLAX_BACKEND"])

@@ -1,24 +1,24 @@
 """The search page: query box, hits with highlighted snippets, facets that
-toggle filters. The same state as JSON (/search.json) and CSV (/search.csv)."""
+toggle filters. The same state as JSON (/search.json), CSV (/search.csv),
+JSON Lines (/search.jsonl) and Atom (/search.atom); see `exports`."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
+from dataclasses import replace
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from store.records import FACETS
 
+from . import exports
 from .params import search_request_from_args
 from .store_access import get_store
 
 bp = Blueprint("search", __name__)
+FACET_SHOWN = 10  # values listed beside the results; the rest behind "more…"
 
-FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place"}
-CSV_FIELDS = ("id", "title", "outlet", "published", "url", "snippet")
-_TAGS = re.compile(r"<[^>]+>")
+FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place", "org": "Organisation"}
+FACET_PLURALS = {"outlet": "outlets", "person": "people", "place": "places", "org": "organisations"}
 
 
 @bp.get("/")
@@ -26,12 +26,16 @@ def search_page():
     search = search_request_from_args(request.args)
     store = get_store()
     result = store.search(search)
+    # Links and chips carry the stored values ("metro" typed -> "Metro").
+    search = replace(search, filters=result.filters)
     return render_template(
         "search.html",
         search=search,
+        facet_shown=FACET_SHOWN,
         result=result,
         facet_names=FACETS,
         facet_labels=FACET_LABELS,
+        facet_plurals=FACET_PLURALS,
         stats=store.stats(),
         pages=_page_count(result.total, search.size),
         timeline=timeline(result.histogram),
@@ -46,18 +50,44 @@ def search_json():
 
 @bp.get("/search.csv")
 def search_csv():
-    search = search_request_from_args(request.args, default_size=100)
-    result = get_store().search(search)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for hit in result.hits:
-        row = hit.to_dict()
-        row["snippet"] = _TAGS.sub("", row["snippet"] or "")
-        writer.writerow(row)
-    return Response(
-        buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"}
+    return exports.csv_response()
+
+
+@bp.get("/search.jsonl")
+def search_jsonl():
+    return exports.jsonl_response()
+
+
+@bp.get("/search.atom")
+def search_atom():
+    return exports.atom_response()
+
+
+@bp.get("/facets/<facet>")
+def facet_page(facet: str):
+    """Every value of one facet, searched within and paged: the "more…"
+    of the search page, as a plain page (no JavaScript needed)."""
+    from .api import facet_page_data
+
+    data = facet_page_data(facet)
+    search_args = request.args.copy()
+    for own in ("page", "size", "contains"):
+        search_args.pop(own, None)
+    search = search_request_from_args(search_args)
+    return render_template(
+        "facet.html",
+        data=data,
+        search=search,
+        label=FACET_LABELS[facet],
+        plural=FACET_PLURALS[facet],
+        pages=_page_count(data["total"], data["size"]),
+        hidden_args=[(k, v) for k, v in search_args.items(multi=True)],
     )
+
+
+@bp.get("/help")
+def help_page():
+    return render_template("help.html")
 
 
 MAX_BARS = 24
@@ -65,20 +95,33 @@ MAX_BARS = 24
 
 def timeline(histogram: list[dict]) -> list[dict]:
     """Bars for the results' dates: by month, or by year when there are
-    more months than fit; each bar links to that period as a date filter."""
-    months = [(b["date"], b["count"]) for b in histogram]
+    more months than fit; periods with no article are shown (empty), so
+    the bars keep to the time scale. Each bar links to its period."""
+    counts = {b["date"]: b["count"] for b in histogram}
+    if not counts:
+        return []
+    months = _months_between(min(counts), max(counts))
     if len(months) > MAX_BARS:
         years: dict[str, int] = {}
-        for month, count in months:
-            years[month[:4]] = years.get(month[:4], 0) + count
+        for month in months:
+            years[month[:4]] = years.get(month[:4], 0) + counts.get(month, 0)
         periods = [(year, count, f"{year}-01-01", f"{year}-12-31") for year, count in years.items()]
     else:
-        periods = [(month, count, f"{month}-01", _month_end(month)) for month, count in months]
+        periods = [(month, counts.get(month, 0), f"{month}-01", _month_end(month)) for month in months]
     peak = max((p[1] for p in periods), default=0) or 1
     return [
-        {"label": label, "count": count, "from": start, "to": end, "percent": round(100 * count / peak)}
+        {"label": label, "count": count, "from": start, "to": end, "percent": round(100 * count / peak, 1)}
         for label, count, start, end in periods
     ]
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _month_end(month: str) -> str:

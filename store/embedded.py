@@ -377,7 +377,7 @@ class EmbeddedStore(Store):
         """A word or phrase, searched in the title (boosted), the body and,
         unless told not to, the other names of the entities named."""
         if term.prefix:
-            return self._prefix_query(term)
+            return self._prefix_query(term, expand_aliases)
         tokens = self._analyze(term.text)
         if not tokens:
             return None
@@ -391,19 +391,21 @@ class EmbeddedStore(Store):
             per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
         return Query.boolean_query(per_field)
 
-    def _prefix_query(self, term: Term) -> Query | None:
+    def _prefix_query(self, term: Term, expand_aliases: bool = True) -> Query | None:
         """Indexed words starting with the folded prefix (as OpenSearch's
         `prefix` query on the same fields)."""
         prefix = _prefix_token(term.text)
         if not prefix:
             return None
         pattern = re.escape(prefix) + ".*"
-        return Query.boolean_query(
-            [
-                (Occur.Should, Query.boost_query(Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
-                (Occur.Should, Query.regex_query(self.schema, "text", pattern)),
-            ]
-        )
+        clauses = [
+            (Occur.Should, Query.boost_query(Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
+            (Occur.Should, Query.regex_query(self.schema, "text", pattern)),
+        ]
+        if expand_aliases:
+            alias = Query.regex_query(self.schema, "alias", pattern)
+            clauses.append((Occur.Should, Query.boost_query(alias, ALIAS_BOOST)))
+        return Query.boolean_query(clauses)
 
     def _text_query(self, parsed: ParsedQuery, expand_aliases: bool = True) -> Query:
         query = self._node_query(parsed.root, expand_aliases) if parsed.root is not None else None
@@ -449,6 +451,10 @@ class EmbeddedStore(Store):
             clauses.append(Query.range_query(self.schema, "published", tantivy.FieldType.Date, lower, upper))
         if request.story:
             clauses.append(Query.term_query(self.schema, "story", request.story))
+        for name, values in request.require.items():
+            if name not in FACET_FIELDS:
+                raise QuerySyntaxError(f"Unknown facet {name!r}: choose one of {', '.join(FACETS)}")
+            clauses.append(Query.term_set_query(self.schema, FACET_FIELDS[name], list(values)))
         if request.ids is not None:
             clauses.append(
                 Query.term_set_query(self.schema, "id", list(request.ids)) if request.ids else Query.empty_query()

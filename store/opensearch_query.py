@@ -120,7 +120,7 @@ def term_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
     """One word, phrase or prefix, matched in title or body (and, for words
     and phrases, in the other names of the entities an article names)."""
     if term.prefix:
-        return prefix_clause(term)
+        return prefix_clause(term, expand_aliases)
     fields = TEXT_FIELDS + ([ALIAS_FIELD] if expand_aliases else [])
     if term.phrase:
         return {"multi_match": {"query": term.text, "fields": fields, "type": "phrase"}}
@@ -128,20 +128,18 @@ def term_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
     return {"multi_match": {"query": term.text, "fields": fields, "type": "best_fields", "operator": "and"}}
 
 
-def prefix_clause(term: Term) -> dict[str, Any]:
+def prefix_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
     """Indexed words starting with the folded prefix (not analysed, so it is
     folded here the way the analyser folds before stemming)."""
     words = re.findall(r"[^\W_]+", fold(term.text))
     value = words[-1] if words else term.text.lower()
-    return {
-        "bool": {
-            "should": [
-                {"prefix": {"title": {"value": value, "boost": 2.0}}},
-                {"prefix": {"text": {"value": value}}},
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+    should: list[dict[str, Any]] = [
+        {"prefix": {"title": {"value": value, "boost": 2.0}}},
+        {"prefix": {"text": {"value": value}}},
+    ]
+    if expand_aliases:
+        should.append({"prefix": {"alias": {"value": value, "boost": 0.5}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def node_clause(node: Node, expand_aliases: bool = True) -> dict[str, Any]:
@@ -215,6 +213,10 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
         filters.append({"range": {"published": bounds}})
     if request.story:
         filters.append({"term": {"story": request.story}})
+    for facet, values in request.require.items():
+        if facet not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
+        filters.append(facet_clause(facet, values))
     if request.ids is not None:
         filters.append({"ids": {"values": list(request.ids)}})
     return filters

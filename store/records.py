@@ -167,6 +167,9 @@ class SearchRequest:
     facet_size: int = 20  # 0: no facets and no histogram (exports, internal look-ups)
     story: str | None = None  # restrict to one story
     ids: list[str] | None = None  # restrict to these article ids
+    # Facet values every article must have, applied to the hits and to every
+    # facet's counts alike (an entity page: who is mentioned with X).
+    require: dict[str, list[str]] = field(default_factory=dict)
     # Also match the other names of entities (the `alias` field).
     expand_aliases: bool = True
 

@@ -61,6 +61,7 @@ SCOPES = [
     {"date_from": "2022-04-01", "story": "story-bucha"},
     {"ids": ["a1", "a2"], "date_to": "2022-12-31"},
     {"ids": []},
+    {"require": {"person": ["Volodymyr Zelensky"]}, "date_from": "2022-04-01"},
 ]
 SORTS = [("relevance", 1, 10), ("date", 3, 20), ("date", 1, 0)]
 
