@@ -10,9 +10,9 @@ import json
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET
-from markupsafe import escape
 
 import pytest
+from markupsafe import escape
 from support import LiveServer, run_cli
 
 pytestmark = [pytest.mark.shared_corpus, pytest.mark.slow]
