@@ -5,10 +5,6 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-
 from flask import Blueprint, jsonify, request
 
 from store.records import FACETS
@@ -20,7 +16,6 @@ from .store_access import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_FACET_PAGE = 1_000
 
 
@@ -67,11 +62,8 @@ def api_stats():
     return jsonify(get_store().stats())
 
 
-@cache
-def _openapi() -> dict:
-    return json.loads(OPENAPI.read_text(encoding="utf-8"))
-
-
 @bp.get("/openapi.json")
 def api_openapi():
-    return jsonify(_openapi())
+    from .openapi import document
+
+    return jsonify(document())

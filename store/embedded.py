@@ -446,8 +446,9 @@ class EmbeddedStore(Store):
         """Restrictions that are not facets: dates, story, explicit ids."""
         clauses = []
         if request.date_from or request.date_to:
-            lower = _parse_date(request.date_from) if request.date_from else tantivy.MIN_DATETIME
-            upper = _parse_date(request.date_to) if request.date_to else tantivy.MAX_DATETIME
+            # tantivy dates span 1677-2262; a bound beyond that keeps everything on its side.
+            lower = _clamp(_parse_date(request.date_from)) if request.date_from else tantivy.MIN_DATETIME
+            upper = _clamp(_parse_date(request.date_to)) if request.date_to else tantivy.MAX_DATETIME
             clauses.append(Query.range_query(self.schema, "published", tantivy.FieldType.Date, lower, upper))
         if request.story:
             clauses.append(Query.term_query(self.schema, "story", request.story))
@@ -630,6 +631,13 @@ def _parse_date(value: str | dt.date | dt.datetime) -> dt.datetime:
         return dt.datetime.fromisoformat(str(value)[:10]).replace(tzinfo=dt.UTC)
     except ValueError as exc:
         raise QuerySyntaxError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+def _clamp(moment: dt.datetime) -> dt.datetime:
+    low, high = tantivy.MIN_DATETIME, tantivy.MAX_DATETIME
+    low = low if low.tzinfo else low.replace(tzinfo=dt.UTC)
+    high = high if high.tzinfo else high.replace(tzinfo=dt.UTC)
+    return min(max(moment, low), high)
 
 
 def _prefix_token(text: str) -> str:
