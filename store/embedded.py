@@ -66,6 +66,7 @@ DERIVED_FIELDS = {
 }
 WRITER_HEAP = 256_000_000
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
+EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
 
 def news_analyzer() -> tantivy.TextAnalyzer:
@@ -362,7 +363,8 @@ class EmbeddedStore(Store):
             ]
         )
         searcher = self._searcher()
-        result = searcher.aggregate(query, {facet: {"terms": {"field": FACET_FIELDS[facet], "size": limit}}})
+        terms = {"field": FACET_FIELDS[facet], "size": limit, "segment_size": limit}  # exact across segments
+        result = searcher.aggregate(query, {facet: {"terms": terms}})
         selected = set(request.filters.get(facet) or [])
         values = [
             FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
@@ -598,7 +600,9 @@ class EmbeddedStore(Store):
             everything,
             {
                 "outlets": {"cardinality": {"field": "outlet"}},
-                "stories": {"cardinality": {"field": "story"}},
+                # Exact, unlike a cardinality aggregation (an estimate), so
+                # `parallax status` agrees with `parallax stories`.
+                "stories": {"terms": {"field": "story", "size": EXACT_TERMS, "segment_size": EXACT_TERMS}},
                 "first": {"min": {"field": "published"}},
                 "last": {"max": {"field": "published"}},
             },
@@ -616,7 +620,7 @@ class EmbeddedStore(Store):
             "location": str(self._current_dir()),
             "articles": searcher.num_docs,
             "outlets": int(aggregates["outlets"]["value"] or 0),
-            "stories": int(aggregates["stories"]["value"] or 0),
+            "stories": len(aggregates["stories"]["buckets"]),
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }

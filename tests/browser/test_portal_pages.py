@@ -96,7 +96,8 @@ def test_csv_export_of_every_match(page, demo_portal):
         page.locator("a.export-csv").click()
     download = download_info.value
     assert download.suggested_filename == "search.csv"
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    with open(download.path(), encoding="utf-8") as exported:
+        rows = list(csv.DictReader(io.StringIO(exported.read())))
     assert len(rows) == total
     assert all(r["snippet"] and "<mark>" not in r["snippet"] for r in rows)
     assert any(r["places"] for r in rows)

@@ -24,7 +24,7 @@ def portal(tmp_path_factory, seeds_dir):
     from portal import create_app
 
     data = tmp_path_factory.mktemp("seeds-portal")
-    result = run_cli("index", str(seeds_dir), "--quiet", data_dir=data)  # TEMP-QUIET
+    result = run_cli("index", str(seeds_dir), data_dir=data)
     assert result.returncode == 0, result.stdout + result.stderr
     assert run_cli("stories", data_dir=data).returncode == 0
     with LiveServer(create_app({"PARALLAX_DATA": str(data), "PARALLAX_BACKEND": "embedded"})) as server:
