@@ -116,6 +116,9 @@ class EmbeddedStore(Store):
         self._write_lock = threading.Lock()
         self.schema = build_schema()
         self.analyzer = news_analyzer()
+        # Set when the index on disk has an older schema: it can then only be
+        # read by `reindex`, which copies it into the current schema.
+        self._stale: StoreError | None = None
         self._tantivy = self._open_index(create)
 
     # -- opening -----------------------------------------------------------
@@ -136,13 +139,19 @@ class EmbeddedStore(Store):
         try:
             index = Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            raise StoreError(
+            self._stale = StoreError(
                 f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
-            ) from exc
+            )
+            index = Index.open(str(path))  # with the schema it was written with, for reindex
         index.register_tokenizer(ANALYZER, self.analyzer)
         return index
 
     def _searcher(self) -> tantivy.Searcher:
+        if self._stale is not None:
+            raise self._stale
+        return self._any_searcher()
+
+    def _any_searcher(self) -> tantivy.Searcher:
         self._tantivy.reload()  # pick up commits made by other processes
         return self._tantivy.searcher()
 
@@ -171,6 +180,8 @@ class EmbeddedStore(Store):
         return report
 
     def _writer(self) -> tantivy.IndexWriter:
+        if self._stale is not None:
+            raise self._stale
         try:
             return self._tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # tantivy's lock: another process is writing
@@ -226,7 +237,7 @@ class EmbeddedStore(Store):
         """Copy every stored article into a fresh index folder built with the
         current schema, then point CURRENT at it (one rename: atomic)."""
         old_dir = self._current_dir()
-        articles = list(self.scan())
+        articles = list(self._scan(self._any_searcher()))  # also from an older schema
         number = int(old_dir.name.rsplit("-", 1)[-1]) + 1 if old_dir.name.startswith("index-") else 1
         new_dir = self.data_dir / f"index-{number}"
         if new_dir.exists():
@@ -243,6 +254,7 @@ class EmbeddedStore(Store):
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
+        self._stale = None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": len(articles)}
 
@@ -268,7 +280,9 @@ class EmbeddedStore(Store):
         return [found[i] for i in ids if i in found]
 
     def scan(self) -> Iterator[EnrichedArticle]:
-        searcher = self._searcher()
+        return self._scan(self._searcher())
+
+    def _scan(self, searcher: tantivy.Searcher) -> Iterator[EnrichedArticle]:
         total = searcher.num_docs
         if not total:
             return

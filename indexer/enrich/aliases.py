@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
+from store import Store
 from store.records import PLACE_LABELS, Entity
 
 from .canonical import strip_possessive
@@ -72,3 +73,20 @@ def place_names() -> dict[str, tuple[str, ...]]:
         if place.kind in _CURATED_KINDS or name == place.name or plausible_alternate(name, place.name, big=False):
             by_place[place.entity_id].append(name)
     return {place: tuple(found) for place, found in by_place.items()}
+
+
+def add_missing_aliases(store: Store, batch: int = 500) -> int:
+    """Give the stored articles that have entities but no aliases (indexed
+    before aliases existed) their aliases; returns how many changed."""
+    changed = 0
+    pending = []
+    for article in store.scan():
+        if article.entities and not article.aliases:
+            article.aliases = entity_aliases(article.entities)
+            pending.append(article)
+        if len(pending) >= batch:
+            changed += len(store.index(pending).indexed)
+            pending = []
+    if pending:
+        changed += len(store.index(pending).indexed)
+    return changed
