@@ -152,8 +152,8 @@ def _drain(buffer: io.StringIO) -> str:
 
 def atom_response() -> Response:
     """The search as an Atom feed, newest first; an undated article's
-    entry is dated by the feed's generation time (the index keeps no
-    ingest time), so it is never dated in the future or the epoch."""
+    entry is dated the day it was indexed (or, for an article indexed
+    before that was recorded, when the feed is made)."""
     from dataclasses import replace
 
     search = replace(search_request_from_args(request.args), sort="date", size=FEED_SIZE, page=1, facet_size=0)
@@ -162,7 +162,7 @@ def atom_response() -> Response:
     entries = [
         {
             "hit": hit,
-            "updated": f"{hit.published}T00:00:00Z" if hit.published else now,
+            "updated": f"{hit.published or hit.indexed}T00:00:00Z" if hit.published or hit.indexed else now,
             "link": url_for("articles.article_page", article_id=hit.id, _external=True),
         }
         for hit in result.hits

@@ -548,6 +548,7 @@ class EmbeddedStore(Store):
             snippet_html = _escape(_lede(first("text") or ""))
         snippet, highlights = snippet_parts(snippet_html)
         published = first("published")
+        indexed = first("indexed")
         return Hit(
             id=first("id"),
             title=first("title"),
@@ -558,6 +559,7 @@ class EmbeddedStore(Store):
             snippet_html=snippet_html,
             highlights=highlights,
             authors=list(raw.get("authors") or []),
+            indexed=indexed.date().isoformat() if indexed else None,
             score=float(order_key) if sort != "date" and order_key is not None else None,
             story=first("story"),
             title_derived=bool(first("title_derived")),

@@ -35,7 +35,7 @@ TEXT_FIELDS = ["title^2", "text"]
 ALIAS_FIELD = "alias^0.5"
 # Fields a hit needs; the body is left out of search responses (the snippet
 # comes from highlighting), which keeps responses small on long articles.
-HIT_SOURCE = ["id", "title", "outlet", "published", "url", "story", "title_derived", "authors"]
+HIT_SOURCE = ["id", "title", "outlet", "published", "url", "story", "title_derived", "authors", "indexed"]
 SNIPPET_CHARS = 180
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window default
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -498,6 +498,7 @@ def parse_hit(hit: dict[str, Any]) -> Hit:
         snippet_html=snippet_html,
         highlights=highlights,
         authors=list(source.get("authors") or []),
+        indexed=source.get("indexed"),
         score=hit.get("_score"),
         story=source.get("story"),
         title_derived=bool(source.get("title_derived", False)),

@@ -114,6 +114,7 @@ class EnrichedArticle(Article):
     # Zelensky": ["Zelenskyy", ...], "Kyiv": ["Kiev", ...]), found at index
     # time so that the store can search them without the indexer.
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    indexed: str | None = None  # ISO date the indexer enriched it (dates an undated article in feeds)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EnrichedArticle:
@@ -188,6 +189,7 @@ class Hit:
     snippet_html: str = ""  # the same text HTML-escaped, <mark> around matched terms
     highlights: list[list[int]] = field(default_factory=list)  # [start, end) of matches in `snippet`
     authors: list[str] = field(default_factory=list)
+    indexed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

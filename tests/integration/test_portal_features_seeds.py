@@ -5,6 +5,7 @@ exports, the Atom feed, alias-aware search, quotes paging, errors."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -151,6 +152,9 @@ def test_atom_feed_of_a_search(portal):
     dates = [e.find(ATOM + "updated").text for e in entries]
     dated = [d for d in dates if d.startswith("2022")]
     assert dated == sorted(dated, reverse=True)  # newest first
+    # Two seeds carry no date: their entries are dated the day they were indexed.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert sorted(d[:10] for d in dates if d not in dated) == [today, today]
 
 
 def test_quotes_page_pages_newest_first_with_total(portal):
