@@ -171,7 +171,7 @@ def atom_response() -> Response:
         "feed.xml",
         search=search,
         entries=entries,
-        updated=max((e["updated"] for e in entries), default=now),
+        updated=max((str(e["updated"]) for e in entries), default=now),
         self_url=request.url,
         alternate_url=url_for("search.search_page", _external=True) + _query_string(),
     )
