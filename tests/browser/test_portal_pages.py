@@ -136,3 +136,18 @@ def test_compare_tick_boxes_are_labelled_and_the_button_comes_first(page, demo_p
     first_hit = page.locator(".hit").first.bounding_box()
     assert button["y"] < first_hit["y"]
     assert page.get_by_label("compare").count() == page.locator(".hit").count()
+
+
+def test_date_histogram_is_drawn_to_scale_with_empty_periods(page, demo_portal):
+    page.goto(demo_portal.url + "/")
+    bars = page.locator(".timeline li")
+    counts = [int(t) for t in page.locator(".timeline .count").all_inner_texts()]
+    widths = [b["width"] for b in (bars.nth(i).locator(".bar").bounding_box() for i in range(bars.count()))]
+    track = bars.first.locator(".bar-track").bounding_box()["width"]
+    assert 0 in counts  # months without an article are shown, not skipped
+    peak = max(counts)
+    for count, width in zip(counts, widths, strict=True):
+        assert abs(width - track * count / peak) <= 2, (count, width, track)
+    labels = page.locator(".timeline .bar-label")
+    heights = {round(labels.nth(i).bounding_box()["height"]) for i in range(labels.count())}
+    assert len(heights) == 1  # no label wraps onto a second line

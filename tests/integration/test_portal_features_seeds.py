@@ -203,3 +203,11 @@ def test_help_and_stories_pages(portal):
     assert story["articles"] >= 2 and len(story["outlets"]) >= 2
     status, html = portal.get("/stories")
     assert status == 200 and story["id"] in html
+
+
+def test_an_export_beyond_the_limit_says_so(portal, monkeypatch):
+    from portal import exports
+
+    monkeypatch.setattr(exports, "MAX_EXPORT", 2)  # three seeds: over a limit of two
+    status, body = portal.get("/search.csv?q=&all=1")
+    assert status == 400 and "stops at 2" in body
