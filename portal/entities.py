@@ -8,7 +8,6 @@ and the page shows the stored name.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request
@@ -34,7 +33,8 @@ QUOTES_PER_PAGE = 20
 RELATED = 10  # people, places, organisations, outlets shown beside
 OUTLET_SERIES = 5  # outlets drawn over time
 STORIES_PER_PAGE = 20
-STORY_SCAN = 100_000  # articles read (newest first) to order stories
+MAX_STORIES = 60_000  # stories listed (within OpenSearch's default bucket limit)
+STORY_OUTLETS = 50  # outlets named per story
 
 
 def entity_summary(kind: str, name: str) -> dict[str, Any]:
@@ -141,19 +141,20 @@ def story_list() -> dict[str, Any]:
     """Stories (events) newest first: ordered by their latest article."""
     page = parse_int(request.args.get("page"), 1, "page", 1, 10_000)
     store = get_store()
-    order: dict[str, dict[str, Any]] = {}
-    for hit in store.iter_hits(SearchRequest(sort="date", facet_size=0), limit=STORY_SCAN):
-        if hit.story and hit.story not in order:
-            order[hit.story] = {"id": hit.story, "latest": hit.published, "title": hit.title}
-    stories = list(order.values())
+    stories = store.stories_by_latest(MAX_STORIES)
     start = (page - 1) * STORIES_PER_PAGE
-    shown = stories[start : start + STORIES_PER_PAGE]
-    for story in shown:
-        result = store.run_search(replace(SearchRequest(story=story["id"], sort="date", size=1), facet_size=50))
-        story["articles"] = result.total
-        story["outlets"] = [v.value for v in result.facets.get("outlet", [])]
-        dated = [b["date"] for b in result.histogram]
-        story["first_month"] = dated[0] if dated else None
+    shown = []
+    for story_id, latest, articles in stories[start : start + STORIES_PER_PAGE]:
+        result = store.run_search(SearchRequest(story=story_id, sort="date", size=1, facet_size=STORY_OUTLETS))
+        shown.append(
+            {
+                "id": story_id,
+                "latest": latest,
+                "articles": articles,
+                "title": result.hits[0].title if result.hits else None,
+                "outlets": [v.value for v in result.facets.get("outlet", [])],
+            }
+        )
     return {"total": len(stories), "page": page, "size": STORIES_PER_PAGE, "stories": shown}
 
 

@@ -386,6 +386,18 @@ class EmbeddedStore(Store):
         ]
         return sorted(values, key=lambda v: (-v.count, v.value))
 
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        terms = {"field": "story", "size": limit, "segment_size": limit, "order": {"latest": "desc"}}
+        aggs = {"stories": {"terms": terms, "aggs": {"latest": {"max": {"field": "published"}}}}}
+        buckets = self._searcher().aggregate(Query.all_query(), aggs)["stories"]["buckets"]
+
+        def day(nanoseconds: float | None) -> str | None:
+            if nanoseconds is None:
+                return None
+            return dt.datetime.fromtimestamp(nanoseconds / 1e9, tz=dt.UTC).date().isoformat()
+
+        return [(b["key"], day(b["latest"].get("value")), int(b["doc_count"])) for b in buckets]
+
     def _analyze(self, text: str) -> list[str]:
         return self.analyzer.analyze(text)
 

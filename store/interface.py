@@ -75,6 +75,11 @@ class Store(ABC):
         but the facet's own, most frequent first (ties by value), at most
         `limit`; `selected` marks the request's own values."""
 
+    @abstractmethod
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        """(story id, latest publication day, articles) for every story,
+        newest first (by its latest article), at most `limit`."""
+
     def iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
         """Every hit of the search, up to `limit`, read in pages (exports).
         Filters are read forgivingly, as in `search`."""

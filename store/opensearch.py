@@ -295,6 +295,10 @@ class OpenSearchStore(Store):
         response = self._search(body, "counting facet values") or {}
         return q.parse_facet_counts(response, [v for v in request.filters.get(facet, []) if v])
 
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        response = self._search(q.stories_body(limit), "listing stories") or {}
+        return q.parse_stories(response)
+
     def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
         parsed = parse_query(request.q)
         after: list[Any] | None = None

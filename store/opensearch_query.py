@@ -380,6 +380,25 @@ def facet_counts_body(request: SearchRequest, parsed: ParsedQuery, facet: str, l
     }
 
 
+def stories_body(limit: int) -> dict[str, Any]:
+    """Every story id with its latest publication day, newest first."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            "stories": {
+                "terms": {"field": "story", "size": limit, "order": [{"latest": "desc"}, {"_key": "asc"}]},
+                "aggs": {"latest": {"max": {"field": "published", "format": "strict_date"}}},
+            }
+        },
+    }
+
+
+def parse_stories(response: dict[str, Any]) -> list[tuple[str, str | None, int]]:
+    buckets = ((response.get("aggregations") or {}).get("stories") or {}).get("buckets", [])
+    return [(str(b["key"]), (b.get("latest") or {}).get("value_as_string"), int(b["doc_count"])) for b in buckets]
+
+
 def parse_facet_counts(response: dict[str, Any], selected: list[str]) -> list[FacetValue]:
     buckets = ((response.get("aggregations") or {}).get("values") or {}).get("buckets", [])
     return [FacetValue(str(b["key"]), int(b["doc_count"]), str(b["key"]) in selected) for b in buckets]

@@ -125,3 +125,10 @@ def test_required_values_narrow_hits_and_every_facet(filled):
     assert ids(r) == {"a1", "a2"}
     assert {v.value for v in r.facets["place"]} == {"Kraków"}
     assert {v.value: v.count for v in r.facets["org"]} == {"Vistula Board": 1}
+
+
+def test_stories_newest_first(store):
+    articles = corpus()
+    articles[0].story, articles[1].story, articles[2].story = "early", "early", "late"
+    store.index(articles)
+    assert store.stories_by_latest(10) == [("late", "2024-03-05", 1), ("early", "2024-03-02", 2)]

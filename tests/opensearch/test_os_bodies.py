@@ -138,6 +138,7 @@ def test_other_search_bodies_are_valid(spec):
         "more_like_this_no_window": q.more_like_this_body("a1", 5),
         "quotes": q.quotes_query("Volodymyr Zelensky", "genocide"),
         "stats": q.stats_body(),
+        "stories": q.stories_body(60000),
         "facet_counts": q.facet_counts_body(
             SearchRequest(q="bucha", filters={"outlet": ["BBC"], "person": ["X"]}),
             parse_query("bucha"),
