@@ -86,7 +86,7 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
     extractor = get_extractor()
     extracted = extractor.extract_many([m.body for m in metas])
     enriched = []
-    for article, meta, (entities, quotes) in zip(articles, metas, extracted):
+    for article, meta, (entities, quotes) in zip(articles, metas, extracted, strict=True):
         record = article.to_dict()
         record.update(
             text=meta.body,
@@ -206,7 +206,7 @@ def _enrich_window(
     results = pool.imap(_enrich_in_worker, tasks) if pool else map(_enrich_in_worker, tasks)
     enriched: list[EnrichedArticle] = []
     failures: list[tuple[str, str]] = []
-    for chunk, result in zip(chunks, results):
+    for chunk, result in zip(chunks, results, strict=True):
         if isinstance(result, tuple):
             failures += [(a.source or a.id, result[0]) for a in chunk]
         else:

@@ -85,7 +85,17 @@ class StoryParams:
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "told", "according", "one", "two", "new", "also", "would", "could", "year", "years", "time", "people", "like", "get", "got", "make", "made", "many", "much", "well", "way", "even", "back", "still", "going", "go", "us", "mr", "mrs", "ms", "dr", "news", "report", "reports", "reported", "reporting", "week", "day", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "percent", "per", "cent", "may", "might", "must", "shall", "another", "around", "among", "since", "via", "yet", "ago"]
+    """
+    a about above after again against all also am an and any are as at be because been before being below between both
+    but by can could did do does doing down during each few for from further had has have having he her here hers
+    herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself yourselves said says say told according one two new also
+    would could year years time people like get got make made many much well way even back still going go us mr mrs ms
+    dr news report reports reported reporting week day today yesterday monday tuesday wednesday thursday friday saturday
+    sunday percent per cent may might must shall another around among since via yet ago
+    """.split()
 )
 
 
@@ -320,7 +330,7 @@ def _undated_edges(
         return []
     rare = df <= max(params.min_df_drop, params.max_df_share * n)
     search_terms = [t[rare[t]] for t in terms]
-    search_weights = [w[rare[t]] for t, w in zip(terms, weights)]
+    search_weights = [w[rare[t]] for t, w in zip(terms, weights, strict=True)]
     indptr, post_docs, post_w = _postings(search_terms, search_weights, len(df))
     outlets = corpus.outlets
     edges: dict[tuple[int, int], float] = {}
@@ -363,7 +373,7 @@ class _Groups:
         # (outlet, day) of the dated members: one outlet twice on one day is
         # rarely one story (an outlet covers an event once a day, mostly).
         self.outlet_days: list[set[tuple[int, int]]] = [
-            {(o, d)} if d is not None else set() for o, d in zip(outlets, days)
+            {(o, d)} if d is not None else set() for o, d in zip(outlets, days, strict=True)
         ]
         self.params = params
 
@@ -426,7 +436,7 @@ def cluster(
     terms, weights, df = _vectors(corpus, params)
     i, j, w = _dated_edges(corpus, terms, weights, params)
     keep = _mutual_rank_filter(i, j, w, params.neighbours)
-    dated_edges = list(zip(w[keep].tolist(), i[keep].tolist(), j[keep].tolist()))
+    dated_edges = list(zip(w[keep].tolist(), i[keep].tolist(), j[keep].tolist(), strict=True))
     undated_edges = _undated_edges(corpus, terms, weights, df, params)
     t2 = time.perf_counter()
     groups = _Groups(corpus.days, corpus.outlets, params)
@@ -436,7 +446,7 @@ def cluster(
     # are placed by both words and time.  Deterministic order within each.
     for edges in (dated_edges, undated_edges):
         edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-        for sim, i, j in edges:
+        for _sim, i, j in edges:
             groups.try_merge(i, j)
     edges = dated_edges + undated_edges
     members: dict[int, list[int]] = {}
@@ -454,7 +464,7 @@ def cluster(
         "cluster_s": round(t3 - t2, 2),
         "edges": len(edges),
     }
-    old = dict(zip(corpus.ids, corpus.old))
+    old = dict(zip(corpus.ids, corpus.old, strict=True))
     return assignment, {"timing": timing, "old": old}
 
 

@@ -122,7 +122,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _print_summary(summary) -> None:
     print(
-        f"read {summary.read} articles, indexed {summary.indexed}, failed {len(summary.failures)} in {summary.seconds:.1f} s"
+        f"read {summary.read} articles, indexed {summary.indexed}, "
+        f"failed {len(summary.failures)} in {summary.seconds:.1f} s"
     )
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")

@@ -61,7 +61,7 @@ class Extractor:
             docs = list(self.nlp.pipe(chunk, batch_size=CHUNK))
             for doc in docs:
                 self._register(doc)
-            for text, doc in zip(chunk, docs):
+            for text, doc in zip(chunk, docs, strict=True):
                 entities = self._entities(doc)
                 yield entities, find_quotes(text, entities)
 

@@ -24,7 +24,8 @@ PARTIAL_RATIO = 90.0
 MIN_PARTIAL_WORDS = 6
 _WORDS = re.compile(r"\S+")
 _TITLES = re.compile(
-    r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor|general|gen|police commander|commander|officer)\.?\s+",
+    r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor"
+    r"|general|gen|police commander|commander|officer)\.?\s+",
     re.I,
 )
 
@@ -101,8 +102,12 @@ def merge_speakers(keys: list[str]) -> dict[str, str]:
 
 
 def _is_name_suffix(short: str, long: str) -> bool:
-    s, l = fold(short).lower().split(), fold(long).lower().split()
-    return bool(s) and s[0] not in ("a", "an", "the", "one", "another") and l[-len(s) :] == s
+    short_words, long_words = fold(short).lower().split(), fold(long).lower().split()
+    return (
+        bool(short_words)
+        and short_words[0] not in ("a", "an", "the", "one", "another")
+        and long_words[-len(short_words) :] == short_words
+    )
 
 
 def quote_refs(articles: list[EnrichedArticle]) -> list[QuoteRef]:

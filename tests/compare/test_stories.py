@@ -7,7 +7,10 @@ from compare_builders import make_article
 
 from indexer.stories import cluster, size_distribution, story_id
 
-FLOOD = "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as the Vistula river rose."
+FLOOD = (
+    "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as "
+    "the Vistula river rose."
+)
 FLOOD_2 = (
     "Riverton evacuated 340 residents of Podgorze after the Vistula flood barrier failed on Tuesday, officials said."
 )
@@ -54,14 +57,29 @@ def test_size_distribution_counts_singletons():
 
 
 QUAKE = [
-    "A magnitude 6.1 earthquake struck near Valdora early on Wednesday, collapsing two apartment blocks and a school gymnasium.",
-    "Rescuers in Valdora dug through collapsed apartment blocks after Wednesday's 6.1 earthquake; the school gymnasium also fell.",
-    "The Valdora earthquake, magnitude 6.1, brought down apartment blocks; officials said the gymnasium collapse caused no deaths.",
+    (
+        "A magnitude 6.1 earthquake struck near Valdora early on Wednesday, collapsing two apartment blocks and a "
+        "school gymnasium."
+    ),
+    (
+        "Rescuers in Valdora dug through collapsed apartment blocks after Wednesday's 6.1 earthquake; the school "
+        "gymnasium also fell."
+    ),
+    (
+        "The Valdora earthquake, magnitude 6.1, brought down apartment blocks; officials said the gymnasium "
+        "collapse caused no deaths."
+    ),
 ]
 BUDGET = [
-    "The Senate passed a stopgap budget bill late on Wednesday, averting a shutdown of federal agencies until December.",
+    (
+        "The Senate passed a stopgap budget bill late on Wednesday, averting a shutdown of federal agencies until "
+        "December."
+    ),
     "Senators approved the stopgap budget on Wednesday night, so federal agencies avoid a shutdown until December.",
-    "A late Wednesday Senate vote on the stopgap budget bill kept federal agencies open through December, averting a shutdown.",
+    (
+        "A late Wednesday Senate vote on the stopgap budget bill kept federal agencies open through December, "
+        "averting a shutdown."
+    ),
 ]
 
 
