@@ -40,7 +40,7 @@ import hashlib
 import logging
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,9 +143,9 @@ class _Corpus:
     df: Counter = field(default_factory=Counter)
 
 
-def article_terms(article: EnrichedArticle, params: StoryParams) -> Counter:
+def article_terms(article: EnrichedArticle, params: StoryParams) -> defaultdict[str, float]:
     """Weighted raw term counts for one article (before IDF)."""
-    counts: Counter = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     text = article.text or ""
     title = "" if article.title_derived else (article.title or "")
     for tok in tokens(text):
@@ -247,10 +247,10 @@ def _dated_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> tuple[
     `same_outlet_factor` for two articles of one outlet (an outlet's pieces
     share boilerplate, and a story is about several outlets).  Only pairs
     at or above `edge_threshold` are returned."""
-    dated = [i for i, d in enumerate(corpus.days) if d is not None]
-    dated.sort(key=lambda i: corpus.days[i])
+    dated_days = sorted((d, i) for i, d in enumerate(corpus.days) if d is not None)
+    dated = [i for _, i in dated_days]
     order = np.array(dated, dtype=np.int64)
-    days = np.array([corpus.days[i] for i in dated], dtype=np.int64)
+    days = np.array([d for d, _ in dated_days], dtype=np.int64)
     outlets = np.array(corpus.outlets, dtype=np.int64)
     out_i, out_j, out_w = [], [], []
     if len(order) == 0:
@@ -291,7 +291,9 @@ def _dated_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> tuple[
             i, j = chunk[r_idx], cols[c_idx]
             w = sims[r_idx, c_idx] * np.where(outlets[i] == outlets[j], params.same_outlet_factor, 1.0)
             keep = w >= params.edge_threshold
-            out_i.append(i[keep]), out_j.append(j[keep]), out_w.append(w[keep])
+            out_i.append(i[keep])
+            out_j.append(j[keep])
+            out_w.append(w[keep])
             start = stop
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w).astype(np.float32)
 
@@ -434,9 +436,9 @@ def cluster(
     corpus = _build(articles, params)
     t1 = time.perf_counter()
     terms, weights, df = _vectors(corpus, params)
-    i, j, w = _dated_edges(corpus, terms, weights, params)
-    keep = _mutual_rank_filter(i, j, w, params.neighbours)
-    dated_edges = list(zip(w[keep].tolist(), i[keep].tolist(), j[keep].tolist(), strict=True))
+    src, dst, sims = _dated_edges(corpus, terms, weights, params)
+    keep = _mutual_rank_filter(src, dst, sims, params.neighbours)
+    dated_edges = list(zip(sims[keep].tolist(), src[keep].tolist(), dst[keep].tolist(), strict=True))
     undated_edges = _undated_edges(corpus, terms, weights, df, params)
     t2 = time.perf_counter()
     groups = _Groups(corpus.days, corpus.outlets, params)

@@ -195,9 +195,8 @@ def parallax_sentences(doc: Doc) -> Doc:
     """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
     if len(doc):
         flags = sentence_starts(_Tokens.of(doc))
-        doc.from_array(
-            [SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
-        )
+        starts = numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # thinc's Ints2d is this ndarray
     return doc
 
 
@@ -320,7 +319,7 @@ def split_runs(tokens: _Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, 
     "Super Tuesday") and a following "Day"/"Eve"/"Night". "Washington
     Thursday" → "Washington"; "Memorial Day" → nothing."""
     words = tokens.words
-    out = []
+    out: list[tuple[int, int]] = []
     for start, end in runs:
         if end - start >= 2 and words[end - 1] in ("Day", "Eve") and words[start] not in load_first_names():
             continue  # "Memorial Day", "New Year's Eve": a holiday
@@ -920,6 +919,7 @@ def resolve_places(mentions: list[Mention]) -> None:
     weak: dict[str, dict[str, float]] = {}  # country → name → weight
     ambiguous: dict[str, list[Mention]] = {}
     for m in places:
+        assert m.place is not None  # filtered above
         countries = {p.country for p in m.candidates or (m.place,)}
         if len(countries) == 1:
             country = next(iter(countries))
@@ -940,6 +940,7 @@ def resolve_places(mentions: list[Mention]) -> None:
             )
 
         default = group[0].place
+        assert default is not None
         best = max(group[0].candidates, key=lambda p: score(p.country))
         if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
             for m in group:
@@ -956,12 +957,13 @@ def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, in
         return
     drop = []
     for m in places:
+        assert m.place is not None  # filtered above
         if m.label == "GPE" and not m.cue and m.place.kind == "city" and not m.place.well_known and _by_alternate(m):
             drop.append(m)  # "Hamas" is only an odd alternate name of Hamm: no place without "in Hamas"
             continue
         if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
             continue
-        if any(o.place.country == m.place.country and o.text != m.text for o in places):
+        if any(o.place is not None and o.place.country == m.place.country and o.text != m.text for o in places):
             continue
         drop.append(m)
     for m in drop:
@@ -975,6 +977,7 @@ def _by_alternate(m: Mention) -> bool:
     the name's ending (Mykolaiv/Mykolayiv, Cracow/Krakow); an alternate with
     another ending is mostly another language's inflected form or another
     word altogether ("Hamas" for Hamm)."""
+    assert m.place is not None  # called for place mentions only
     alt = ascii_fold(strip_possessive(m.text)).lower()
     own = ascii_fold(m.place.name).lower()
     return alt != own and alt[-1:] != own[-1:]

@@ -550,9 +550,9 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         # Someone reported speaking since the last quote, in this paragraph
         # or the one before, is who an unattributed quote paragraph quotes.
         window = _previous_paragraph_start(text, span.para_start)
-        reported = _latest_report(reports, max(last_at, window - 1), span.open_at) if standalone else None
-        if not adjacent and reported is not None and (continues or speaker is None):
-            speaker = reported
+        reporter = _latest_report(reports, max(last_at, window - 1), span.open_at) if standalone else None
+        if not adjacent and reporter is not None and (continues or speaker is None):
+            speaker = reporter
         elif not adjacent and continues:
             speaker = last
         elif speaker is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from store import EnrichedArticle
 from store.records import PLACE_LABELS
 
@@ -23,7 +25,9 @@ def entity_matrix(articles: list[EnrichedArticle]) -> dict[str, list[dict]]:
                 if entity.label in labels:
                     name = entity.canonical or entity.text
                     counts.setdefault(name, [0] * len(articles))[a] += 1
-        rows = [{"name": name, "counts": c, "outlets": sum(1 for x in c if x)} for name, c in counts.items()]
+        rows: list[dict[str, Any]] = [
+            {"name": name, "counts": c, "outlets": sum(1 for x in c if x)} for name, c in counts.items()
+        ]
         rows.sort(key=lambda r: (-r["outlets"], -sum(r["counts"]), r["name"].lower()))
         out[kind] = rows
     return out

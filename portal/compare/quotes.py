@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -160,6 +161,6 @@ def speaker_matrix(refs: list[QuoteRef], n_articles: int) -> list[dict]:
     for ref in refs:
         name = ref.speaker or "(unattributed)"
         counts.setdefault(name, [0] * n_articles)[ref.article] += 1
-    rows = [{"speaker": name, "counts": c} for name, c in counts.items()]
+    rows: list[dict[str, Any]] = [{"speaker": name, "counts": c} for name, c in counts.items()]
     rows.sort(key=lambda r: (-sum(1 for x in r["counts"] if x), -sum(r["counts"]), r["speaker"].lower()))
     return rows

@@ -98,7 +98,9 @@ def _by_story(story: str, store: Store) -> Selection:
 def one_per_outlet(articles: list[EnrichedArticle], limit: int) -> tuple[list[EnrichedArticle], list[EnrichedArticle]]:
     """The first article of each outlet, in the given order, up to `limit`;
     and the rest.  Unknown outlets are each their own."""
-    chosen, rest, outlets = [], [], set()
+    chosen: list[EnrichedArticle] = []
+    rest: list[EnrichedArticle] = []
+    outlets: set[str] = set()
     for article in articles:
         key = article.outlet if article.outlet and article.outlet != "Unknown" else "id:" + article.id
         if key in outlets or len(chosen) >= limit:

@@ -109,7 +109,7 @@ class Sentence:
 def fold(text: str) -> str:
     """Typographic quotes and apostrophes to ASCII, accents kept, NFC."""
     text = unicodedata.normalize("NFC", text)
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return text.translate(str.maketrans("’‘“”–—", "''\"\"--"))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
