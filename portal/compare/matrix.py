@@ -5,20 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from store import EnrichedArticle
-from store.records import PLACE_LABELS
-
-KINDS = (
-    ("person", "People", ("PERSON",)),
-    ("place", "Places", PLACE_LABELS),
-    ("organisation", "Organisations", ("ORG",)),
-)
+from store.records import ENTITY_KINDS
 
 
 def entity_matrix(articles: list[EnrichedArticle]) -> dict[str, list[dict]]:
     """{kind: [{"name", "counts": [mentions per article], "outlets": n}]},
     entities named by the most outlets first, then by mentions."""
     out: dict[str, list[dict]] = {}
-    for kind, _, labels in KINDS:
+    for kind, _, labels in ENTITY_KINDS:
         counts: dict[str, list[int]] = {}
         for a, article in enumerate(articles):
             for entity in article.entities:
