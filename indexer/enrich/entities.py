@@ -28,6 +28,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from store.records import PLACE_LABELS
+
 from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
@@ -48,7 +50,6 @@ from .names import (
     load_first_names,
 )
 
-PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
 _NAME_PARTICLES = frozenset(
     ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"]

@@ -29,10 +29,10 @@ from itertools import islice
 
 from spacy.tokens import Doc
 
-from store.records import Entity, Quote
+from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import PLACE_LABELS, Mention, resolvable_bare_name
+from .entities import Mention, resolvable_bare_name
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
