@@ -426,11 +426,18 @@ class _Groups:
         self.outlet_days[b] = set()
 
 
-def cluster(
-    articles: Iterable[EnrichedArticle], params: StoryParams | None = None
-) -> tuple[dict[str, str | None], dict]:
-    """Story id for every article (None for singletons) and timing figures.
-    Pure: reads only the given articles."""
+@dataclass(frozen=True)
+class Clustering:
+    """What `cluster` found: the story of every article (None for
+    singletons), the story each had before (as read), and timing figures."""
+
+    assignment: dict[str, str | None]
+    previous: dict[str, str | None]
+    timing: dict[str, float | int]
+
+
+def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = None) -> Clustering:
+    """Group articles into stories. Pure: reads only the given articles."""
     params = params or StoryParams()
     t0 = time.perf_counter()
     corpus = _build(articles, params)
@@ -466,8 +473,7 @@ def cluster(
         "cluster_s": round(t3 - t2, 2),
         "edges": len(edges),
     }
-    old = dict(zip(corpus.ids, corpus.old, strict=True))
-    return assignment, {"timing": timing, "old": old}
+    return Clustering(assignment, dict(zip(corpus.ids, corpus.old, strict=True)), timing)
 
 
 def story_id(member_ids: Iterable[str]) -> str:
@@ -493,8 +499,8 @@ def group_stories(store: Store, only_ids: set[str] | None = None, params: StoryP
     incremental index run touches what it could have changed.
     Returns a report: stories, size distribution, articles changed, timing.
     """
-    assignment, info = cluster(store.scan(), params)
-    old: dict[str, str | None] = info["old"]
+    clustering = cluster(store.scan(), params)
+    assignment, old = clustering.assignment, clustering.previous
     changes = {i: s for i, s in assignment.items() if old.get(i) != s}
     if only_ids is not None:
         touched = {assignment.get(i) for i in only_ids} | {old.get(i) for i in only_ids}
@@ -507,7 +513,7 @@ def group_stories(store: Store, only_ids: set[str] | None = None, params: StoryP
         "grouped_articles": sum(1 for s in assignment.values() if s is not None),
         "size_distribution": size_distribution(assignment),
         "changed": changed,
-        "timing": info["timing"],
+        "timing": clustering.timing,
     }
     log.info("story grouping: %s", report)
     return report

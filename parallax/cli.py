@@ -1,4 +1,4 @@
-"""`parallax`: the one console script (DESIGN.md, CLI contract).
+"""`parallax`: the one console script (docs/architecture.md, "CLI (contract)").
 
     parallax index PATH... [--manifest FILE] [--outlet NAME] [--backend embedded|opensearch]
     parallax serve [--host HOST] [--port PORT]

@@ -19,7 +19,7 @@ bp = Blueprint("articles", __name__)
 
 
 def article_json(article: EnrichedArticle) -> dict:
-    """The API shape of DESIGN.md, plus a few fields a client can use."""
+    """The API shape (docs/architecture.md, "JSON API"), plus a few fields a client can use."""
     return {
         "id": article.id,
         "title": article.title,

@@ -1,6 +1,6 @@
 """Sentences and content words: the units the comparison works on.
 
-The portal does not import the indexer (DESIGN.md), so this small text
+The portal does not import the indexer (docs/architecture.md, "Layers"), so this small text
 toolkit lives here; it needs no model, which keeps a comparison fast.
 """
 

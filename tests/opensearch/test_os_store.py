@@ -4,7 +4,6 @@ by the specification, and what it reports to the user is right."""
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 from fake_node import assert_clean
@@ -178,18 +177,3 @@ def test_the_documented_variables_configure_the_store():
     assert "secret" not in repr(Settings.from_env(environ))
     with pytest.raises(StoreError, match="PARALLAX_INDEX_SHARDS='many': must be a whole number"):
         Settings.from_env({**environ, "PARALLAX_INDEX_SHARDS": "many"})
-
-
-def test_arguments_win_over_the_environment_and_the_environment_over_defaults():
-    environ = {"PARALLAX_BACKEND": "opensearch", "PARALLAX_DATA": "/from/env", "PARALLAX_INDEX": ""}
-    settings = Settings.from_env(environ, defaults={"port": 8080, "data_dir": "/default"}, backend="embedded")
-    assert (settings.backend, settings.data_dir, settings.port, settings.index) == (
-        "embedded",
-        Path("/from/env"),
-        8080,
-        "parallax-articles",
-    )
-    with pytest.raises(StoreError, match="Unknown backend 'solr'"):
-        Settings.from_env({}, backend="solr")
-    with pytest.raises(StoreError, match="PARALLAX_BACKEND='solr'"):
-        Settings.from_env({"PARALLAX_BACKEND": "solr"})
