@@ -15,6 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -34,11 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = args.settings(args)
         return args.run(args, settings)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except StoreError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_broken_pipe() -> int:
+    """`parallax status | head -1`: the reader left; end quietly, as Unix tools do.
+    Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # killed by SIGPIPE, by shell convention
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,14 +112,16 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _demo_settings(args: argparse.Namespace) -> Settings:
     """The demo always uses the embedded index, in a fresh folder unless
-    --data or PARALLAX_DATA names one."""
-    return Settings.from_env(
-        defaults={"data_dir": tempfile.mkdtemp(prefix="parallax-demo-")},
-        backend="embedded",
-        data_dir=args.data,
-        host=args.host,
-        port=args.port,
+    --data or PARALLAX_DATA names one; `args.created_data` is that fresh
+    folder when the demo made it (and so removes it), else None."""
+    fresh = Path(tempfile.mkdtemp(prefix="parallax-demo-"))
+    settings = Settings.from_env(
+        defaults={"data_dir": fresh}, backend="embedded", data_dir=args.data, host=args.host, port=args.port
     )
+    args.created_data = fresh if settings.data_dir == fresh else None
+    if args.created_data is None:
+        fresh.rmdir()  # not needed: the user named a data directory
+    return settings
 
 
 # -- commands ----------------------------------------------------------------
@@ -134,6 +149,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_summary(summary) -> None:
+    # Each failure was printed as it happened (on stderr, beside the
+    # progress); the summary counts them and says where to find them again.
     print(
         f"read {summary.read} articles, indexed {summary.indexed}, "
         f"failed {len(summary.failures)} in {summary.seconds:.1f} s"
@@ -142,8 +159,8 @@ def _print_summary(summary) -> None:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
         print(f"stories: {summary.stories.get('stories', '?')} groups of two or more articles")
-    for source, reason in summary.failures:
-        print(f"  failed: {source}: {reason}")
+    if summary.failures:
+        print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
         print("nothing to index: no .txt, .json, .jsonl or .jsonl.gz files found")
 
@@ -153,21 +170,38 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app = create_app(settings)
     host, port = settings.host, settings.port
-    print(f"Parallax portal on http://{host}:{port}/  (data: {settings.data_dir}; Ctrl-C to stop)")
+    print(f"Parallax portal on http://{host}:{port}/  (data: {settings.data_dir}; Ctrl-C to stop)", flush=True)
     app.run(host=host, port=port, threaded=True)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    # A data directory the user named is theirs; one we created is ours to remove.
+    if args.created_data is None:
+        return _run_demo(args, settings)
+    # Stopped by `kill` or a closed terminal: unwind, so the cleanup below runs.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
+    try:
+        return _run_demo(args, settings)
+    finally:
+        shutil.rmtree(args.created_data, ignore_errors=True)
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
+def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.ledger import Ledger
     from indexer.pipeline import index_paths
 
     data = settings.data_dir
-    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}")
+    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}", flush=True)
     store = open_store(settings)
     ledger = Ledger(data)
     ledger.start_run("demo")
-    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1, progress=False)
+    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1)
     _print_summary(summary)
     if not summary.ok:
         return 1
