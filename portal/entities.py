@@ -16,7 +16,7 @@ from store import lookups
 from store.records import SearchRequest
 
 from .params import parse_int
-from .quotes import quotes_by
+from .quotes import QuotesQuery, find_quotes
 from .store_access import get_store
 
 bp = Blueprint("entities", __name__)
@@ -69,7 +69,7 @@ def entity_summary(kind: str, name: str) -> dict[str, Any]:
     }
     if facet == "person":
         quote_page = parse_int(request.args.get("quotes_page"), 1, "quotes_page", 1, 10_000)
-        summary["quotes"] = quotes_by(canonical, "", quote_page, QUOTES_PER_PAGE)
+        summary["quotes"] = find_quotes(store, QuotesQuery(canonical, "", QUOTES_PER_PAGE, quote_page))
     if facet == "place":
         summary["coordinates"] = _coordinates(store, canonical, [h.id for h in result.hits[:5]])
     return summary

@@ -22,7 +22,8 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from store import Store
 from store.records import Hit, SearchRequest
 
-from .params import BadParameter, search_request_from_args
+from .errors import UserError
+from .params import search_request_from_args
 from .store_access import get_store
 
 MAX_EXPORT = 100_000
@@ -55,7 +56,7 @@ def export_hits(args) -> tuple[SearchRequest, Iterator[dict[str, Any]]]:
         return search, _rows(store, page.hits)
     probe = store.search(_no_facets(search, size=1))
     if probe.total > MAX_EXPORT:
-        raise BadParameter(
+        raise UserError(
             f"This search matches {probe.total:,} articles; an export stops at {MAX_EXPORT:,}. "
             "Narrow it with a filter or dates, or export it in parts (from/to)."
         )

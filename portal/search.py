@@ -1,13 +1,17 @@
 """The search page: query box, hits with highlighted snippets, facets that
-toggle filters. The same state as JSON (/search.json), CSV (/search.csv),
+toggle filters, each facet's full listing (/facets/<facet>) and /help. The
+same state as JSON (/search.json, also /api/search), CSV (/search.csv),
 JSON Lines (/search.jsonl) and Atom (/search.atom); see `exports`."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 
+from store import SearchRequest, Store
 from store.records import FACETS
 
 from . import exports
@@ -15,14 +19,16 @@ from .params import search_request_from_args
 from .store_access import get_store
 
 bp = Blueprint("search", __name__)
-FACET_SHOWN = 10  # values listed beside the results; the rest behind "more…"
 
 FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place", "org": "Organisation"}
 FACET_PLURALS = {"outlet": "outlets", "person": "people", "place": "places", "org": "organisations"}
+FACET_SHOWN = 10  # values listed beside the results; the rest behind "more…"
+# The facet listing's own arguments, which are not the search's.
+LISTING_ARGS = ("page", "size", "contains")
 
 
 @bp.get("/")
-def search_page():
+def search_page() -> ResponseReturnValue:
     search = search_request_from_args(request.args)
     store = get_store()
     result = store.search(search)
@@ -42,57 +48,65 @@ def search_page():
     )
 
 
+def search_data(store: Store, search: SearchRequest) -> dict[str, Any]:
+    """Hits, total, facets and histogram of one search, as the API shapes them."""
+    return store.search(search).to_dict()
+
+
 @bp.get("/search.json")
-def search_json():
-    search = search_request_from_args(request.args)
-    return jsonify(get_store().search(search).to_dict())
+def search_json() -> ResponseReturnValue:
+    """Also registered as /api/search (portal/api.py)."""
+    return jsonify(search_data(get_store(), search_request_from_args(request.args)))
 
 
 @bp.get("/search.csv")
-def search_csv():
+def search_csv() -> ResponseReturnValue:
     return exports.csv_response()
 
 
 @bp.get("/search.jsonl")
-def search_jsonl():
+def search_jsonl() -> ResponseReturnValue:
     return exports.jsonl_response()
 
 
 @bp.get("/search.atom")
-def search_atom():
+def search_atom() -> ResponseReturnValue:
     return exports.atom_response()
 
 
+def listing_search_args(args):
+    """The search's own arguments, without the facet listing's."""
+    search_args = args.copy()
+    for own in LISTING_ARGS:
+        search_args.pop(own, None)
+    return search_args
+
+
 @bp.get("/facets/<facet>")
-def facet_page(facet: str):
+def facet_page(facet: str) -> ResponseReturnValue:
     """Every value of one facet, searched within and paged: the "more…"
     of the search page, as a plain page (no JavaScript needed)."""
     from .api import facet_page_data
 
-    data = facet_page_data(facet)
-    search_args = request.args.copy()
-    for own in ("page", "size", "contains"):
-        search_args.pop(own, None)
-    search = search_request_from_args(search_args)
+    data = facet_page_data(get_store(), facet, request.args)
+    search_args = listing_search_args(request.args)
     return render_template(
         "facet.html",
         data=data,
-        search=search,
+        search=search_request_from_args(search_args),
         label=FACET_LABELS[facet],
         plural=FACET_PLURALS[facet],
         pages=_page_count(data["total"], data["size"]),
-        hidden_args=[(k, v) for k, v in search_args.items(multi=True)],
+        hidden_args=list(search_args.items(multi=True)),
     )
 
 
 @bp.get("/help")
-def help_page():
+def help_page() -> ResponseReturnValue:
     return render_template("help.html")
 
 
 MAX_BARS = 24
-
-
 def timeline(histogram: list[dict]) -> list[dict]:
     """Bars for the results' dates: by month, or by year when there are
     more months than fit; periods with no article are shown (empty), so

@@ -1,14 +1,10 @@
 """The embedded backend: a tantivy index in the data directory.
 
-Zero set-up: nothing to run but this process. The schema is derived from
-`mappings/articles.json`, field for field, so the embedded index and the
-OpenSearch index hold the same documents:
-
-    keyword            -> raw-tokenised text, fast (facets, filters, sort)
-    text               -> the `news_english` analyser (lowercase, accent
-                          folding, English stemming), positions for phrases
-    date / boolean     -> tantivy date / boolean
-    nested / object    -> stored JSON (entities, quotes, extra)
+Zero set-up: nothing to run but this process. Laid out like the OpenSearch
+backend: `embedded_schema` (the tantivy schema, derived from
+`mappings/articles.json`, and documents to records and back),
+`embedded_query` (requests to tantivy queries, documents to hits) and this
+module, the store itself (opening, writing, reading, searching, stats).
 
 Layout of the data directory:
 
@@ -19,9 +15,7 @@ Layout of the data directory:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import re
 import shutil
 import threading
 from collections import Counter
@@ -30,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Filter, Index, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
+from tantivy import Index, Occur, Order, Query
 
-import mappings
-
+from . import embedded_query as eq
+from .embedded_schema import ANALYZER, build_schema, news_analyzer, to_document, to_record
 from .interface import QuerySyntaxError, Store, StoreError
-from .query import Node, Not, Or, ParsedQuery, Term, fold, parse_query
+from .query import parse_query
 from .records import (
     FACET_FIELDS,
     FACETS,
@@ -46,66 +40,19 @@ from .records import (
     Quote,
     SearchRequest,
     SearchResponse,
-    snippet_parts,
 )
 
 log = logging.getLogger(__name__)
 
-ANALYZER = "news_english"
-SNIPPET_CHARS = 240
-TITLE_BOOST = 2.0
-# Other names of entities count, but less than the words as written.
-ALIAS_BOOST = 0.5
-# Index fields computed from the record rather than copied from it.
-DERIVED_FIELDS = {
-    "person": EnrichedArticle.people,
-    "place": EnrichedArticle.places,
-    "org": EnrichedArticle.organisations,
-    "speaker": EnrichedArticle.speakers,
-    "alias": EnrichedArticle.alias_names,
-}
 WRITER_HEAP = 256_000_000
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
 
-def news_analyzer() -> tantivy.TextAnalyzer:
-    """Mirror of the OpenSearch `news_english` analyser: split on non-letters,
-    lowercase, fold accents (café = cafe), English stemming."""
-    return (
-        TextAnalyzerBuilder(Tokenizer.simple())
-        .filter(Filter.remove_long(64))
-        .filter(Filter.lowercase())
-        .filter(Filter.ascii_fold())
-        .filter(Filter.stemmer("english"))
-        .build()
-    )
-
-
-def build_schema() -> tantivy.Schema:
-    """The tantivy schema, one field per top-level property of the mapping."""
-    builder = tantivy.SchemaBuilder()
-    for name, spec in mappings.article_fields().items():
-        kind = spec.get("type", "object")
-        indexed = spec.get("index", True) is not False
-        if kind == "keyword":
-            if indexed:
-                builder.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
-            else:
-                builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-        elif kind == "text":
-            builder.add_text_field(name, stored=True, tokenizer_name=ANALYZER, index_option="position")
-        elif kind == "date":
-            builder.add_date_field(name, stored=True, indexed=True, fast=True)
-        elif kind == "boolean":
-            builder.add_boolean_field(name, stored=True, indexed=True, fast=True)
-        elif kind in ("integer", "long"):
-            builder.add_integer_field(name, stored=True, indexed=True, fast=True)
-        elif kind in ("nested", "object"):
-            builder.add_json_field(name, stored=True, tokenizer_name=ANALYZER)
-        else:  # a new mapping type must be mirrored here on purpose
-            raise StoreError(f"mappings field {name!r} has type {kind!r}, which the embedded store does not mirror")
-    return builder.build()
+def _count(result: tantivy.SearchResult) -> int:
+    """Matching documents of a search run with count=True (tantivy's type
+    stub leaves the attribute out)."""
+    return int(result.count)  # type: ignore[attr-defined]
 
 
 class EmbeddedStore(Store):
@@ -164,7 +111,7 @@ class EmbeddedStore(Store):
             try:
                 for article in articles:
                     try:
-                        document = self._to_document(article)
+                        document = to_document(article)
                     except (TypeError, ValueError) as exc:
                         report.failed[article.id] = f"could not be stored: {exc}"
                         continue
@@ -186,27 +133,6 @@ class EmbeddedStore(Store):
             return self._tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # tantivy's lock: another process is writing
             raise StoreError(f"The index in {self.data_dir} is being written by another process ({exc})") from exc
-
-    def _to_document(self, article: EnrichedArticle) -> tantivy.Document:
-        record = article.to_dict()
-        doc = tantivy.Document()
-        for name, spec in mappings.article_fields().items():
-            value = DERIVED_FIELDS[name](article) if name in DERIVED_FIELDS else record.get(name)
-            if value is None or value == [] or value == "":
-                continue
-            kind = spec.get("type", "object")
-            if kind == "date":
-                doc.add_date(name, _parse_date(value))
-            elif kind == "boolean":
-                doc.add_boolean(name, bool(value))
-            elif kind in ("nested", "object"):
-                doc.add_json(name, json.dumps({"items": value} if isinstance(value, list) else value))
-            elif isinstance(value, list):
-                for item in value:
-                    doc.add_text(name, str(item))
-            else:
-                doc.add_text(name, str(value))
-        return doc
 
     def delete(self, article_ids: Iterable[str]) -> int:
         # dict.fromkeys: an id asked twice is still one article removed.
@@ -247,7 +173,7 @@ class EmbeddedStore(Store):
         new_index.register_tokenizer(ANALYZER, self.analyzer)
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for article in articles:
-            writer.add_document(self._to_document(article))
+            writer.add_document(to_document(article))
         writer.commit()
         writer.wait_merging_threads()
         pointer_tmp = self.data_dir / "CURRENT.tmp"
@@ -265,7 +191,7 @@ class EmbeddedStore(Store):
         result = searcher.search(Query.term_query(self.schema, "id", article_id), 1)
         if not result.hits:
             return None
-        return self._to_record(searcher.doc(result.hits[0][1]))
+        return to_record(searcher.doc(result.hits[0][1]))
 
     def get_many(self, article_ids: Iterable[str]) -> list[EnrichedArticle]:
         ids = list(dict.fromkeys(article_ids))
@@ -275,7 +201,7 @@ class EmbeddedStore(Store):
         query = Query.term_set_query(self.schema, "id", ids)
         found = {}
         for _, address in searcher.search(query, len(ids)).hits:
-            record = self._to_record(searcher.doc(address))
+            record = to_record(searcher.doc(address))
             found[record.id] = record
         return [found[i] for i in ids if i in found]
 
@@ -287,35 +213,16 @@ class EmbeddedStore(Store):
         if not total:
             return
         for _, address in searcher.search(Query.all_query(), total, count=False).hits:
-            yield self._to_record(searcher.doc(address))
-
-    def _to_record(self, document: tantivy.Document) -> EnrichedArticle:
-        raw = document.to_dict()
-        data: dict[str, Any] = {}
-        for name, spec in mappings.article_fields().items():
-            if name in DERIVED_FIELDS or name not in raw:
-                continue
-            values = raw[name]
-            kind = spec.get("type", "object")
-            if kind == "date":
-                data[name] = values[0].date().isoformat()
-            elif kind in ("nested", "object"):
-                value = values[0]
-                data[name] = value.get("items", []) if kind == "nested" else value
-            elif name in ("authors", "boilerplate"):
-                data[name] = list(values)
-            else:
-                data[name] = values[0]
-        return EnrichedArticle.from_dict(data)
+            yield to_record(searcher.doc(address))
 
     # -- searching ---------------------------------------------------------
 
     def run_search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        text_query = self._text_query(parsed, request.expand_aliases)
+        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.expand_aliases)
         searcher = self._searcher()
-        scope = self._scope_clauses(request)
-        hits_query = self._and([text_query, *scope, *self._facet_filters(request, skip=None)])
+        scope = eq.scope_clauses(self.schema, request)
+        hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
         offset = max(request.page - 1, 0) * request.size
         try:
             if request.sort == "date":
@@ -326,32 +233,35 @@ class EmbeddedStore(Store):
                 result = searcher.search(hits_query, request.size, offset=offset)
         except ValueError as exc:
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
-        snippets = self._snippet_generator(searcher, parsed)
-        hits = [self._to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        hits = [eq.to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
         facets: dict[str, list[FacetValue]] = {}
         histogram: list[dict[str, Any]] = []
-        if request.facet_size:
+        if request.facet_size:  # 0: exports and internal look-ups need neither
             facets = {
                 name: self._facet(
-                    searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)])
+                    searcher,
+                    request,
+                    name,
+                    eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)]),
                 )
                 for name in FACETS
             }
             histogram = self._histogram(searcher, hits_query)
-        return SearchResponse(total=result.count, page=request.page, hits=hits, facets=facets, histogram=histogram)
+        return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
 
     def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
         """Every hit of a search up to `limit`, in pages (exports)."""
         parsed = parse_query(request.q)
-        query = self._and(
+        query = eq.all_of(
             [
-                self._text_query(parsed, request.expand_aliases),
-                *self._scope_clauses(request),
-                *self._facet_filters(request, skip=None),
+                eq.text_query(self.schema, self.analyzer, parsed, request.expand_aliases),
+                *eq.scope_clauses(self.schema, request),
+                *eq.facet_filters(self.schema, request, skip=None),
             ]
         )
         searcher = self._searcher()
-        snippets = self._snippet_generator(searcher, parsed)
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
         offset = 0
         while offset < limit:
             size = min(EXPORT_PAGE, limit - offset)
@@ -360,7 +270,7 @@ class EmbeddedStore(Store):
             else:
                 result = searcher.search(query, size, offset=offset)
             for score, address in result.hits:
-                yield self._to_hit(searcher.doc(address), score, snippets, request.sort)
+                yield eq.to_hit(searcher.doc(address), score, snippets, request.sort)
             if len(result.hits) < size:
                 return
             offset += size
@@ -369,16 +279,15 @@ class EmbeddedStore(Store):
         if facet not in FACET_FIELDS:
             raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
         parsed = parse_query(request.q)
-        query = self._and(
+        query = eq.all_of(
             [
-                self._text_query(parsed, request.expand_aliases),
-                *self._scope_clauses(request),
-                *self._facet_filters(request, skip=facet),
+                eq.text_query(self.schema, self.analyzer, parsed, request.expand_aliases),
+                *eq.scope_clauses(self.schema, request),
+                *eq.facet_filters(self.schema, request, skip=facet),
             ]
         )
-        searcher = self._searcher()
         terms = {"field": FACET_FIELDS[facet], "size": limit, "segment_size": limit}  # exact across segments
-        result = searcher.aggregate(query, {facet: {"terms": terms}})
+        result = self._searcher().aggregate(query, {facet: {"terms": terms}})
         selected = set(request.filters.get(facet) or [])
         values = [
             FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
@@ -398,112 +307,6 @@ class EmbeddedStore(Store):
 
         return [(b["key"], day(b["latest"].get("value")), int(b["doc_count"])) for b in buckets]
 
-    def _analyze(self, text: str) -> list[str]:
-        return self.analyzer.analyze(text)
-
-    def _term_query(self, term: Term, expand_aliases: bool = True) -> Query | None:
-        """A word or phrase, searched in the title (boosted), the body and,
-        unless told not to, the other names of the entities named."""
-        if term.prefix:
-            return self._prefix_query(term, expand_aliases)
-        tokens = self._analyze(term.text)
-        if not tokens:
-            return None
-        fields = [("title", TITLE_BOOST), ("text", 1.0)] + ([("alias", ALIAS_BOOST)] if expand_aliases else [])
-        per_field = []
-        for field, boost in fields:
-            if len(tokens) == 1:
-                query = Query.term_query(self.schema, field, tokens[0])
-            else:
-                query = Query.phrase_query(self.schema, field, tokens)
-            per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
-        return Query.boolean_query(per_field)
-
-    def _prefix_query(self, term: Term, expand_aliases: bool = True) -> Query | None:
-        """Indexed words starting with the folded prefix (as OpenSearch's
-        `prefix` query on the same fields)."""
-        prefix = _prefix_token(term.text)
-        if not prefix:
-            return None
-        pattern = re.escape(prefix) + ".*"
-        clauses = [
-            (Occur.Should, Query.boost_query(Query.regex_query(self.schema, "title", pattern), TITLE_BOOST)),
-            (Occur.Should, Query.regex_query(self.schema, "text", pattern)),
-        ]
-        if expand_aliases:
-            alias = Query.regex_query(self.schema, "alias", pattern)
-            clauses.append((Occur.Should, Query.boost_query(alias, ALIAS_BOOST)))
-        return Query.boolean_query(clauses)
-
-    def _text_query(self, parsed: ParsedQuery, expand_aliases: bool = True) -> Query:
-        query = self._node_query(parsed.root, expand_aliases) if parsed.root is not None else None
-        return query if query is not None else Query.all_query()
-
-    def _node_query(self, node: Node, expand_aliases: bool) -> Query | None:
-        """The query tree in tantivy terms; None for a node with no
-        searchable word (punctuation only), which then constrains nothing."""
-        if isinstance(node, Term):
-            return self._term_query(node, expand_aliases)
-        if isinstance(node, Not):
-            inner = self._node_query(node.child, expand_aliases)
-            if inner is None:
-                return None
-            return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
-        if isinstance(node, Or):
-            alternatives = [q for q in (self._node_query(c, expand_aliases) for c in node.children) if q is not None]
-            if not alternatives:
-                return None
-            return Query.boolean_query([(Occur.Should, q) for q in alternatives])
-        clauses: list[tuple[Occur, Query]] = []
-        for child in node.children:
-            if isinstance(child, Not):
-                inner = self._node_query(child.child, expand_aliases)
-                if inner is not None:
-                    clauses.append((Occur.MustNot, inner))
-            else:
-                query = self._node_query(child, expand_aliases)
-                if query is not None:
-                    clauses.append((Occur.Must, query))
-        if not clauses:
-            return None
-        if not any(occur == Occur.Must for occur, _ in clauses):
-            clauses.append((Occur.Must, Query.all_query()))
-        return Query.boolean_query(clauses)
-
-    def _scope_clauses(self, request: SearchRequest) -> list[Query]:
-        """Restrictions that are not facets: dates, story, explicit ids."""
-        clauses = []
-        if request.date_from or request.date_to:
-            # tantivy dates span 1677-2262; a bound beyond that keeps everything on its side.
-            lower = _clamp(_parse_date(request.date_from)) if request.date_from else tantivy.MIN_DATETIME
-            upper = _clamp(_parse_date(request.date_to)) if request.date_to else tantivy.MAX_DATETIME
-            clauses.append(Query.range_query(self.schema, "published", tantivy.FieldType.Date, lower, upper))
-        if request.story:
-            clauses.append(Query.term_query(self.schema, "story", request.story))
-        for name, values in request.require.items():
-            if name not in FACET_FIELDS:
-                raise QuerySyntaxError(f"Unknown facet {name!r}: choose one of {', '.join(FACETS)}")
-            clauses.append(Query.term_set_query(self.schema, FACET_FIELDS[name], list(values)))
-        if request.ids is not None:
-            clauses.append(
-                Query.term_set_query(self.schema, "id", list(request.ids)) if request.ids else Query.empty_query()
-            )
-        return clauses
-
-    def _facet_filters(self, request: SearchRequest, skip: str | None) -> list[Query]:
-        """One clause per active facet (OR within it), leaving out `skip` so
-        that facet's own counts are computed as if it were not selected."""
-        clauses = []
-        for name, values in request.filters.items():
-            if name == skip or not values or name not in FACET_FIELDS:
-                continue
-            clauses.append(Query.term_set_query(self.schema, FACET_FIELDS[name], list(values)))
-        return clauses
-
-    @staticmethod
-    def _and(queries: list[Query]) -> Query:
-        return Query.boolean_query([(Occur.Must, q) for q in queries])
-
     def _facet(self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query) -> list[FacetValue]:
         field = FACET_FIELDS[name]
         result = searcher.aggregate(query, {name: {"terms": {"field": field, "size": request.facet_size}}})
@@ -515,7 +318,7 @@ class EmbeddedStore(Store):
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
         for value in sorted(selected - shown):
-            count = searcher.search(self._and([query, Query.term_query(self.schema, field, value)]), 1).count
+            count = _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
             values.append(FacetValue(value, count, True))
         return values
 
@@ -530,66 +333,20 @@ class EmbeddedStore(Store):
             months[day.strftime("%Y-%m")] += int(bucket["doc_count"])
         return [{"date": month, "count": count} for month, count in sorted(months.items())]
 
-    def _snippet_generator(self, searcher: tantivy.Searcher, parsed: ParsedQuery):
-        """Highlights the query's words and phrases (not the aliases, which
-        are not in the text as typed, and not prefixes)."""
-        clauses = []
-        for term in parsed.positive_terms():
-            tokens = [] if term.prefix else self._analyze(term.text)
-            if len(tokens) == 1:
-                clauses.append((Occur.Should, Query.term_query(self.schema, "text", tokens[0])))
-            elif tokens:
-                clauses.append((Occur.Should, Query.phrase_query(self.schema, "text", tokens)))
-        if not clauses:
-            return None
-        generator = tantivy.SnippetGenerator.create(searcher, Query.boolean_query(clauses), self.schema, "text")
-        generator.set_max_num_chars(SNIPPET_CHARS)
-        return generator
-
-    def _to_hit(self, document: tantivy.Document, order_key, snippets, sort: str) -> Hit:
-        raw = document.to_dict()
-
-        def first(name: str):
-            values = raw.get(name)
-            return values[0] if values else None
-
-        # tantivy escapes the text and wraps matches in <b>; the API promises <mark>.
-        snippet_html = snippets.snippet_from_doc(document).to_html() if snippets else ""
-        snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
-        if not snippet_html:
-            snippet_html = _escape(_lede(first("text") or ""))
-        snippet, highlights = snippet_parts(snippet_html)
-        published = first("published")
-        indexed = first("indexed")
-        return Hit(
-            id=first("id"),
-            title=first("title"),
-            outlet=first("outlet"),
-            published=published.date().isoformat() if published else None,
-            url=first("url"),
-            snippet=snippet,
-            snippet_html=snippet_html,
-            highlights=highlights,
-            authors=list(raw.get("authors") or []),
-            indexed=indexed.date().isoformat() if indexed else None,
-            score=float(order_key) if sort != "date" and order_key is not None else None,
-            story=first("story"),
-            title_derived=bool(first("title_derived")),
-        )
-
     def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:
         """Articles where `speaker` is quoted and the words occur, then the
         quotes themselves checked: tantivy has no nested documents, so the
         "same quote" condition is applied to the candidates here."""
-        wanted = set(self._analyze(mentions))
+        wanted = set(self.analyzer.analyze(mentions))
         searcher = self._searcher()
         clauses = [(Occur.Must, Query.term_query(self.schema, "speaker", speaker))]
         clauses += [(Occur.Must, Query.term_query(self.schema, "text", token)) for token in wanted]
         found: list[tuple[str, Quote]] = []
         for _, address in searcher.search(Query.boolean_query(clauses), max(size * 5, 50)).hits:
-            article = self._to_record(searcher.doc(address))
+            article = to_record(searcher.doc(address))
             for quote in article.quotes:
-                if (quote.speaker_canonical or quote.speaker) == speaker and wanted <= set(self._analyze(quote.text)):
+                said_by = quote.speaker_canonical or quote.speaker
+                if said_by == speaker and wanted <= set(self.analyzer.analyze(quote.text)):
                     found.append((article.id, quote))
         return found[:size]
 
@@ -652,41 +409,3 @@ class EmbeddedStore(Store):
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }
-
-
-def _parse_date(value: str | dt.date | dt.datetime) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    try:
-        return dt.datetime.fromisoformat(str(value)[:10]).replace(tzinfo=dt.UTC)
-    except ValueError as exc:
-        raise QuerySyntaxError(f"{value!r} is not a date: use YYYY-MM-DD") from exc
-
-
-def _clamp(moment: dt.datetime) -> dt.datetime:
-    low, high = tantivy.MIN_DATETIME, tantivy.MAX_DATETIME
-    low = low if low.tzinfo else low.replace(tzinfo=dt.UTC)
-    high = high if high.tzinfo else high.replace(tzinfo=dt.UTC)
-    return min(max(moment, low), high)
-
-
-def _prefix_token(text: str) -> str:
-    """The indexed form a prefix is compared with: folded, letters and
-    digits only (the analyser splits on everything else)."""
-    words = re.findall(r"[^\W_]+", fold(text))
-    return words[-1] if words else ""
-
-
-def _lede(text: str) -> str:
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
-
-
-def _escape(text: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(text))

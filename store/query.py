@@ -1,6 +1,6 @@
 """The user's query syntax, parsed once into a small tree each backend translates.
 
-Syntax (see the portal's /help page):
+Syntax (docs/architecture.md, "JSON API"; the portal's /help page):
 
     bucha "torture room" -putin        words and phrases, all required; -excluded
     zelensky OR zelenskyy              either

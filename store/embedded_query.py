@@ -1,0 +1,211 @@
+"""Query translation for the embedded index: a `ParsedQuery` and a
+`SearchRequest` become tantivy queries, and stored documents become hits.
+The OpenSearch counterpart is `store.opensearch_query`.
+
+Nothing here opens an index; functions take the schema (and the analyser
+that tokenises the user's words exactly as the index did).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import tantivy
+from markupsafe import escape
+from tantivy import Occur, Query
+
+from .embedded_schema import parse_date
+from .interface import QuerySyntaxError
+from .query import Node, Not, Or, ParsedQuery, Term, fold
+from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, Hit, SearchRequest, snippet_parts
+
+TITLE_BOOST = 2.0
+# Other names of entities count, but less than the words as written.
+ALIAS_BOOST = 0.5
+
+
+def all_of(queries: list[Query]) -> Query:
+    return Query.boolean_query([(Occur.Must, q) for q in queries])
+
+
+def term_query(
+    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, term: Term, expand_aliases: bool = True
+) -> Query | None:
+    """A word or phrase, searched in the title (boosted), the body and,
+    unless told not to, the other names of the entities named (`alias`);
+    None when the analyser leaves no token of it."""
+    if term.prefix:
+        return prefix_query(schema, term, expand_aliases)
+    tokens: list[str | tuple[int, str]] = list(analyzer.analyze(term.text))
+    if not tokens:
+        return None
+    fields = [("title", TITLE_BOOST), ("text", 1.0)] + ([("alias", ALIAS_BOOST)] if expand_aliases else [])
+    per_field = []
+    for field, boost in fields:
+        if len(tokens) == 1:
+            query = Query.term_query(schema, field, tokens[0])
+        else:
+            query = Query.phrase_query(schema, field, tokens)
+        per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
+    return Query.boolean_query(per_field)
+
+
+def prefix_query(schema: tantivy.Schema, term: Term, expand_aliases: bool = True) -> Query | None:
+    """Indexed words starting with the folded prefix (as OpenSearch's
+    `prefix` query on the same fields)."""
+    prefix = prefix_token(term.text)
+    if not prefix:
+        return None
+    pattern = re.escape(prefix) + ".*"
+    clauses = [
+        (Occur.Should, Query.boost_query(Query.regex_query(schema, "title", pattern), TITLE_BOOST)),
+        (Occur.Should, Query.regex_query(schema, "text", pattern)),
+    ]
+    if expand_aliases:
+        clauses.append((Occur.Should, Query.boost_query(Query.regex_query(schema, "alias", pattern), ALIAS_BOOST)))
+    return Query.boolean_query(clauses)
+
+
+def prefix_token(text: str) -> str:
+    """The indexed form a prefix is compared with: folded, letters and
+    digits only (the analyser splits on everything else)."""
+    words = re.findall(r"[^\W_]+", fold(text))
+    return words[-1] if words else ""
+
+
+def text_query(
+    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, parsed: ParsedQuery, expand_aliases: bool = True
+) -> Query:
+    """The query tree; an empty query (or one with no searchable word)
+    matches everything (browsing)."""
+    query = node_query(schema, analyzer, parsed.root, expand_aliases) if parsed.root is not None else None
+    return query if query is not None else Query.all_query()
+
+
+def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, expand: bool) -> Query | None:
+    """One node of the query tree in tantivy terms; None for a node with no
+    searchable word (punctuation only), which then constrains nothing."""
+    if isinstance(node, Term):
+        return term_query(schema, analyzer, node, expand)
+    if isinstance(node, Not):
+        inner = node_query(schema, analyzer, node.child, expand)
+        if inner is None:
+            return None
+        return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
+    if isinstance(node, Or):
+        alternatives = [q for q in (node_query(schema, analyzer, c, expand) for c in node.children) if q is not None]
+        if not alternatives:
+            return None
+        return Query.boolean_query([(Occur.Should, q) for q in alternatives])
+    clauses: list[tuple[Occur, Query]] = []
+    for child in node.children:
+        negated = isinstance(child, Not)
+        query = node_query(schema, analyzer, child.child if isinstance(child, Not) else child, expand)
+        if query is not None:
+            clauses.append((Occur.MustNot if negated else Occur.Must, query))
+    if not clauses:
+        return None
+    if not any(occur == Occur.Must for occur, _ in clauses):
+        clauses.append((Occur.Must, Query.all_query()))
+    return Query.boolean_query(clauses)
+
+
+def scope_clauses(schema: tantivy.Schema, request: SearchRequest) -> list[Query]:
+    """Restrictions that are not facets: dates, story, explicit ids."""
+    clauses = []
+    if request.date_from or request.date_to:
+        # tantivy dates span 1677-2262; a bound beyond that keeps everything on its side.
+        lower = clamp(parse_date(request.date_from)) if request.date_from else tantivy.MIN_DATETIME
+        upper = clamp(parse_date(request.date_to)) if request.date_to else tantivy.MAX_DATETIME
+        clauses.append(Query.range_query(schema, "published", tantivy.FieldType.Date, lower, upper))
+    if request.story:
+        clauses.append(Query.term_query(schema, "story", request.story))
+    for name, values in request.require.items():
+        if name not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {name!r}: choose one of {', '.join(FACETS)}")
+        clauses.append(Query.term_set_query(schema, FACET_FIELDS[name], list(values)))
+    if request.ids is not None:
+        clauses.append(Query.term_set_query(schema, "id", list(request.ids)) if request.ids else Query.empty_query())
+    return clauses
+
+
+def facet_filters(schema: tantivy.Schema, request: SearchRequest, skip: str | None) -> list[Query]:
+    """One clause per active facet (OR within it), leaving out `skip` so
+    that facet's own counts are computed as if it were not selected."""
+    clauses = []
+    for name, values in request.filters.items():
+        if name == skip or not values or name not in FACET_FIELDS:
+            continue
+        clauses.append(Query.term_set_query(schema, FACET_FIELDS[name], list(values)))
+    return clauses
+
+
+def snippet_generator(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    analyzer: tantivy.TextAnalyzer,
+    parsed: ParsedQuery,
+) -> tantivy.SnippetGenerator | None:
+    """Highlighting of the query's positive words and phrases in the body
+    (not the aliases, which are not in the text as typed, nor prefixes), at
+    most SNIPPET_CHARS long; None when there is nothing to highlight."""
+    clauses = []
+    for term in parsed.positive_terms():
+        tokens: list[str | tuple[int, str]] = [] if term.prefix else list(analyzer.analyze(term.text))
+        if len(tokens) == 1:
+            clauses.append((Occur.Should, Query.term_query(schema, "text", tokens[0])))
+        elif tokens:
+            clauses.append((Occur.Should, Query.phrase_query(schema, "text", tokens)))
+    if not clauses:
+        return None
+    generator = tantivy.SnippetGenerator.create(searcher, Query.boolean_query(clauses), schema, "text")
+    generator.set_max_num_chars(SNIPPET_CHARS)
+    return generator
+
+
+def to_hit(document: tantivy.Document, order_key: Any, snippets: tantivy.SnippetGenerator | None, sort: str) -> Hit:
+    """A hit from a stored document; `order_key` is the score (relevance)
+    or the sort field's value (date)."""
+    raw = document.to_dict()
+
+    def first(name: str) -> Any:
+        values = raw.get(name)
+        return values[0] if values else None
+
+    # tantivy escapes the text and wraps matches in <b>; snippet_html promises <mark>.
+    snippet_html = snippets.snippet_from_doc(document).to_html() if snippets else ""
+    snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
+    if not snippet_html:
+        snippet_html = str(escape(lede(first("text") or "")))
+    snippet, highlights = snippet_parts(snippet_html)
+    published = first("published")
+    indexed = first("indexed")
+    return Hit(
+        id=first("id"),
+        title=first("title"),
+        outlet=first("outlet"),
+        published=published.date().isoformat() if published else None,
+        url=first("url"),
+        snippet=snippet,
+        snippet_html=snippet_html,
+        highlights=highlights,
+        authors=list(raw.get("authors") or []),
+        indexed=indexed.date().isoformat() if indexed else None,
+        score=float(order_key) if sort != "date" and order_key is not None else None,
+        story=first("story"),
+        title_derived=bool(first("title_derived")),
+    )
+
+
+def clamp(moment: dt.datetime) -> dt.datetime:
+    return min(max(moment, tantivy.MIN_DATETIME), tantivy.MAX_DATETIME)
+
+
+def lede(text: str) -> str:
+    """The opening words, cut at a word boundary within SNIPPET_CHARS."""
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return text[: cut if cut > 0 else SNIPPET_CHARS] + "…"
