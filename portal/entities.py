@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from store import lookups
 from store.records import SearchRequest
 
+from .errors import UserError
 from .params import parse_int
 from .quotes import QuotesQuery, find_quotes
 from .store_access import get_store
@@ -39,7 +40,7 @@ STORY_OUTLETS = 50  # outlets named per story
 
 def entity_summary(kind: str, name: str) -> dict[str, Any]:
     if kind not in KINDS:
-        abort(404, description=f"No such kind of page: {kind!r}")
+        raise UserError(f"No such kind of page: {kind!r}", 404)
     facet, label = KINDS[kind]
     store = get_store()
     canonical = lookups.resolve_value(store, facet, name.strip())
@@ -49,7 +50,7 @@ def entity_summary(kind: str, name: str) -> dict[str, Any]:
     )
     result = store.search(search)
     if result.total == 0:
-        abort(404, description=f"No article names the {label.lower()} {name!r}")
+        raise UserError(f"No article names the {label.lower()} {name!r}", 404)
     related = {
         other: [v.to_dict() for v in values if not (other == facet and v.value == canonical)][:RELATED]
         for other, values in result.facets.items()

@@ -107,6 +107,8 @@ def help_page() -> ResponseReturnValue:
 
 
 MAX_BARS = 24
+
+
 def timeline(histogram: list[dict]) -> list[dict]:
     """Bars for the results' dates: by month, or by year when there are
     more months than fit; periods with no article are shown (empty), so

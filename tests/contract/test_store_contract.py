@@ -176,8 +176,8 @@ def test_snippets_are_about_snippet_chars_long_on_every_backend(store):
     article = corpus()[3]
     article.text = " ".join(filler)
     store.index([article])
-    matched = store.search(SearchRequest(q="floodgate")).hits[0].snippet
-    browsed = store.search(SearchRequest()).hits[0].snippet  # no words: the opening of the body
+    matched = store.search(SearchRequest(q="floodgate")).hits[0].snippet_html
+    browsed = store.search(SearchRequest()).hits[0].snippet_html  # no words: the opening of the body
     assert "<mark>floodgate</mark>" in matched
     for snippet in (matched, browsed):
         # A fragment ends at a word boundary, and the opening words may end with an ellipsis.
