@@ -46,3 +46,20 @@ def test_create_app_reads_the_environment_with_no_argument_and_a_mapping_in_test
     app = create_app({"PARALLAX_DATA": str(tmp_path / "from-test"), "TESTING": True})
     assert app.extensions["parallax.settings"].data_dir == tmp_path / "from-test" and app.testing
     assert create_app(Settings(data_dir=tmp_path / "given")).test_client().get("/api/stats").get_json()["articles"] == 0
+
+
+def test_the_demo_makes_a_data_directory_only_when_none_is_named(tmp_path, monkeypatch):
+    import tempfile
+
+    from parallax.cli import _parser
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.delenv("PARALLAX_DATA", raising=False)
+    named = _parser().parse_args(["--data", str(tmp_path / "mine"), "demo", "--no-serve"])
+    assert named.settings(named).data_dir == tmp_path / "mine" and named.created_data is None
+    assert list((tmp_path / "tmp").iterdir()) == []  # nothing left behind
+    fresh = _parser().parse_args(["demo", "--no-serve"])
+    settings = fresh.settings(fresh)
+    assert settings.backend == "embedded" and settings.data_dir == fresh.created_data
+    assert fresh.created_data.parent == tmp_path / "tmp"
