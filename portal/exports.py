@@ -168,6 +168,8 @@ def atom_response() -> Response:
         }
         for hit in result.hits
     ]
+    # Newest first by the entry's own date (an undated article counts as of its indexing).
+    entries.sort(key=lambda e: str(e["updated"]), reverse=True)
     body = render_template(
         "feed.xml",
         search=search,

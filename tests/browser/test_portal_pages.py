@@ -151,3 +151,14 @@ def test_date_histogram_is_drawn_to_scale_with_empty_periods(page, demo_portal):
     labels = page.locator(".timeline .bar-label")
     heights = {round(labels.nth(i).bounding_box()["height"]) for i in range(labels.count())}
     assert len(heights) == 1  # no label wraps onto a second line
+
+
+def test_prefix_search_from_the_box_finds_every_krakow_article(page, demo_portal):
+    page.goto(demo_portal.url + "/?place=Krak%C3%B3w")
+    naming = int(page.locator(".total strong").inner_text())
+    page.fill("#header-q", "krak*")
+    page.press("#header-q", "Enter")
+    page.wait_for_url(re.compile(r"q=krak"))
+    assert int(page.locator(".total strong").inner_text()) == naming >= 2
+    # One of them writes "Cracow": the prefix reaches the stored name too.
+    assert any("Cracow" in t for t in page.locator(".hit").all_inner_texts())

@@ -150,8 +150,8 @@ def test_atom_feed_of_a_search(portal):
         assert entry.find(ATOM + "author/" + ATOM + "name").text
         assert entry.find(ATOM + "link").get("href").startswith(portal.url + "/articles/")
     dates = [e.find(ATOM + "updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)  # newest first
     dated = [d for d in dates if d.startswith("2022")]
-    assert dated == sorted(dated, reverse=True)  # newest first
     # Two seeds carry no date: their entries are dated the day they were indexed.
     today = dt.datetime.now(dt.UTC).date().isoformat()
     assert sorted(d[:10] for d in dates if d not in dated) == [today, today]
