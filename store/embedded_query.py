@@ -31,25 +31,31 @@ def all_of(queries: list[Query]) -> Query:
 
 
 def term_query(
-    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, term: Term, expand_aliases: bool = True
+    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, term: Term, alias_mode: str = "also"
 ) -> Query | None:
-    """A word or phrase, searched in the title (boosted), the body and,
-    unless told not to, the other names of the entities named (`alias`);
-    None when the analyser leaves no token of it."""
+    """A word or phrase, searched in the title (boosted), the body and, by
+    `alias_mode` (see SearchRequest), the other names of the entities named
+    (`alias`); None when the analyser leaves no token of it."""
     if term.prefix:
-        return prefix_query(schema, term, expand_aliases)
+        return prefix_query(schema, term, alias_mode != "never")
     tokens: list[str | tuple[int, str]] = list(analyzer.analyze(term.text))
     if not tokens:
         return None
-    fields = [("title", TITLE_BOOST), ("text", 1.0)] + ([("alias", ALIAS_BOOST)] if expand_aliases else [])
-    per_field = []
-    for field, boost in fields:
+
+    def in_field(field: str, boost: float) -> tuple[Occur, Query]:
         if len(tokens) == 1:
             query = Query.term_query(schema, field, tokens[0])
         else:
             query = Query.phrase_query(schema, field, tokens)
-        per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
-    return Query.boolean_query(per_field)
+        return Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query
+
+    words = [in_field("title", TITLE_BOOST), in_field("text", 1.0)]
+    if alias_mode == "only":
+        names = in_field("alias", ALIAS_BOOST)[1]
+        return Query.boolean_query([(Occur.Must, names), (Occur.MustNot, Query.boolean_query(words))])
+    if alias_mode == "never":
+        return Query.boolean_query(words)
+    return Query.boolean_query([*words, in_field("alias", ALIAS_BOOST)])
 
 
 def prefix_query(schema: tantivy.Schema, term: Term, expand_aliases: bool = True) -> Query | None:
@@ -76,33 +82,35 @@ def prefix_token(text: str) -> str:
 
 
 def text_query(
-    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, parsed: ParsedQuery, expand_aliases: bool = True
+    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, parsed: ParsedQuery, alias_mode: str = "also"
 ) -> Query:
     """The query tree; an empty query (or one with no searchable word)
     matches everything (browsing)."""
-    query = node_query(schema, analyzer, parsed.root, expand_aliases) if parsed.root is not None else None
+    query = node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
     return query if query is not None else Query.all_query()
 
 
-def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, expand: bool) -> Query | None:
+def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, alias_mode: str) -> Query | None:
     """One node of the query tree in tantivy terms; None for a node with no
     searchable word (punctuation only), which then constrains nothing."""
     if isinstance(node, Term):
-        return term_query(schema, analyzer, node, expand)
+        return term_query(schema, analyzer, node, alias_mode)
     if isinstance(node, Not):
-        inner = node_query(schema, analyzer, node.child, expand)
+        inner = node_query(schema, analyzer, node.child, alias_mode)
         if inner is None:
             return None
         return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
     if isinstance(node, Or):
-        alternatives = [q for q in (node_query(schema, analyzer, c, expand) for c in node.children) if q is not None]
+        alternatives = [
+            q for q in (node_query(schema, analyzer, c, alias_mode) for c in node.children) if q is not None
+        ]
         if not alternatives:
             return None
         return Query.boolean_query([(Occur.Should, q) for q in alternatives])
     clauses: list[tuple[Occur, Query]] = []
     for child in node.children:
         negated = isinstance(child, Not)
-        query = node_query(schema, analyzer, child.child if isinstance(child, Not) else child, expand)
+        query = node_query(schema, analyzer, child.child if isinstance(child, Not) else child, alias_mode)
         if query is not None:
             clauses.append((Occur.MustNot if negated else Occur.Must, query))
     if not clauses:

@@ -114,19 +114,25 @@ def story_action(index: str, article_id: str, story: str | None) -> dict[str, An
 # ------------------------------------------------------------- the query
 
 
-def term_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
-    """One word, phrase or prefix, matched in title or body (and, for words
-    and phrases, in the other names of the entities an article names)."""
+def term_clause(term: Term, alias_mode: str = "also") -> dict[str, Any]:
+    """One word, phrase or prefix, matched in title or body and, by
+    `alias_mode` (see SearchRequest), in the other names of the entities an
+    article names."""
     if term.prefix:
-        return prefix_clause(term, expand_aliases)
-    fields = TEXT_FIELDS + ([ALIAS_FIELD] if expand_aliases else [])
+        return prefix_clause(term, alias_mode != "never")
+    if alias_mode == "only":
+        return {"bool": {"must": [_match(term, [ALIAS_FIELD])], "must_not": [_match(term, TEXT_FIELDS)]}}
+    return _match(term, TEXT_FIELDS + ([ALIAS_FIELD] if alias_mode == "also" else []))
+
+
+def _match(term: Term, fields: list[str]) -> dict[str, Any]:
     if term.phrase:
         return {"multi_match": {"query": term.text, "fields": fields, "type": "phrase"}}
     # A "word" may still analyse to several tokens (war-crimes); all must match.
     return {"multi_match": {"query": term.text, "fields": fields, "type": "best_fields", "operator": "and"}}
 
 
-def prefix_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
+def prefix_clause(term: Term, alias_mode: bool = True) -> dict[str, Any]:
     """Indexed words starting with the folded prefix (not analysed, so it is
     folded here the way the analyser folds before stemming)."""
     words = re.findall(r"[^\W_]+", fold(term.text))
@@ -135,32 +141,32 @@ def prefix_clause(term: Term, expand_aliases: bool = True) -> dict[str, Any]:
         {"prefix": {"title": {"value": value, "boost": 2.0}}},
         {"prefix": {"text": {"value": value}}},
     ]
-    if expand_aliases:
+    if alias_mode:
         should.append({"prefix": {"alias": {"value": value, "boost": 0.5}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def node_clause(node: Node, expand_aliases: bool = True) -> dict[str, Any]:
+def node_clause(node: Node, alias_mode: str = "also") -> dict[str, Any]:
     """The query tree as an OpenSearch bool query."""
     if isinstance(node, Term):
-        return term_clause(node, expand_aliases)
+        return term_clause(node, alias_mode)
     if isinstance(node, Not):
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [node_clause(node.child, expand_aliases)]}}
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [node_clause(node.child, alias_mode)]}}
     if isinstance(node, Or):
-        return {"bool": {"should": [node_clause(c, expand_aliases) for c in node.children], "minimum_should_match": 1}}
+        return {"bool": {"should": [node_clause(c, alias_mode) for c in node.children], "minimum_should_match": 1}}
     assert isinstance(node, And)
-    must = [node_clause(c, expand_aliases) for c in node.children if not isinstance(c, Not)]
-    must_not = [node_clause(c.child, expand_aliases) for c in node.children if isinstance(c, Not)]
+    must = [node_clause(c, alias_mode) for c in node.children if not isinstance(c, Not)]
+    must_not = [node_clause(c.child, alias_mode) for c in node.children if isinstance(c, Not)]
     query: dict[str, Any] = {"must": must or [{"match_all": {}}]}
     if must_not:
         query["must_not"] = must_not
     return {"bool": query}
 
 
-def text_query(parsed: ParsedQuery, expand_aliases: bool = True) -> dict[str, Any]:
+def text_query(parsed: ParsedQuery, alias_mode: str = "also") -> dict[str, Any]:
     if parsed.root is None:
         return {"match_all": {}}
-    return node_clause(parsed.root, expand_aliases)
+    return node_clause(parsed.root, alias_mode)
 
 
 def facet_clause(facet: str, values: list[str]) -> dict[str, Any]:
@@ -221,7 +227,7 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
 
 
 def main_query(parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
-    query = text_query(parsed, request.expand_aliases)
+    query = text_query(parsed, request.alias_mode)
     filters = scope_filters(request)
     if not filters:
         return query

@@ -207,8 +207,10 @@ class SearchRequest:
     # Facet values every article must have, applied to the hits and to every
     # facet's counts alike (an entity page: who is mentioned with X).
     require: dict[str, list[str]] = field(default_factory=dict)
-    # Also match the other names of entities (the `alias` field).
-    expand_aliases: bool = True
+    # How the other names of entities (the `alias` field) count: "also"
+    # (words or names), "never" (the words as written), "only" (articles
+    # found through a name and not through the words: alias reports).
+    alias_mode: str = "also"
 
 
 @dataclass

@@ -150,7 +150,7 @@ def test_other_search_bodies_are_valid(spec):
             SearchRequest(filters={"org": ["UN"]}), parse_query(""), 1000, [1.5, "article-id"]
         ),
         "without_aliases": q.search_body(
-            SearchRequest(q="zelenskyy", expand_aliases=False, facet_size=0), parse_query("zelenskyy")
+            SearchRequest(q="zelenskyy", alias_mode="never", facet_size=0), parse_query("zelenskyy")
         ),
     }
     assert {name: spec.validate_request(*SEARCH, body) for name, body in bodies.items()} == dict.fromkeys(bodies, [])
