@@ -219,7 +219,7 @@ class EmbeddedStore(Store):
 
     def run_search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode)
+        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only)
         searcher = self._searcher()
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
@@ -255,7 +255,7 @@ class EmbeddedStore(Store):
         parsed = parse_query(request.q)
         query = eq.all_of(
             [
-                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode),
+                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only),
                 *eq.scope_clauses(self.schema, request),
                 *eq.facet_filters(self.schema, request, skip=None),
             ]
@@ -281,7 +281,7 @@ class EmbeddedStore(Store):
         parsed = parse_query(request.q)
         query = eq.all_of(
             [
-                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode),
+                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only),
                 *eq.scope_clauses(self.schema, request),
                 *eq.facet_filters(self.schema, request, skip=facet),
             ]

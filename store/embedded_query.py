@@ -18,7 +18,7 @@ from tantivy import Occur, Query
 
 from .embedded_schema import parse_date
 from .interface import QuerySyntaxError
-from .query import Node, Not, Or, ParsedQuery, Term, fold
+from .query import Node, Not, Or, ParsedQuery, Term, fold, names_only
 from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, Hit, SearchRequest, snippet_parts
 
 TITLE_BOOST = 2.0
@@ -50,7 +50,7 @@ def term_query(
         return Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query
 
     words = [in_field("title", TITLE_BOOST), in_field("text", 1.0)]
-    if alias_mode == "only":
+    if term.names_only:
         names = in_field("alias", ALIAS_BOOST)[1]
         return Query.boolean_query([(Occur.Must, names), (Occur.MustNot, Query.boolean_query(words))])
     if alias_mode == "never":
@@ -82,10 +82,15 @@ def prefix_token(text: str) -> str:
 
 
 def text_query(
-    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, parsed: ParsedQuery, alias_mode: str = "also"
+    schema: tantivy.Schema,
+    analyzer: tantivy.TextAnalyzer,
+    parsed: ParsedQuery,
+    alias_mode: str = "also",
+    names_only_term: str | None = None,
 ) -> Query:
     """The query tree; an empty query (or one with no searchable word)
     matches everything (browsing)."""
+    parsed = names_only(parsed, names_only_term)
     query = node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
     return query if query is not None else Query.all_query()
 

@@ -105,12 +105,9 @@ def alias_matches(store: Store, request: SearchRequest) -> list[dict[str, Any]]:
 
 
 def _alias_note(store: Store, request: SearchRequest, term: Term) -> dict[str, Any] | None:
-    """One search for the articles the term finds only through an entity's
-    other names; their stored aliases say which entity."""
-    query = _phrase(term.text)
-    only = dataclasses.replace(
-        request, q=query, page=1, size=ALIAS_SAMPLE, facet_size=0, sort="relevance", alias_mode="only"
-    )
+    """One search: the articles of this very search that the term found
+    only through an entity's other names; their stored aliases say which."""
+    only = dataclasses.replace(request, page=1, size=ALIAS_SAMPLE, facet_size=0, sort="relevance", names_only=term.text)
     found = store.run_search(only)
     if found.total == 0:
         return None

@@ -17,7 +17,7 @@ from typing import Any
 import mappings
 
 from .interface import QuerySyntaxError
-from .query import And, Node, Not, Or, ParsedQuery, Term, fold
+from .query import And, Node, Not, Or, ParsedQuery, Term, fold, names_only
 from .records import (
     DERIVED_FIELDS,
     FACET_FIELDS,
@@ -120,7 +120,7 @@ def term_clause(term: Term, alias_mode: str = "also") -> dict[str, Any]:
     article names."""
     if term.prefix:
         return prefix_clause(term, alias_mode != "never")
-    if alias_mode == "only":
+    if term.names_only:
         return {"bool": {"must": [_match(term, [ALIAS_FIELD])], "must_not": [_match(term, TEXT_FIELDS)]}}
     return _match(term, TEXT_FIELDS + ([ALIAS_FIELD] if alias_mode == "also" else []))
 
@@ -227,7 +227,7 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
 
 
 def main_query(parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
-    query = text_query(parsed, request.alias_mode)
+    query = text_query(names_only(parsed, request.names_only), request.alias_mode)
     filters = scope_filters(request)
     if not filters:
         return query

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .interface import QuerySyntaxError
 
@@ -47,6 +47,9 @@ class Term:
     text: str
     phrase: bool = False
     prefix: bool = False
+    # Match only through the other names of entities, not the words as
+    # written (set by `names_only`, for reporting alias matches).
+    names_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,18 @@ class ParsedQuery:
 
         walk(self.root, False)
         return found
+
+
+def names_only(parsed: ParsedQuery, text: str | None) -> ParsedQuery:
+    """The same query, narrowed to the articles in which its word or phrase
+    spelled `text` matches only through entities' other names (not as
+    written): how alias reports count, within the search's own results."""
+    if not text or parsed.root is None:
+        return parsed
+    term = next((t for t in parsed.positive_terms() if t.text == text and not t.prefix), None)
+    if term is None:
+        return parsed
+    return replace(parsed, root=And((parsed.root, replace(term, names_only=True))))
 
 
 def parse_query(text: str | None) -> ParsedQuery:

@@ -208,9 +208,11 @@ class SearchRequest:
     # facet's counts alike (an entity page: who is mentioned with X).
     require: dict[str, list[str]] = field(default_factory=dict)
     # How the other names of entities (the `alias` field) count: "also"
-    # (words or names), "never" (the words as written), "only" (articles
-    # found through a name and not through the words: alias reports).
+    # (words or names) or "never" (the words as written).
     alias_mode: str = "also"
+    # A query word (as typed) to match only through the other names, not as
+    # written: how alias reports count the articles a name alone found.
+    names_only: str | None = None
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from store import QuerySyntaxError
-from store.query import And, Not, Or, Term, parse_query
+from store.query import And, Not, Or, Term, names_only, parse_query
 
 
 def test_words_phrases_exclusions_and_or():
@@ -73,3 +73,14 @@ def test_unreadable_queries_raise_a_message(text):
     with pytest.raises(QuerySyntaxError) as error:
         parse_query(text)
     assert len(str(error.value)) > 20
+
+
+def test_names_only_narrows_the_query_by_one_term():
+    parsed = names_only(parse_query("(kiev OR kyiv) -russia"), "kiev")
+    assert parsed.root == And(
+        (
+            And((Or((Term("kiev"), Term("kyiv"))), Not(Term("russia")))),
+            Term("kiev", names_only=True),
+        )
+    )
+    assert names_only(parse_query("kyiv"), "absent").root == Term("kyiv")

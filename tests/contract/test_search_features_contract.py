@@ -132,3 +132,13 @@ def test_stories_newest_first(store):
     articles[0].story, articles[1].story, articles[2].story = "early", "early", "late"
     store.index(articles)
     assert store.stories_by_latest(10) == [("late", "2024-03-05", 1), ("early", "2024-03-02", 2)]
+
+
+def test_alias_report_counts_within_the_search(filled):
+    # "cracow" is written in a2 and is only an alias in a1; "flood" narrows to a1 (and a3, which names neither).
+    found = filled.search(SearchRequest(q="cracow flood"))
+    assert ids(found) == {"a1"}
+    assert found.alias_matches == [{"term": "cracow", "names": ["Kraków"], "articles": 1}]
+    either = filled.search(SearchRequest(q="cracow OR dredging"))
+    assert ids(either) == {"a1", "a2", "a3"}
+    assert either.alias_matches == [{"term": "cracow", "names": ["Kraków"], "articles": 1}]

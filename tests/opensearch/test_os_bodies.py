@@ -150,8 +150,8 @@ def test_other_search_bodies_are_valid(spec):
             SearchRequest(filters={"org": ["UN"]}), parse_query(""), 1000, [1.5, "article-id"]
         ),
         "alias_only": q.search_body(
-            SearchRequest(q='"Volodymyr Zelenskyy"', alias_mode="only", facet_size=0, size=5),
-            parse_query('"Volodymyr Zelenskyy"'),
+            SearchRequest(q='"Volodymyr Zelenskyy" bucha', names_only="Volodymyr Zelenskyy", facet_size=0, size=5),
+            parse_query('"Volodymyr Zelenskyy" bucha'),
         ),
         "without_aliases": q.search_body(
             SearchRequest(q="zelenskyy", alias_mode="never", facet_size=0), parse_query("zelenskyy")
