@@ -107,11 +107,11 @@ def story_action(index: str, article_id: str, story: str | None) -> dict[str, An
 
 
 def term_clause(term: Term) -> dict[str, Any]:
-    """One word or phrase, matched in title or body."""
-    if term.phrase:
-        return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "phrase"}}
-    # A "word" may still analyse to several tokens (war-crimes); all must match.
-    return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "best_fields", "operator": "and"}}
+    """One word or phrase, matched in title or body. A "word" may analyse to
+    several tokens (war-crimes, U.S.): they must stand together, as a phrase,
+    which is what the embedded backend does too. For one token a phrase query
+    is a plain term query."""
+    return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "phrase"}}
 
 
 def text_query(parsed: ParsedQuery) -> dict[str, Any]:

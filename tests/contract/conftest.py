@@ -13,6 +13,7 @@ import pytest
 
 from store.interface import Store
 
+
 def _embedded(tmp_path: Path) -> Iterator[Store]:
     from store.embedded import EmbeddedStore
 

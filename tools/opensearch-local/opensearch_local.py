@@ -16,6 +16,7 @@ virtual environment exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import json
 import os
@@ -83,7 +84,9 @@ def java_binary() -> str:
 def missing_tools() -> list[str]:
     """What this machine lacks to run a node ('java', 'mvn'); empty when all is there."""
     missing = []
-    if not (shutil.which("java") or (os.environ.get("JAVA_HOME") and Path(os.environ["JAVA_HOME"], "bin/java").exists())):
+    if not (
+        shutil.which("java") or (os.environ.get("JAVA_HOME") and Path(os.environ["JAVA_HOME"], "bin/java").exists())
+    ):
         missing.append("java")
     if not shutil.which("mvn"):
         missing.append("mvn")
@@ -202,7 +205,7 @@ def wait_for_cluster(url: str, nodes: int, processes: list[subprocess.Popen], lo
     wanted = "green" if nodes > 1 else "yellow"
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        for process, log in zip(processes, logs):
+        for process, log in zip(processes, logs, strict=True):
             if process.poll() is not None:
                 tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
                 raise LauncherError(f"a node exited with status {process.returncode} while starting; {log}:\n{tail}")
@@ -225,7 +228,9 @@ def start(nodes: int, port: int, directory: Path) -> str:
         if len(running_pids(directory)) == len(state["nodes"]):
             say(f"already running in {directory}")
             return state["url"]
-        raise LauncherError(f"some nodes of {directory} are down; run `scripts/opensearch-local stop --dir {directory}`")
+        raise LauncherError(
+            f"some nodes of {directory} are down; run `scripts/opensearch-local stop --dir {directory}`"
+        )
     http_ports = [port + i for i in range(nodes)]
     busy = [p for p in http_ports if not port_is_free(p)]
     if busy:
@@ -279,10 +284,8 @@ def stop(directory: Path) -> int:
     directory = directory.resolve()
     pids = running_pids(directory)
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + STOP_TIMEOUT
     while time.monotonic() < deadline and any(is_our_node(p, directory) for p in pids):
         time.sleep(0.3)
@@ -298,10 +301,8 @@ def stop(directory: Path) -> int:
 def _reap(pids: list[int]) -> None:
     """Collect exit statuses when the nodes are our own children (no zombies)."""
     for pid in pids:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
 
 # ---------------------------------------------------------------- command line

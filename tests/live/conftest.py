@@ -1,0 +1,57 @@
+"""Fixtures for the tests against live OpenSearch nodes (started with
+scripts/opensearch-local; see tests/live_opensearch.py)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from support import require_shared
+
+# How many AllSides articles the parity check indexes into both backends.
+PARITY_SAMPLE = 3000
+
+
+def write_sample(source: Path, target: Path, count: int, skip: int = 0) -> Path:
+    """The first `count` articles (after `skip`) of a JSON Lines corpus, as
+    a new .jsonl file (the corpus itself stays in ../shared)."""
+    with gzip.open(source, "rt", encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
+        out.writelines(itertools.islice(lines, skip, skip + count))
+    return target
+
+
+@pytest.fixture(scope="session")
+def allsides_corpus() -> Path:
+    return require_shared("corpus", "allsides", "articles.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
+def parity_stores(
+    tmp_path_factory: pytest.TempPathFactory, opensearch_url: str, allsides_corpus: Path, seeds_dir: Path
+) -> Iterator[tuple]:
+    """(embedded, opensearch): the seeds and the AllSides sample indexed by
+    the real pipeline into the embedded store, then the very same enriched
+    records written to a fresh OpenSearch alias, so that any difference in
+    search results is the engines', not the enrichment's."""
+    from indexer.pipeline import index_paths
+    from store.embedded import EmbeddedStore
+    from store.opensearch import OpenSearchStore
+
+    work = tmp_path_factory.mktemp("parity")
+    sample = write_sample(allsides_corpus, work / "allsides-sample.jsonl", PARITY_SAMPLE)
+    embedded = EmbeddedStore(work / "data")
+    # Story grouping is left out: it takes a third of the time and no search here reads stories.
+    summary = index_paths([seeds_dir, sample], embedded, progress=False, group_stories=False)
+    assert summary.indexed > PARITY_SAMPLE * 0.95, summary.to_dict()
+    alias = "parallax-parity"
+    live = OpenSearchStore.from_env(url=opensearch_url, index=alias)
+    live.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)
+    report = live.index(embedded.scan())
+    assert not report.failed and len(report.indexed) == summary.indexed
+    yield embedded, live
+    live.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)
+    live.close()
+    embedded.close()
