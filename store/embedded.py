@@ -34,7 +34,7 @@ from tantivy import Filter, Index, Occur, Order, Query, TextAnalyzerBuilder, Tok
 import mappings
 
 from .interface import QuerySyntaxError, Store, StoreError
-from .query import ParsedQuery, Term, parse_query
+from .query import ParsedQuery, Term, check_filters, parse_query
 from .records import (
     FACETS,
     EnrichedArticle,
@@ -293,22 +293,26 @@ class EmbeddedStore(Store):
 
     def search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
+        check_filters(request.filters)
         text_query = self._text_query(parsed)
         searcher = self._searcher()
         scope = self._scope_clauses(request)
         hits_query = self._and([text_query, *scope, *self._facet_filters(request, skip=None)])
         offset = max(request.page - 1, 0) * request.size
+        # tantivy refuses a limit of 0 (a panic); size 0 asks for counts only.
+        limit = max(request.size, 1)
         try:
             if request.sort == "date":
-                result = searcher.search(
-                    hits_query, request.size, offset=offset, order_by_field="published", order=Order.Desc
-                )
+                result = searcher.search(hits_query, limit, offset=offset, order_by_field="published", order=Order.Desc)
             else:
-                result = searcher.search(hits_query, request.size, offset=offset)
+                result = searcher.search(hits_query, limit, offset=offset)
         except ValueError as exc:
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
         snippets = self._snippet_generator(searcher, parsed)
-        hits = [self._to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
+        hits = [
+            self._to_hit(searcher.doc(address), score, snippets, request.sort)
+            for score, address in result.hits[: request.size]
+        ]
         facets = {
             name: self._facet(
                 searcher, request, name, self._and([text_query, *scope, *self._facet_filters(request, skip=name)])

@@ -17,7 +17,7 @@ from typing import Any
 import mappings
 
 from .interface import QuerySyntaxError
-from .query import ParsedQuery, Term
+from .query import ParsedQuery, Term, check_filters
 from .records import FACETS, EnrichedArticle, FacetValue, Hit, SearchRequest, SearchResponse
 
 # Facet name (API) -> keyword field in the index.
@@ -137,16 +137,14 @@ def facet_clause(facet: str, values: list[str]) -> dict[str, Any]:
 
 
 def active_facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
-    """The facet filters the user selected, by facet; unknown facets are a
-    user error (a hand-edited URL), reported rather than ignored."""
+    """The facet filters the user selected, by facet (unknown facets are
+    refused by `check_filters`, as on the embedded backend)."""
+    check_filters(request.filters)
     active: dict[str, dict[str, Any]] = {}
     for facet, values in request.filters.items():
         values = [v for v in values if v]
-        if not values:
-            continue
-        if facet not in FACET_FIELDS:
-            raise QuerySyntaxError(f"Unknown filter {facet!r}: filter by {', '.join(FACETS)}")
-        active[facet] = facet_clause(facet, values)
+        if values:
+            active[facet] = facet_clause(facet, values)
     return active
 
 

@@ -6,6 +6,8 @@ fail instead, so a CI run cannot pass by not running them."""
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import os
 import random
@@ -88,3 +90,11 @@ def start_cluster(directory: Path, nodes: int = 1) -> LocalCluster:
     state = json.loads((directory / "cluster.json").read_text())
     assert state["url"] == url
     return LocalCluster(url=url, directory=directory, nodes=state["nodes"])
+
+
+def write_sample(source: Path, target: Path, count: int, skip: int = 0) -> Path:
+    """`count` articles (after `skip`) of a gzipped JSON Lines corpus, as a
+    new .jsonl file (the corpus itself stays in ../shared)."""
+    with gzip.open(source, "rt", encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
+        out.writelines(itertools.islice(lines, skip, skip + count))
+    return target

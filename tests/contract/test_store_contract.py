@@ -106,6 +106,17 @@ def test_bad_query_is_a_syntax_error(filled):
         filled.search(SearchRequest(q='"unclosed'))
 
 
+def test_unknown_filter_is_refused_on_both_backends(filled):
+    with pytest.raises(QuerySyntaxError, match="Unknown filter 'colour'"):
+        filled.search(SearchRequest(filters={"colour": ["red"]}))
+    assert filled.search(SearchRequest(filters={"colour": []})).total == 4  # nothing selected: nothing to refuse
+
+
+def test_size_zero_counts_without_hits(filled):
+    r = filled.search(SearchRequest(q="bucha", size=0))
+    assert r.total == 3 and r.hits == [] and facet(r, "outlet")["BBC"] == (1, False)
+
+
 def test_filters_or_within_and_across_facets(filled):
     r = filled.search(SearchRequest(filters={"outlet": ["BBC", "Metro"]}))
     assert ids(r) == {"bbc-1", "bbc-2", "metro-1"}

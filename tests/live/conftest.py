@@ -3,24 +3,15 @@ scripts/opensearch-local; see tests/live_opensearch.py)."""
 
 from __future__ import annotations
 
-import gzip
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_opensearch import write_sample
 from support import require_shared
 
 # How many AllSides articles the parity check indexes into both backends.
 PARITY_SAMPLE = 3000
-
-
-def write_sample(source: Path, target: Path, count: int, skip: int = 0) -> Path:
-    """The first `count` articles (after `skip`) of a JSON Lines corpus, as
-    a new .jsonl file (the corpus itself stays in ../shared)."""
-    with gzip.open(source, "rt", encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
-        out.writelines(itertools.islice(lines, skip, skip + count))
-    return target
 
 
 @pytest.fixture(scope="session")
