@@ -27,6 +27,7 @@ from bench_search import SHAPES  # noqa: E402
 
 from store.embedded import EmbeddedStore  # noqa: E402
 from store.opensearch import OpenSearchStore  # noqa: E402
+from store.settings import Settings  # noqa: E402
 
 WINDOW = 1024
 SMALL = 32
@@ -65,8 +66,8 @@ def main() -> None:
     print(f"{len(articles)} enriched articles from {args.data}")
 
     embedded = EmbeddedStore(Path(tempfile.mkdtemp(prefix="bench-embedded-")))
-    live = OpenSearchStore.from_env(url=args.url, index="parallax-bench")
-    small_live = OpenSearchStore.from_env(url=args.url, index="parallax-bench-small")
+    live = OpenSearchStore.from_settings(Settings(opensearch_url=args.url, index="parallax-bench"))
+    small_live = OpenSearchStore.from_settings(Settings(opensearch_url=args.url, index="parallax-bench-small"))
     for store in (live, small_live):
         store.client.indices.delete(index=f"{store.alias}-v*", ignore_unavailable=True)
     small_embedded = EmbeddedStore(Path(tempfile.mkdtemp(prefix="bench-embedded-small-")))

@@ -17,9 +17,13 @@ import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import REPO_ROOT
+
+from store.opensearch import OpenSearchStore
+from store.settings import Settings
 
 LAUNCHER = REPO_ROOT / "scripts" / "opensearch-local"
 # A first start builds the launcher with Maven, which downloads OpenSearch's
@@ -98,3 +102,8 @@ def write_sample(source: Path, target: Path, count: int, skip: int = 0) -> Path:
     with gzip.open(source, "rt", encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
         out.writelines(itertools.islice(lines, skip, skip + count))
     return target
+
+
+def live_store(url: str, alias: str, **settings: Any) -> OpenSearchStore:
+    """An OpenSearchStore on `url` using the alias `alias` (and its indices)."""
+    return OpenSearchStore.from_settings(Settings(opensearch_url=url, index=alias, **settings))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from store import Settings
 from store.interface import Store
 
 
@@ -26,7 +27,7 @@ def _opensearch(url: str) -> Iterator[Store]:
     from store.opensearch import OpenSearchStore
 
     alias = f"parallax-contract-{uuid.uuid4().hex[:10]}"
-    store = OpenSearchStore.from_env(url=url, index=alias, replicas=0)
+    store = OpenSearchStore.from_settings(Settings(opensearch_url=url, index=alias, index_replicas=0))
     yield store
     # Remove every index this test created (the alias goes with them).
     store.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_opensearch import write_sample
+from live_opensearch import live_store, write_sample
 from support import require_shared
 
 # How many AllSides articles the parity check indexes into both backends.
@@ -29,7 +29,6 @@ def parity_stores(
     search results is the engines', not the enrichment's."""
     from indexer.pipeline import index_paths
     from store.embedded import EmbeddedStore
-    from store.opensearch import OpenSearchStore
 
     work = tmp_path_factory.mktemp("parity")
     sample = write_sample(allsides_corpus, work / "allsides-sample.jsonl", PARITY_SAMPLE)
@@ -38,7 +37,7 @@ def parity_stores(
     summary = index_paths([seeds_dir, sample], embedded, progress=False, group_stories=False)
     assert summary.indexed > PARITY_SAMPLE * 0.95, summary.to_dict()
     alias = "parallax-parity"
-    live = OpenSearchStore.from_env(url=opensearch_url, index=alias)
+    live = live_store(opensearch_url, alias)
     live.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)
     report = live.index(embedded.scan())
     assert not report.failed and len(report.indexed) == summary.indexed

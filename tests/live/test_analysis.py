@@ -8,8 +8,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from live_opensearch import live_store
 
-from store.embedded import news_analyzer
+from store.embedded_schema import news_analyzer
 from store.opensearch import OpenSearchStore
 
 pytestmark = pytest.mark.opensearch_live
@@ -29,7 +30,7 @@ SAMPLES = [
 
 @pytest.fixture
 def live_index(opensearch_url: str):
-    store = OpenSearchStore.from_env(url=opensearch_url, index=f"parallax-analysis-{uuid.uuid4().hex[:8]}", replicas=0)
+    store = live_store(opensearch_url, f"parallax-analysis-{uuid.uuid4().hex[:8]}", index_replicas=0)
     store.index([])  # creates the index with the mappings
     yield store
     store.client.indices.delete(index=f"{store.alias}-v*", ignore_unavailable=True)

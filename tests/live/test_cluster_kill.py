@@ -13,12 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from live_opensearch import start_cluster, write_sample
+from live_opensearch import live_store, start_cluster, write_sample
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as os_errors
 from support import REPO_ROOT
 
-from store.opensearch import OpenSearchStore
 from store.records import SearchRequest
 
 pytestmark = [pytest.mark.opensearch_live, pytest.mark.shared_corpus, pytest.mark.slow]
@@ -84,9 +83,7 @@ def test_kill_a_node_while_indexing(tmp_path: Path, allsides_corpus: Path) -> No
 
         # While the cluster is yellow (the replicas of the lost node are not
         # re-created for a minute), searches keep answering.
-        store = OpenSearchStore.from_env(
-            url=",".join(u for i, u in enumerate(cluster.urls) if i != victim), index=ALIAS
-        )
+        store = live_store(",".join(u for i, u in enumerate(cluster.urls) if i != victim), ALIAS)
         answered_while_yellow, totals = 0, []
         while client.cluster.health()["status"] == "yellow" and answered_while_yellow < 20:
             totals.append(store.search(SearchRequest(q="president")).total)

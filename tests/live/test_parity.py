@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from store.embedded_schema import news_analyzer
 from store.query import parse_query
 from store.records import SearchRequest
 
@@ -85,6 +86,7 @@ def facet_counts(response) -> dict[str, dict[str, int]]:
     return {name: {v.value: v.count for v in values} for name, values in response.facets.items()}
 
 
+ANALYZER = news_analyzer()
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
@@ -92,14 +94,14 @@ def unmarked_hits(embedded, request: SearchRequest, response) -> list[str]:
     """Hits whose snippet marks nothing although the body holds one of the
     query's words or phrases (a hit that matched on its title alone has
     nothing to mark in the body)."""
-    terms = [tokens for t in parse_query(request.q).positive_terms() if (tokens := embedded._analyze(t.text))]
+    terms = [tokens for t in parse_query(request.q).positive_terms() if (tokens := ANALYZER.analyze(t.text))]
     if not terms:
         return []
     unmarked = []
     for hit in response.hits:
         if MARK.search(hit.snippet):
             continue
-        body = embedded._analyze(embedded.get(hit.id).text)
+        body = ANALYZER.analyze(embedded.get(hit.id).text)
         if any(_contains_run(body, tokens) for tokens in terms):
             unmarked.append(hit.id)
     return unmarked
