@@ -1,6 +1,7 @@
 """Parity: the same enriched articles (the seeds and 3,000 AllSides
 articles) in the embedded index and on a live OpenSearch node answer a fixed
-set of searches alike: equal totals, equal facet values and counts, snippets
+set of searches alike: equal totals, equal facet values and counts (all of them, and the top
+values the portal shows, in order), snippets
 marking the query's words. Relevance order is the engines' own (different
 scoring details), so top-10 overlap is measured and printed, not required.
 
@@ -10,6 +11,7 @@ frequent ones), never written down here."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -132,6 +134,14 @@ def test_same_answers_on_both_backends(parity_stores) -> None:
                 problems.append(
                     f"{name}: facet {facet} differs (value: embedded, opensearch) {dict(list(diff.items())[:5])}"
                 )
+        # What the portal shows: the top values at the default facet size, in order.
+        shown = replace(request, facet_size=SearchRequest().facet_size)
+        sa, sb = embedded.search(shown), live.search(shown)
+        for facet in sa.facets:
+            top_a = [(v.value, v.count) for v in sa.facets[facet]]
+            top_b = [(v.value, v.count) for v in sb.facets[facet]]
+            if top_a != top_b:
+                problems.append(f"{name}: top {facet} values differ: {top_a[-3:]} embedded, {top_b[-3:]} opensearch")
         if a.histogram != b.histogram:
             problems.append(f"{name}: histogram differs")
         top_a, top_b = [h.id for h in a.hits], [h.id for h in b.hits]
