@@ -3,6 +3,7 @@ scripts/opensearch-local; see tests/live_opensearch.py)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def parity_stores(
     # Story grouping is left out: it takes a third of the time and no search here reads stories.
     summary = index_paths([seeds_dir, sample], embedded, progress=False, group_stories=False)
     assert summary.indexed > PARITY_SAMPLE * 0.95, summary.to_dict()
-    alias = "parallax-parity"
+    alias = f"parallax-parity-{uuid.uuid4().hex[:8]}"  # never an alias of a cluster named in OPENSEARCH_URL
     live = live_store(opensearch_url, alias)
     live.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)
     report = live.index(embedded.scan())
