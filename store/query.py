@@ -25,6 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from .interface import QuerySyntaxError
+from .records import FACETS
 
 # Straight and typographic double quotes all open or close a phrase.
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
@@ -307,3 +308,13 @@ class _Parser:
         if kind == ")":
             raise QuerySyntaxError(f"A closing parenthesis ')' has no opening one. {HELP_HINT}")
         raise QuerySyntaxError(f"{value} needs a word or phrase on each side. {HELP_HINT}")
+
+
+def check_filters(filters: dict[str, list[str]]) -> None:
+    """A filter on a facet that does not exist is the caller's mistake (a
+    hand-edited URL, a typo in code): both backends refuse it with the same
+    message rather than one silently dropping it and showing unfiltered
+    results as if they were filtered."""
+    for name, values in filters.items():
+        if name not in FACETS and any(values):
+            raise QuerySyntaxError(f"Unknown filter {name!r}: filter by {', '.join(FACETS)}")
