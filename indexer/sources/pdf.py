@@ -18,6 +18,9 @@ from ..ids import article_id
 from .dates import normalise_date
 
 PDF_SUFFIXES = (".pdf",)
+# A line this much shorter than the page's longest, ending a sentence, ends a paragraph.
+SHORT_LINE = 0.8
+_SENTENCE_END = (".", "!", "?", ":", '"', "\u201d", "\u2019")
 # Fewer letters than this on average per page: no text layer worth indexing
 # (a scan whose only text is a page number or a stamp).
 MIN_LETTERS_PER_PAGE = 20
@@ -29,7 +32,7 @@ def read_pdf(path: Path) -> Article | str:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             return "encrypted PDF: needs a password"
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages = [unwrap_lines(page.extract_text() or "") for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         return f"not a readable PDF: {exc}"
     letters = sum(ch.isalpha() for page in pages for ch in page)
@@ -89,3 +92,31 @@ def _first(xmp, name: str) -> str:
     if isinstance(value, dict):  # language alternatives: {"x-default": "..."}
         return str(value.get("x-default") or next(iter(value.values()), "")).strip()
     return str(value).strip() if value else ""
+
+
+def unwrap_lines(page: str) -> str:
+    """A page's text with its paragraphs on one line each, apart by a blank line.
+
+    PDF text comes as the lines the page was set in; a paragraph ends at a
+    blank line, or at a short line that ends a sentence (the last line of a
+    paragraph rarely fills the measure). Words hyphenated across lines are
+    joined again.
+    """
+    lines = [line.strip() for line in page.splitlines()]
+    longest = max((len(line) for line in lines), default=0)
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            paragraphs.append(current)
+            current = ""
+            continue
+        if current.endswith("-") and current[-2:-1].isalpha() and line[:1].islower():
+            current = current[:-1] + line
+        else:
+            current = f"{current} {line}" if current else line
+        if line.endswith(_SENTENCE_END) and len(line) < SHORT_LINE * longest:
+            paragraphs.append(current)
+            current = ""
+    paragraphs.append(current)
+    return "\n\n".join(p for p in paragraphs if p)

@@ -27,6 +27,7 @@ from .limits import MAX_ARTICLE_BYTES, too_large
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+WARC_RECORD_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation")
 
 
 @dataclass
@@ -43,7 +44,8 @@ class SkippedRecords:
     @property
     def reason(self) -> str:
         kinds = ", ".join(f"{n} {kind}" for kind, n in self.counts.most_common())
-        return f"skipped {self.total} records that are not new articles ({kinds})"
+        records = "record" if self.total == 1 else "records"
+        return f"skipped {self.total} {records}, not new articles: {kinds}"
 
 
 @dataclass
@@ -57,8 +59,13 @@ def read_warc(path: Path) -> Iterator[Article | RecordFailure | SkippedRecords]:
     skipped = SkippedRecords(str(path))
     seen_urls: set[str] = set()
     with open(path, "rb") as stream:
+        records = ArchiveIterator(stream)
         try:
-            for record in ArchiveIterator(stream, arc2warc=True):
+            for record in records:
+                # warcio reads some garbage as a record without a type, or as an old ARC record
+                if record.format != "warc" or record.rec_type not in WARC_RECORD_TYPES:
+                    yield RecordFailure(f"{path}@{records.get_record_offset()}", "not a readable WARC record")
+                    break
                 item = _read_record(path, record, seen_urls, skipped.counts)
                 if item is not None:
                     yield item
