@@ -28,7 +28,7 @@ from store.records import Article, EnrichedArticle
 
 from .enrich.metadata import fill_metadata
 from .ledger import Ledger
-from .sources import ReadFailure, read_inputs
+from .sources import ReadFailure, SkippedRecords, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class IngestSummary:
     read: int = 0
     indexed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was skipped): not failures
     seconds: float = 0.0
     stories: dict[str, Any] | None = None
     pipeline: str | None = None
@@ -56,6 +57,7 @@ class IngestSummary:
             "indexed": self.indexed,
             "failed": len(self.failures),
             "failures": [{"source": s, "reason": r} for s, r in self.failures],
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
             "seconds": round(self.seconds, 1),
             "stories": self.stories,
             "pipeline": self.pipeline,
@@ -137,6 +139,7 @@ def index_paths(
         for window in _windows(items, WINDOW):
             articles = [i for i in window if isinstance(i, Article)]
             failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
+            summary.skipped += [(i.source, i.reason) for i in window if isinstance(i, SkippedRecords)]
             summary.read += len(articles)
             _learn_domains(articles, known_domains)
             if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
@@ -148,7 +151,7 @@ def index_paths(
             summary.indexed += len(indexed)
             summary.failures += failures
             if ledger:
-                ledger.record([(a.source or "", a.id, "indexed", None) for a in indexed])
+                ledger.record([(a.source or "", a.id, "indexed", None, a.extra.get("encoding")) for a in indexed])
                 ledger.record([(source, None, "failed", reason) for source, reason in failures])
             for source, reason in failures:
                 bar.write(f"FAILED {source}: {reason}") if bar else print(f"FAILED {source}: {reason}", file=sys.stderr)

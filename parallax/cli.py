@@ -20,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from indexer.sources import SUPPORTED_SUFFIXES
 from store import BACKENDS, StoreError, data_dir_from_env, open_store
 
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
@@ -51,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     index = commands.add_parser("index", help="read, enrich and index articles")
-    index.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .json, .jsonl, .jsonl.gz files or folders")
+    index.add_argument(
+        "paths", nargs="+", metavar="PATH", help=f"files ({', '.join(SUPPORTED_SUFFIXES)}) or folders of them"
+    )
     index.add_argument("--manifest", help="CSV or JSON Lines: path, outlet, url, published, title for text files")
     index.add_argument("--outlet", help="outlet of articles whose metadata names none")
     index.add_argument("--backend", choices=BACKENDS, help="default: $PARALLAX_BACKEND or embedded")
@@ -128,10 +131,12 @@ def _print_summary(summary) -> None:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
         print(f"stories: {summary.stories.get('stories', '?')} groups of two or more articles")
+    for source, reason in summary.skipped:
+        print(f"  {source}: {reason}")
     for source, reason in summary.failures:
         print(f"  failed: {source}: {reason}")
     if not summary.read and not summary.failures:
-        print("nothing to index: no .txt, .json, .jsonl or .jsonl.gz files found")
+        print(f"nothing to index: no {', '.join(SUPPORTED_SUFFIXES)} files found")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import trafilatura
-
 from store.records import Article
 
 from ..ids import article_id
@@ -76,6 +74,8 @@ def page_to_article(data: bytes, source: str, url: str | None = None, content_ty
         decoded = decode_page(data, content_type)
     except NotText as exc:
         return str(exc)
+    import trafilatura  # here, not at the top: importing it takes a quarter of a second
+
     document = trafilatura.bare_extraction(
         decoded.text,
         url=url,

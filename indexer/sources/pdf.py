@@ -7,15 +7,15 @@ search until it has been through OCR."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from typing import TYPE_CHECKING, Any
 
 from store.records import Article
 
 from ..ids import article_id
 from .dates import normalise_date
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 PDF_SUFFIXES = (".pdf",)
 # A line this much shorter than the page's longest, ending a sentence, ends a paragraph.
@@ -28,6 +28,9 @@ MIN_LETTERS_PER_PAGE = 20
 
 def read_pdf(path: Path) -> Article | str:
     """The document as one article, or the reason it cannot be one."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -72,6 +75,8 @@ def _metadata(reader: PdfReader) -> dict[str, Any]:
 
 
 def _xmp(reader: PdfReader):
+    from pypdf.errors import PdfReadError
+
     try:
         return reader.xmp_metadata
     except (PdfReadError, ValueError, KeyError):  # a broken XMP packet: the info dictionary is enough

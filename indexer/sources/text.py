@@ -17,8 +17,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 # (mark, Python codec, the name recorded in the ledger); UTF-32 before UTF-16
 # because the UTF-32-LE mark starts with the UTF-16-LE one.
 _BOMS = (
@@ -100,6 +98,8 @@ def _refuse_control_heavy(text: str) -> None:
 
 
 def _detected(data: bytes) -> Decoded:
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if not matches:
         raise NotText("not text in any common encoding (charset-normalizer found none that decodes it cleanly)")

@@ -16,9 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from store.records import Article
 
 from .dates import normalise_date
@@ -56,6 +53,9 @@ class RecordFailure:
 
 def read_warc(path: Path) -> Iterator[Article | RecordFailure | SkippedRecords]:
     """The articles of one archive, then one SkippedRecords tally (if any)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     skipped = SkippedRecords(str(path))
     seen_urls: set[str] = set()
     with open(path, "rb") as stream:
