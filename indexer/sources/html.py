@@ -48,11 +48,11 @@ class PageMetadata:
 def declared_charset(data: bytes, header: str | None = None) -> str | None:
     """The charset an HTTP Content-Type header or the page's head declares."""
     if header:
-        match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", header, re.IGNORECASE)
-        if match:
-            return match.group(1).lower()
-    match = _META_CHARSET.search(data[:_HEAD_BYTES])
-    return match.group(1).decode("ascii").lower() if match else None
+        in_header = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", header, re.IGNORECASE)
+        if in_header:
+            return in_header.group(1).lower()
+    in_page = _META_CHARSET.search(data[:_HEAD_BYTES])
+    return in_page.group(1).decode("ascii").lower() if in_page else None
 
 
 def decode_page(data: bytes, header: str | None = None) -> Decoded:
@@ -84,10 +84,10 @@ def page_to_article(data: bytes, source: str, url: str | None = None, content_ty
         include_tables=True,
         date_extraction_params=_DATE_PARAMS,
     )
-    if document is None or not (document.text or "").strip():
+    if document is None or isinstance(document, dict) or not (document.text or "").strip():
         return "no article text found in the page"
     meta = _metadata(document)
-    text = _body(document.text, meta.title)
+    text = _body(document.text or "", meta.title)
     if not text:
         return "no article text found in the page"
     page_url = url or meta.canonical_url

@@ -56,7 +56,7 @@ def read_pdf(path: Path) -> Article | str:
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:
-    info = reader.metadata or {}
+    info: dict[str, Any] = dict(reader.metadata or {})
     xmp = _xmp(reader)
     title = _text(info.get("/Title")) or _first(xmp, "dc_title")
     author = _text(info.get("/Author")) or "; ".join(_list(xmp, "dc_creator"))
