@@ -99,7 +99,7 @@ def _arguments() -> argparse.Namespace:
 def _index_demo() -> Path:
     data = Path(tempfile.mkdtemp(prefix="parallax-load-"))
     env = {**os.environ, "PARALLAX_DATA": str(data)}
-    command = [sys.executable, "-m", "parallax.cli", "index", str(DEMO), "--quiet"]
+    command = [sys.executable, "-m", "parallax.cli", "index", str(DEMO)]
     subprocess.run(command, check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL)
     return data
 

@@ -10,7 +10,8 @@ a file does not carry stays None for the enrichment step to fill in and flag.
 
 from __future__ import annotations
 
+from .counting import count_articles
 from .reader import SUPPORTED_SUFFIXES, ReadFailure, find_manifest, read_inputs
 from .warc import SkippedRecords
 
-__all__ = ["ReadFailure", "SUPPORTED_SUFFIXES", "SkippedRecords", "find_manifest", "read_inputs"]
+__all__ = ["count_articles", "ReadFailure", "SUPPORTED_SUFFIXES", "SkippedRecords", "find_manifest", "read_inputs"]

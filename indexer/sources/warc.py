@@ -33,6 +33,13 @@ class SkippedRecords:
 
     source: str
     counts: Counter[str] = field(default_factory=Counter)
+    responses: int = 0  # of them response records: progress counts those as inputs done
+
+    @property
+    def progress_units(self) -> int:
+        """Inputs this tally stands for in a progress total counted before
+        reading (counting.py: the archive's response records, plus one)."""
+        return self.responses + 1
 
     @property
     def total(self) -> int:
@@ -69,10 +76,11 @@ def read_warc(path: Path) -> Iterator[Article | RecordFailure | SkippedRecords]:
                 item = _read_record(path, record, seen_urls, skipped.counts)
                 if item is not None:
                     yield item
+                elif record.rec_type == "response":
+                    skipped.responses += 1
         except ArchiveLoadFailed as exc:
             yield RecordFailure(f"{path}@{stream.tell()}", f"not a readable WARC record: {exc}")
-    if skipped.total:
-        yield skipped
+    yield skipped  # even when empty: progress counts it
 
 
 def _read_record(path: Path, record, seen_urls: set[str], skipped: Counter[str]) -> Article | RecordFailure | None:

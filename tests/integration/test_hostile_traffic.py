@@ -105,7 +105,7 @@ def server(tmp_path_factory):
     (folder / "hostile.jsonl").write_text(json.dumps(HOSTILE_ARTICLE) + "\n", encoding="utf-8")
     data = tmp_path_factory.mktemp("hostile-data")
     demo = REPO_ROOT / "parallax" / "demo_corpus"
-    result = run_cli("index", str(demo), str(folder), "--quiet", data_dir=data)  # TEMP until main fixes the bar
+    result = run_cli("index", str(demo), str(folder), data_dir=data)
     assert result.returncode == 0, result.stdout + result.stderr
     app = create_app({"PARALLAX_DATA": str(data), "PARALLAX_BACKEND": "embedded"})
     with LiveServer(app) as live:
