@@ -216,3 +216,21 @@ def test_article_text_stays_escaped_on_every_page_that_shows_it(server):
     assert status == 200
     assert "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in body  # shown as text, not run
     assert "&lt;b&gt;Bold Outlet&lt;/b&gt;" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?from=9999-12-31",  # found by the property test: beyond the embedded engine's dates, was a 500
+        "/api/search?to=0001-01-01",
+        "/search.json?from=1677-01-01",
+        "/compare?q=harbour&from=9999-12-31",
+        "/articles/%00",
+        "/api/articles/..%2F..%2Fetc%2Fpasswd",
+        "/api/search?q=%22%22%22",
+        "/search.csv?size=0",
+    ],
+)
+def test_urls_that_once_broke_something_get_a_4xx_or_an_answer(server, path):
+    status, kind, body, headers = fetch(server, path)
+    check_answer(path, status, kind, body, headers)
