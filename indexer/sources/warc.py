@@ -11,6 +11,7 @@ non-HTML or non-200 responses) they are counted and skipped, not failed.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from .html import page_to_article
 from .limits import MAX_ARTICLE_BYTES, too_large
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
+GZIP_BLOCK = 1 << 16
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 WARC_RECORD_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion", "continuation")
 
@@ -65,6 +67,7 @@ def read_warc(path: Path) -> Iterator[Article | RecordFailure | SkippedRecords]:
 
     skipped = SkippedRecords(str(path))
     seen_urls: set[str] = set()
+    last_offset, broken = 0, False
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         try:
@@ -72,15 +75,46 @@ def read_warc(path: Path) -> Iterator[Article | RecordFailure | SkippedRecords]:
                 # warcio reads some garbage as a record without a type, or as an old ARC record
                 if record.format != "warc" or record.rec_type not in WARC_RECORD_TYPES:
                     yield RecordFailure(f"{path}@{records.get_record_offset()}", "not a readable WARC record")
+                    broken = True
                     break
                 item = _read_record(path, record, seen_urls, skipped.counts)
+                last_offset = records.get_record_offset()  # after reading: it reads the record to its end
                 if item is not None:
                     yield item
                 elif record.rec_type == "response":
                     skipped.responses += 1
         except ArchiveLoadFailed as exc:
             yield RecordFailure(f"{path}@{stream.tell()}", f"not a readable WARC record: {exc}")
+        else:
+            if not broken and path.name.lower().endswith(".gz") and _gzip_cut_short(path, last_offset):
+                yield RecordFailure(
+                    f"{path}@{last_offset}", "the archive is cut short (an interrupted download?) after this point"
+                )
     yield skipped  # even when empty: progress counts it
+
+
+def _gzip_cut_short(path: Path, offset: int) -> bool:
+    """Whether the gzip members from `offset` (the last record warcio gave)
+    to the end of the file stop short. warcio ends a truncated archive (an
+    interrupted download) silently; only this tail is checked, block by
+    block, not the whole archive a second time."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        member, started = zlib.decompressobj(wbits=31), False
+        while block := stream.read(GZIP_BLOCK):
+            while block:
+                started = True
+                try:
+                    member.decompress(block, GZIP_BLOCK)  # output discarded: only completeness matters
+                    while member.unconsumed_tail and not member.eof:
+                        member.decompress(member.unconsumed_tail, GZIP_BLOCK)
+                except zlib.error:
+                    return True
+                if not member.eof:
+                    break  # this member goes on in the next block
+                block = member.unused_data
+                member, started = zlib.decompressobj(wbits=31), False
+        return started
 
 
 def _read_record(path: Path, record, seen_urls: set[str], skipped: Counter[str]) -> Article | RecordFailure | None:

@@ -123,10 +123,17 @@ def test_truncated_warc_keeps_what_was_read_and_names_the_break(tmp_path):
     (tmp_path / "junk.warc").write_bytes(data + b"this is not a WARC record\r\n\r\n")
     (tmp_path / "text.warc").write_bytes(b"plain words, not an archive")
     (tmp_path / "full.warc").unlink()
+    write_warc(tmp_path / "full.warc.gz")
+    packed = (tmp_path / "full.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(packed[: len(packed) - 40])  # a download that stopped early
+    (tmp_path / "full.warc.gz").unlink()
     articles, failures, _ = _read(tmp_path)
-    assert sorted(Path(a.source.split("#")[0]).name for a in articles) == ["cut.warc"] * 2 + ["junk.warc"] * 3
-    assert sorted(source.split("@")[0] for source in failures) == ["cut.warc", "junk.warc", "text.warc"]
-    assert all("not a readable WARC record" in reason for reason in failures.values())
+    found = sorted(Path(a.source.split("#")[0]).name for a in articles)
+    assert found == ["cut.warc"] * 2 + ["cut.warc.gz"] * 3 + ["junk.warc"] * 3
+    reasons = {source.split("@")[0]: reason for source, reason in failures.items()}
+    assert sorted(reasons) == ["cut.warc", "cut.warc.gz", "junk.warc", "text.warc"]
+    assert "cut short" in reasons.pop("cut.warc.gz")
+    assert all("not a readable WARC record" in reason for reason in reasons.values())
 
 
 # -- PDF ----------------------------------------------------------------------
