@@ -23,6 +23,7 @@ HTML_SUFFIXES = (".html", ".htm")
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">, in the head.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
 _HEAD_BYTES = 4096
+_BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # As browsers do (WHATWG Encoding): pages labelled Latin-1 or ASCII are Windows-1252.
 _LABEL_ALIASES = {
     "iso-8859-1": "cp1252",
@@ -58,7 +59,9 @@ def declared_charset(data: bytes, header: str | None = None) -> str | None:
 def decode_page(data: bytes, header: str | None = None) -> Decoded:
     """The page as text: by its declared charset when that decodes it, else detected."""
     label = declared_charset(data, header)
-    if label and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+    # A byte-order mark outranks any label; a UTF-16/32 label without one is
+    # ignored, as browsers do (such a label is read from ASCII-compatible bytes).
+    if label and not label.startswith(("utf-16", "utf-32")) and not data.startswith(_BYTE_ORDER_MARKS):
         codec = _LABEL_ALIASES.get(label, label)
         try:
             return Decoded(data.decode(codec), label if codec == label else f"{label} (as windows-1252)")

@@ -252,3 +252,26 @@ def test_a_2_gb_json_lines_file_is_streamed_with_bounded_memory(tmp_path):
     assert [a.id for a in articles] == ["first", "last"]
     assert len(failures) == huge_lines and all("over the 8 MB limit" in r for r in failures.values())
     assert peak < 4 * MAX_ARTICLE_BYTES, f"peak {peak / MIB:.0f} MB while streaming 2 GB"
+
+
+@pytest.mark.parametrize(
+    ("label", "encoding", "expected"),
+    [
+        ("iso-8859-1", "cp1252", "iso-8859-1 (as windows-1252)"),  # as browsers read Latin-1 labels
+        ("utf-8", "latin-1", "iso-8859-1"),  # a label the bytes contradict: detected instead
+        ("utf-16", "utf-8", "utf-8"),  # a UTF-16 label without a byte-order mark is ignored
+        ("no-such-charset", "utf-8", "utf-8"),
+    ],
+)
+def test_a_pages_declared_charset_is_used_only_when_it_fits(tmp_path, label, encoding, expected):
+    page = Page(
+        title="Caf\u00e9 closes",
+        paragraphs=["The \u201ccaf\u00e9\u201d on the quay closed on Monday after forty years."],
+    )
+    data = page.html().replace(b'charset="utf-8"', f'charset="{label}"'.encode())
+    text = (
+        data.decode("utf-8").replace("\u201c", '"').replace("\u201d", '"') if encoding == "latin-1" else data.decode()
+    )
+    (tmp_path / "page.html").write_bytes(text.encode(encoding))
+    ((article,), _, _) = _read(tmp_path / "page.html")
+    assert "caf\u00e9" in article.text and article.extra["encoding"] == expected
