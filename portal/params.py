@@ -13,15 +13,13 @@ from werkzeug.datastructures import MultiDict
 
 from store.records import FACETS, SearchRequest
 
+from .errors import UserError
+
 MAX_PAGE_SIZE = 100
 # Dates a filter may name: wider than any news archive, narrower than what
 # the embedded engine can store (1677-2262), so no date reaches it unanswerable.
 EARLIEST_FILTER_DATE, LATEST_FILTER_DATE = dt.date(1800, 1, 1), dt.date(2199, 12, 31)
 SORTS = ("relevance", "date")
-
-
-class BadParameter(ValueError):
-    """A query-string argument the user can fix; the message says how."""
 
 
 def search_request_from_args(args: MultiDict, default_size: int = 10) -> SearchRequest:
@@ -43,9 +41,9 @@ def _date(value: str | None, name: str) -> str | None:
     try:
         day = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise BadParameter(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise UserError(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
     if not EARLIEST_FILTER_DATE <= day <= LATEST_FILTER_DATE:
-        raise BadParameter(f"'{name}' must be a date between {EARLIEST_FILTER_DATE} and {LATEST_FILTER_DATE}")
+        raise UserError(f"'{name}' must be a date between {EARLIEST_FILTER_DATE} and {LATEST_FILTER_DATE}")
     return day.isoformat()
 
 
@@ -56,15 +54,15 @@ def parse_int(value: str | None, default: int, name: str, low: int, high: int) -
     try:
         number = int(value)
     except ValueError:
-        raise BadParameter(f"'{name}' must be a whole number, not {value!r}") from None
+        raise UserError(f"'{name}' must be a whole number, not {value!r}") from None
     if not low <= number <= high:
-        raise BadParameter(f"'{name}' must be between {low} and {high}")
+        raise UserError(f"'{name}' must be between {low} and {high}")
     return number
 
 
 def _choice(value: str, choices: tuple[str, ...], name: str) -> str:
     if value not in choices:
-        raise BadParameter(f"'{name}' must be one of {', '.join(choices)}")
+        raise UserError(f"'{name}' must be one of {', '.join(choices)}")
     return value
 
 
