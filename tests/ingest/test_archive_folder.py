@@ -74,11 +74,11 @@ def test_warc_pages_carry_the_title_date_and_outlet_of_their_metadata(portal):
 
 def test_the_capture_date_standing_in_is_flagged(indexed):
     """The flag lives in the stored record (the API does not show `extra`)."""
-    from store import open_store
+    from store import Settings, open_store
     from store.records import SearchRequest
 
     _, data, _ = indexed
-    store = open_store("embedded", str(data))
+    store = open_store(Settings(backend="embedded", data_dir=data))
     uri, _ = WARC_PAGES[2]
     (found,) = store.search(SearchRequest(q='"harbour wall"')).hits
     record = store.get(found.id)
