@@ -33,7 +33,7 @@ from tantivy import Filter, Index, Occur, Order, Query, TextAnalyzerBuilder, Tok
 
 import mappings
 
-from .interface import QuerySyntaxError, Store, StoreError
+from .interface import IndexSession, QuerySyntaxError, Store, StoreError
 from .query import ParsedQuery, Term, parse_query
 from .records import (
     FACETS,
@@ -190,6 +190,14 @@ class EmbeddedStore(Store):
             else:
                 doc.add_text(name, str(value))
         return doc
+
+    def prepare(self, article: EnrichedArticle) -> str:
+        """The tantivy document as JSON (`IndexWriter.add_json` reads it in
+        Rust): the same fields and values `_to_document` adds."""
+        return json.dumps(document_fields(article), ensure_ascii=False)
+
+    def session(self) -> EmbeddedSession:
+        return EmbeddedSession(self)
 
     def delete(self, article_ids: Iterable[str]) -> int:
         # dict.fromkeys: an id asked twice is still one article removed.
@@ -525,6 +533,86 @@ class EmbeddedStore(Store):
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }
+
+
+class EmbeddedSession(IndexSession):
+    """One tantivy writer for a whole ingest run: documents go to tantivy's
+    indexing thread as they are added, a commit makes them durable."""
+
+    def __init__(self, store: EmbeddedStore):
+        self.store = store
+        store._write_lock.acquire()
+        try:
+            self._writer: tantivy.IndexWriter | None = store._writer()
+        except Exception:
+            store._write_lock.release()
+            raise
+        self._report = IndexReport()
+        self._added: set[str] = set()  # ids in this commit: one added twice is one article
+
+    def add(self, article_id: str, prepared: str) -> None:
+        assert self._writer is not None, "session closed"
+        self._writer.delete_documents_by_term("id", article_id)  # overwrite by id: never twice
+        try:
+            self._writer.add_json(prepared)
+        except ValueError as exc:
+            self._report.failed[article_id] = f"could not be stored: {exc}"
+            return
+        if article_id not in self._added:
+            self._added.add(article_id)
+            self._report.indexed.append(article_id)
+
+    def commit(self) -> IndexReport:
+        assert self._writer is not None, "session closed"
+        self._writer.commit()
+        self.store._tantivy.reload()
+        report, self._report, self._added = self._report, IndexReport(), set()
+        return report
+
+    def close(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        try:
+            writer.rollback()  # anything added after the last commit was not promised
+            writer.wait_merging_threads()
+        finally:
+            self.store._write_lock.release()
+            self.store._tantivy.reload()
+
+
+_FIELDS = mappings.article_fields()  # read once: the mapping is a file, not a setting
+
+
+def document_fields(article: EnrichedArticle) -> dict[str, Any]:
+    """The index fields of one article, as JSON values (dates in RFC 3339)."""
+    record = _shallow_record(article)
+    fields: dict[str, Any] = {}
+    for name, spec in _FIELDS.items():
+        value = DERIVED_FIELDS[name](article) if name in DERIVED_FIELDS else record.get(name)
+        if value is None or value == [] or value == "":
+            continue
+        kind = spec.get("type", "object")
+        if kind == "date":
+            fields[name] = _parse_date(value).isoformat()
+        elif kind == "boolean":
+            fields[name] = bool(value)
+        elif kind in ("nested", "object"):
+            fields[name] = {"items": value} if isinstance(value, list) else value
+        elif isinstance(value, list):
+            fields[name] = [str(item) for item in value]
+        else:
+            fields[name] = str(value)
+    return fields
+
+
+def _shallow_record(article: EnrichedArticle) -> dict[str, Any]:
+    """`article.to_dict()` without `dataclasses.asdict`'s deep copy (the
+    slowest step of writing a document): entities and quotes as their field dicts."""
+    record = dict(vars(article))
+    record["entities"] = [vars(e) for e in article.entities]
+    record["quotes"] = [vars(q) for q in article.quotes]
+    return record
 
 
 def _parse_date(value: str | dt.date | dt.datetime) -> dt.datetime:
