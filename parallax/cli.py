@@ -16,6 +16,8 @@ import argparse
 import json
 import logging
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -37,11 +39,21 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PARALLAX_BACKEND"] = args.backend
     try:
         return args.run(args)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except StoreError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _quiet_broken_pipe() -> int:
+    """`parallax status | head -1`: the reader left; end quietly, as Unix tools do.
+    Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # killed by SIGPIPE, by shell convention
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,15 +133,18 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary) -> None:
+    # Each failure was printed as it happened (on stderr, beside the
+    # progress); the summary counts them and says where to find them again.
     print(
-        f"read {summary.read} articles, indexed {summary.indexed}, failed {len(summary.failures)} in {summary.seconds:.1f} s"
+        f"read {summary.read} articles, indexed {summary.indexed}, "
+        f"failed {len(summary.failures)} in {summary.seconds:.1f} s"
     )
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
         print(f"stories: {summary.stories.get('stories', '?')} groups of two or more articles")
-    for source, reason in summary.failures:
-        print(f"  failed: {source}: {reason}")
+    if summary.failures:
+        print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
         print("nothing to index: no .txt, .json, .jsonl or .jsonl.gz files found")
 
@@ -138,24 +153,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from portal import create_app
 
     app = create_app()
-    print(f"Parallax portal on http://{args.host}:{args.port}/  (data: {data_dir_from_env()}; Ctrl-C to stop)")
+    print(
+        f"Parallax portal on http://{args.host}:{args.port}/  (data: {data_dir_from_env()}; Ctrl-C to stop)", flush=True
+    )
     app.run(host=args.host, port=args.port, threaded=True)
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # A data directory the user named is theirs; one we create is ours to remove.
+    if os.environ.get("PARALLAX_DATA"):
+        return _run_demo(args)
+    created = tempfile.mkdtemp(prefix="parallax-demo-")
+    os.environ["PARALLAX_DATA"] = created
+    # Stopped by `kill` or a closed terminal: unwind, so the cleanup below runs.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
+    try:
+        return _run_demo(args)
+    finally:
+        shutil.rmtree(created, ignore_errors=True)
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
+def _run_demo(args: argparse.Namespace) -> int:
     from indexer.ledger import Ledger
     from indexer.pipeline import index_paths
 
-    if not os.environ.get("PARALLAX_DATA"):
-        os.environ["PARALLAX_DATA"] = tempfile.mkdtemp(prefix="parallax-demo-")
     os.environ["PARALLAX_BACKEND"] = "embedded"
     data = data_dir_from_env()
-    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}")
+    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}", flush=True)
     store = open_store()
     ledger = Ledger(data)
     ledger.start_run("demo")
-    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1, progress=False)
+    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1)
     _print_summary(summary)
     if not summary.ok:
         return 1

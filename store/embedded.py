@@ -61,6 +61,7 @@ DERIVED_FIELDS = {
     "speaker": EnrichedArticle.speakers,
 }
 WRITER_HEAP = 256_000_000
+EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
 
 def news_analyzer() -> tantivy.TextAnalyzer:
@@ -511,7 +512,9 @@ class EmbeddedStore(Store):
             everything,
             {
                 "outlets": {"cardinality": {"field": "outlet"}},
-                "stories": {"cardinality": {"field": "story"}},
+                # Exact, unlike a cardinality aggregation (an estimate), so
+                # `parallax status` agrees with `parallax stories`.
+                "stories": {"terms": {"field": "story", "size": EXACT_TERMS, "segment_size": EXACT_TERMS}},
                 "first": {"min": {"field": "published"}},
                 "last": {"max": {"field": "published"}},
             },
@@ -529,7 +532,7 @@ class EmbeddedStore(Store):
             "location": str(self._current_dir()),
             "articles": searcher.num_docs,
             "outlets": int(aggregates["outlets"]["value"] or 0),
-            "stories": int(aggregates["stories"]["value"] or 0),
+            "stories": len(aggregates["stories"]["buckets"]),
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }
