@@ -58,6 +58,7 @@ COMMIT_ARTICLES = 1024  # commit the store and the ledger after this many articl
 COMMIT_SECONDS = 10.0  # ... or this long, whichever comes first: what a kill can cost
 POOL_THRESHOLD = 256  # below this many articles worker processes cost more than they save
 PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the run still exists
+PR_SET_PDEATHSIG = 1  # prctl(2) option: a signal for this process when its parent dies
 
 
 class PipelineError(RuntimeError):
@@ -304,17 +305,30 @@ class _ProcessLanes:
 
 def _worker_main(store: Store, tasks: multiprocessing.Queue, results: multiprocessing.Queue, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
+    _die_with_parent()
     lane = _Lane(store)
     while True:
         try:
             task = tasks.get(timeout=PARENT_CHECK_SECONDS)
         except queue.Empty:
-            if os.getppid() != parent:  # the run was killed: do not linger
-                return
-            continue
-        if task is None:
+            task = False
+        if task is None or os.getppid() != parent:  # done, or the run was killed: do not linger
             return
-        results.put(lane.run(task))
+        if task:
+            results.put(lane.run(task))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the run's process dies
+    (even by SIGKILL), so no orphan goes on enriching. Elsewhere the worker
+    notices between windows."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 # -- the run -----------------------------------------------------------------
