@@ -169,6 +169,22 @@ def start_gunicorn(data: str, workers: int, port: int) -> tuple[subprocess.Popen
             time.sleep(0.02)
 
 
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children
+    (the gunicorn master and its workers), from /proc (Linux)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def figures(times: list[float]) -> dict[str, float]:
     return {
         "p50": round(statistics.median(times), 2),
@@ -177,7 +193,7 @@ def figures(times: list[float]) -> dict[str, float]:
     }
 
 
-def throughput(base: str, urls: list[str], total: int, clients: int) -> dict[str, float]:
+def throughput(base: str, urls: list[str], total: int, clients: int, server_pid: int) -> dict[str, float]:
     lock = threading.Lock()
     todo = iter(range(total))
     errors = [0]
@@ -200,18 +216,22 @@ def throughput(base: str, urls: list[str], total: int, clients: int) -> dict[str
                 errors[0] += 0 if ok else 1
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), process_tree_cpu(server_pid)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    server_cpu_ms = (process_tree_cpu(server_pid) - cpu) * 1000 / total
     return {
         "requests": total,
         "clients": clients,
         "seconds": round(wall, 2),
         "requests_per_second": round(total / wall, 1),
         "errors": errors[0],
+        # Load-independent: the server's CPU per request, and what two idle cores would then serve.
+        "server_cpu_ms_per_request": round(server_cpu_ms, 2),
+        "requests_per_second_on_2_idle_cores_from_cpu": round(2000 / server_cpu_ms, 1) if server_cpu_ms else None,
         **{f"latency_{k}": v for k, v in figures(latencies).items()},
     }
 
@@ -251,6 +271,7 @@ def main() -> None:
         "index_bytes": sum(p.stat().st_size for p in Path(stats["location"]).rglob("*") if p.is_file()),
         "gunicorn_workers": args.workers,
         "seconds_to_first_answer": round(first_answer, 2),
+        "server_cpu_seconds_to_first_answer": round(process_tree_cpu(server.pid), 2),
         "load_average_at_start": os.getloadavg(),
         "shapes": {},
     }
@@ -283,7 +304,7 @@ def main() -> None:
             "http_p99_over_raw_p99": round(percentile(all_http, 0.99) / percentile(all_raw, 0.99), 1),
         }
         urls = [f"/api/search?{urllib.parse.urlencode(p)}" for p in mix.values()]
-        report["throughput"] = throughput(base, urls, args.throughput, args.clients)
+        report["throughput"] = throughput(base, urls, args.throughput, args.clients, server.pid)
         triple = a_story_triple(store)
         if triple:
             url = f"{base}/api/compare?" + urllib.parse.urlencode([("id", i) for i in triple])

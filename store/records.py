@@ -8,6 +8,7 @@ stored copy in the embedded index) without a second definition.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any
 
 # spaCy labels that make up the "place" facet (DESIGN.md, JSON API contract).
@@ -16,9 +17,14 @@ PLACE_LABELS = ("GPE", "LOC", "FAC")
 FACETS = ("outlet", "person", "place")
 
 
+@cache
+def _field_names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def _from_dict(cls, data: dict[str, Any]):
     """Build a dataclass from a dict, ignoring keys it does not know."""
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)  # cached: called for every entity of every article read
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
