@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.embedded import EmbeddedStore, document_fields  # noqa: E402
+from store.embedded import EmbeddedStore  # noqa: E402
+from store.embedded_schema import document_fields  # noqa: E402
 
 COMMIT_EVERY = 50_000
 DAYS_PER_COPY = 37

@@ -172,13 +172,14 @@ class _Lane:
                 self._recording.append(name)
             registry_add(name)
 
-        self.extractor.registry.add = add  # type: ignore[method-assign]
+        self.extractor.registry.add = add
 
     def run(self, task: _Task) -> _Result:
         for names in task.replay:
             for name in names:
                 self.extractor.registry.add(name)
-        self._recording = names_added = []
+        names_added: list[str] = []
+        self._recording = names_added
         started = time.process_time()
         try:
             enriched, failures = self._enrich(task.articles, task.known_domains)
