@@ -6,7 +6,7 @@
     prepared documents (strings) ─► IndexSession.add ─► commit ─► ledger
     after all windows ─► story grouping over the whole store
 
-Where the time goes (see benchmarks/README.md for the figures): enrichment
+Where the time goes (benchmarks/bench_index.py prints it per stage): enrichment
 is nearly all of it, so it runs in one worker process per core ("lanes")
 that never wait on this process. This process only reads (cheap: about 20k
 AllSides articles a second), sends each window's articles to a lane, and
