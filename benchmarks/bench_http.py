@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from store import embedded_query as eq  # noqa: E402
 from store.embedded import EmbeddedStore  # noqa: E402
 from store.query import parse_query  # noqa: E402
 from store.records import FACETS, SearchRequest  # noqa: E402
@@ -92,11 +93,11 @@ def raw_tantivy(store: EmbeddedStore, request: SearchRequest) -> Callable[[], ob
     """The engine's share of one search: the same query objects the store
     builds, run straight on a searcher (hits, one terms aggregation per
     facet under every filter but its own, the day histogram)."""
-    text_query = store._text_query(parse_query(request.q))
-    scope = store._scope_clauses(request)
-    hits_query = store._and([text_query, *scope, *store._facet_filters(request, skip=None)])
+    text_query = eq.text_query(store.schema, store.analyzer, parse_query(request.q))
+    scope = eq.scope_clauses(store.schema, request)
+    hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(store.schema, request, skip=None)])
     facet_queries = {
-        name: store._and([text_query, *scope, *store._facet_filters(request, skip=name)]) for name in FACETS
+        name: eq.all_of([text_query, *scope, *eq.facet_filters(store.schema, request, skip=name)]) for name in FACETS
     }
     offset = (request.page - 1) * request.size
     searcher = store._searcher()
