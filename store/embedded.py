@@ -319,17 +319,23 @@ class EmbeddedStore(Store):
     def stats(self) -> dict[str, Any]:
         searcher = self._searcher()
         everything = Query.all_query()
-        aggregates = searcher.aggregate(
-            everything,
-            {
-                "outlets": {"cardinality": {"field": "outlet"}},
-                # Exact, unlike a cardinality aggregation (an estimate), so
-                # `parallax status` agrees with `parallax stories`.
-                "stories": {"terms": {"field": "story", "size": EXACT_TERMS, "segment_size": EXACT_TERMS}},
-                "first": {"min": {"field": "published"}},
-                "last": {"max": {"field": "published"}},
-            },
-        )
+        counts: dict[str, Any] = {
+            "outlets": {"cardinality": {"field": "outlet"}},
+            # Exact, unlike a cardinality aggregation (an estimate), so
+            # `parallax status` agrees with `parallax stories`.
+            "stories": {"terms": {"field": "story", "size": EXACT_TERMS, "segment_size": EXACT_TERMS}},
+            "first": {"min": {"field": "published"}},
+            "last": {"max": {"field": "published"}},
+        }
+        try:
+            aggregates = searcher.aggregate(everything, counts)
+            stories = len(aggregates["stories"]["buckets"])
+        except ValueError:
+            # More stories than tantivy's bucket limit (65,000; an archive of
+            # a million articles has ~100,000): the estimate, not a failure.
+            counts["stories"] = {"cardinality": {"field": "story"}}
+            aggregates = searcher.aggregate(everything, counts)
+            stories = int(aggregates["stories"]["value"] or 0)
 
         def day(value) -> str | None:
             number = value.get("value")
@@ -343,7 +349,7 @@ class EmbeddedStore(Store):
             "location": str(self._current_dir()),
             "articles": searcher.num_docs,
             "outlets": int(aggregates["outlets"]["value"] or 0),
-            "stories": len(aggregates["stories"]["buckets"]),
+            "stories": stories,
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }
