@@ -363,9 +363,9 @@ def index_paths(
         run.close()
         display.close()
     summary.pipeline = get_extractor().pipeline_name
+    summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
     # A resumed run groups even when the killed run had indexed everything:
     # it may have been killed while grouping.
-    summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
     if group_stories and (summary.indexed or summary.skipped):
         grouping = time.monotonic()
         summary.stories = _group_stories(store)
