@@ -1,5 +1,8 @@
 """Index a corpus with the real `parallax index` and print wall time, peak
-memory (summed over the process tree, sampled twice a second) and rate.
+memory (summed over the process tree, sampled twice a second), rate, the
+CPU time of each process (the parent and the enrichment workers) and the
+pipeline's own per-stage timing (read, enrich, prepare, write, commit,
+group) from the ledger's summary of the run.
 
     python benchmarks/bench_index.py ../shared/corpus/allsides/articles.jsonl.gz [--data DIR] [-- extra index args]
 
@@ -46,6 +49,23 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one process, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _last_run_summary(data: str) -> dict:
+    import sqlite3
+
+    with sqlite3.connect(Path(data) / "ledger.sqlite") as db:
+        row = db.execute("SELECT summary FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    return json.loads(row[0] or "{}") if row else {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+")
@@ -59,9 +79,13 @@ def main() -> int:
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_tree = peak_single = 0.0
+    cpu: dict[int, float] = {}  # last CPU seconds seen per process of the tree
     while process.poll() is None:
-        sizes = [_rss_mib(p) for p in _tree(process.pid)]
+        tree = _tree(process.pid)
+        sizes = [_rss_mib(p) for p in tree]
         peak_tree, peak_single = max(peak_tree, sum(sizes)), max(peak_single, max(sizes, default=0))
+        for pid in tree:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
         time.sleep(0.5)
     out, err = process.communicate()
     wall = time.monotonic() - started
@@ -72,6 +96,8 @@ def main() -> int:
         [sys.executable, "-m", "parallax.cli", "--data", data, "status"], capture_output=True, text=True
     ).stdout
     articles = json.loads(stats[: stats.index("}") + 1])["articles"]
+    parent_cpu = cpu.pop(process.pid, 0.0)
+    summary = _last_run_summary(data)
     print(
         json.dumps(
             {
@@ -83,7 +109,12 @@ def main() -> int:
                 "articles_per_second": round(articles / wall, 1) if wall else None,
                 "peak_rss_mib_process_tree": round(peak_tree),
                 "peak_rss_mib_largest_process": round(peak_single),
+                "cpu_seconds_parent_sampled": round(parent_cpu, 1),
+                "cpu_seconds_workers_sampled": [round(c, 1) for c in cpu.values() if c > 0.5],
+                "pipeline_timing": summary.get("timing"),
+                "stories": (summary.get("stories") or {}).get("timing"),
                 "cores": os.cpu_count(),
+                "load_average_at_end": os.getloadavg(),
             },
             indent=2,
         )

@@ -1,53 +1,84 @@
 """Ingest: read inputs, enrich them, write them to the store, keep a ledger.
 
-    read_inputs ─► Article ─► enrich_batch (metadata, entities, quotes)
-                 └► ReadFailure ─► ledger (named, skipped)
-    enriched batch ─► store.index ─► ledger
-    after all batches ─► story grouping over the whole store
+    read_inputs ─► windows of WINDOW inputs ─► lane (window number mod lanes)
+                                                 │ enrich_batch, Store.prepare
+                   ReadFailure ─► ledger         ▼
+    prepared documents (strings) ─► IndexSession.add ─► commit ─► ledger
+    after all windows ─► story grouping over the whole store
 
-Enrichment is the slow step, so on a machine with more than one core large
-inputs are enriched by a pool of worker processes (each loads the spaCy
-pipeline once) while this process writes to the store.
+Where the time goes (benchmarks/bench_index.py prints it per stage): enrichment
+is nearly all of it, so it runs in one worker process per core ("lanes")
+that never wait on this process. This process only reads (cheap: about 20k
+AllSides articles a second), sends each window's articles to a lane, and
+passes the strings that come back to the store's writing session (tantivy
+indexes them in its own thread). Each lane has WINDOWS_IN_FLIGHT windows
+queued, so it keeps working while this process commits. Nothing holds the
+corpus: at most a few windows per lane are in memory.
+
+Deterministic and resumable: the person-name registry that links a bare
+"Putin" to "Vladimir Putin" lives in each lane, and window `n` always goes
+to lane `n % lanes`, so an article's entities depend only on the inputs and
+the number of lanes, not on timing. Every commit records its windows and
+their registered names in the ledger in one transaction; a run killed at
+any point (even `kill -9`) and started again with the same inputs and
+options skips the windows the ledger shows as committed, replays their
+names into the lanes, and ends with the index one clean run builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import multiprocessing
 import os
+import queue
+import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from store import Store, StoreError
+from store.interface import IndexSession
 from store.records import Article, EnrichedArticle
 
 from .enrich.aliases import entity_aliases
 from .enrich.metadata import fill_metadata
-from .ledger import Ledger
-from .progress import make_progress
+from .ledger import Ledger, ResumePoint, Row
+from .progress import Progress, make_progress
 from .sources import ReadFailure, SkippedRecords, count_articles, read_inputs
 
 log = logging.getLogger(__name__)
 
-WINDOW = 1024  # articles read ahead, enriched, then written in one commit
-CHUNK = 32  # articles a worker enriches per task
-POOL_THRESHOLD = 256  # below this many articles a pool costs more than it saves
+WINDOW = 256  # inputs one lane enriches as one task; also the unit a resumed run skips
+WINDOWS_IN_FLIGHT = 2  # windows queued per lane, so a lane never waits while this process commits
+COMMIT_ARTICLES = 1024  # commit the store and the ledger after this many articles ...
+COMMIT_SECONDS = 10.0  # ... or this long, whichever comes first: what a kill can cost
+POOL_THRESHOLD = 256  # below this many articles worker processes cost more than they save
+PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the run still exists
+PR_SET_PDEATHSIG = 1  # prctl(2) option: a signal for this process when its parent dies
+
+
+class PipelineError(RuntimeError):
+    """The run could not go on (a worker process died); the message says what to do."""
 
 
 @dataclass
 class IngestSummary:
     read: int = 0
     indexed: int = 0
+    skipped: int = 0  # already indexed by the interrupted run this one continues
+    continues: int | None = None  # that run's number
     failures: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was skipped): not failures
+    skipped_records: list[tuple[str, str]] = field(default_factory=list)  # (archive, what it held besides articles)
     seconds: float = 0.0
     stories: dict[str, Any] | None = None
     pipeline: str | None = None
+    timing: dict[str, float] = field(default_factory=dict)  # where the time went, per stage (see _Timing)
 
     @property
     def ok(self) -> bool:
@@ -57,16 +88,19 @@ class IngestSummary:
         return {
             "read": self.read,
             "indexed": self.indexed,
+            "skipped": self.skipped,
+            "continues": self.continues,
             "failed": len(self.failures),
             "failures": [{"source": s, "reason": r} for s, r in self.failures],
-            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
+            "skipped_records": [{"source": s, "reason": r} for s, r in self.skipped_records],
             "seconds": round(self.seconds, 1),
             "stories": self.stories,
             "pipeline": self.pipeline,
+            "timing": self.timing,
         }
 
 
-# -- enrichment (runs in this process or in workers) ------------------------
+# -- enrichment (runs in a lane: a worker process, or this one) --------------
 
 _extractor = None
 
@@ -109,13 +143,200 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
     return enriched
 
 
-def _enrich_in_worker(task: tuple[list[Article], dict[str, str]]) -> list[EnrichedArticle] | tuple[str, list[str]]:
-    articles, known_domains = task
+@dataclass
+class _Task:
+    number: int  # window number in the run's input order
+    articles: list[Article]
+    known_domains: dict[str, str]
+    replay: list[list[str]]  # names of this lane's earlier windows that were skipped (resume)
+
+
+@dataclass
+class _Result:
+    number: int
+    documents: list[tuple[str, str, str]]  # (article id, source, prepared document)
+    failures: list[tuple[str, str]]  # (source, reason)
+    names: list[str]  # full names this window added to the lane's registry, in order
+    enrich_seconds: float = 0.0  # CPU time of the lane's process
+    prepare_seconds: float = 0.0
+
+
+class _Lane:
+    """One enrichment context: an Extractor whose person registry sees
+    only this lane's windows, in window order."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.extractor = get_extractor()
+        # A fresh registry for every run: a run's entities never depend on what
+        # this process enriched before (tests index many times in one process).
+        self.extractor.registry = type(self.extractor.registry)()
+        self._recording: list[str] | None = None
+        registry_add = self.extractor.registry.add
+
+        def add(name: str) -> None:
+            if self._recording is not None:
+                self._recording.append(name)
+            registry_add(name)
+
+        self.extractor.registry.add = add
+
+    def run(self, task: _Task) -> _Result:
+        for names in task.replay:
+            for name in names:
+                self.extractor.registry.add(name)
+        names_added: list[str] = []
+        self._recording = names_added
+        started = time.process_time()
+        try:
+            enriched, failures = self._enrich(task.articles, task.known_domains)
+        finally:
+            self._recording = None
+        enriched_at = time.process_time()
+        documents = []
+        for article in enriched:
+            try:
+                documents.append((article.id, article.source or article.id, self.store.prepare(article)))
+            except (TypeError, ValueError) as exc:
+                failures.append((article.source or article.id, f"could not be stored: {exc}"))
+        done = time.process_time()
+        return _Result(task.number, documents, failures, names_added, enriched_at - started, done - enriched_at)
+
+    def _enrich(
+        self, articles: list[Article], known_domains: dict[str, str]
+    ) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
+        try:
+            return enrich_batch(articles, known_domains), []
+        except Exception:  # find the article that breaks it; the others are not lost
+            log.exception("enrichment failed for a window; enriching its articles one by one")
+        enriched, failures = [], []
+        for article in articles:
+            try:
+                enriched += enrich_batch([article], known_domains)
+            except Exception as exc:
+                failures.append((article.source or article.id, f"enrichment failed: {exc}"))
+        return enriched, failures
+
+
+class _LocalLanes:
+    """One lane in this process (small inputs, or one core)."""
+
+    count = 1
+
+    def __init__(self, store: Store):
+        self._lane = _Lane(store)
+        self._done: deque[_Result] = deque()
+
+    def busy(self, lane: int) -> int:
+        return 0
+
+    def submit(self, lane: int, task: _Task) -> None:
+        self._done.append(self._lane.run(task))
+
+    def ready(self) -> list[_Result]:
+        done, self._done = list(self._done), deque()
+        return done
+
+    def wait_one(self) -> _Result | None:
+        return self._done.popleft() if self._done else None
+
+    def close(self) -> None:
+        pass
+
+
+class _ProcessLanes:
+    """One worker process per lane, forked with the spaCy pipeline loaded.
+    Each has its own task queue (so window n reaches lane n % count), all
+    share one result queue."""
+
+    def __init__(self, store: Store, count: int):
+        get_extractor()  # loaded here once: forked workers inherit it
+        context = multiprocessing.get_context("fork")
+        self.count = count
+        self._results: multiprocessing.Queue = context.Queue()
+        self._tasks = [context.Queue() for _ in range(count)]
+        self._busy = [0] * count
+        parent = os.getpid()
+        self._processes = [
+            context.Process(
+                target=_worker_main, args=(store, tasks, self._results, parent), name=f"parallax-enrich-{n}"
+            )
+            for n, tasks in enumerate(self._tasks)
+        ]
+        for process in self._processes:
+            process.daemon = True
+            process.start()
+
+    def busy(self, lane: int) -> int:
+        return self._busy[lane]
+
+    def submit(self, lane: int, task: _Task) -> None:
+        self._busy[lane] += 1
+        self._tasks[lane].put(task)
+
+    def ready(self) -> list[_Result]:
+        """The windows finished so far, without waiting."""
+        done = []
+        while True:
+            try:
+                done.append(self._taken(self._results.get_nowait()))
+            except queue.Empty:
+                return done
+
+    def wait_one(self) -> _Result | None:
+        """The next finished window, waiting for one if any is in flight."""
+        while sum(self._busy):
+            try:
+                return self._taken(self._results.get(timeout=PARENT_CHECK_SECONDS))
+            except queue.Empty:
+                dead = [p for p in self._processes if not p.is_alive()]
+                if dead:
+                    raise PipelineError(
+                        f"an enrichment worker died (exit code {dead[0].exitcode}); what was committed is kept: "
+                        "run the same command again to continue"
+                    ) from None
+        return None
+
+    def _taken(self, result: _Result) -> _Result:
+        self._busy[result.number % self.count] -= 1
+        return result
+
+    def close(self) -> None:
+        for tasks in self._tasks:
+            tasks.cancel_join_thread()  # a dead worker must not make this process hang at exit
+            tasks.put(None)
+        for process in self._processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+def _worker_main(store: Store, tasks: multiprocessing.Queue, results: multiprocessing.Queue, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
+    _die_with_parent()
+    lane = _Lane(store)
+    while True:
+        try:
+            task = tasks.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            task = False
+        if task is None or os.getppid() != parent:  # done, or the run was killed: do not linger
+            return
+        if task:
+            results.put(lane.run(task))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the run's process dies
+    (even by SIGKILL), so no orphan goes on enriching. Elsewhere the worker
+    notices between windows."""
     try:
-        return enrich_batch(articles, known_domains)
-    except Exception as exc:  # reported per article by the parent, not lost
-        log.exception("enrichment failed for a batch")
-        return (f"enrichment failed: {exc}", [a.id for a in articles])
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 # -- the run -----------------------------------------------------------------
@@ -132,51 +353,234 @@ def index_paths(
     progress: bool = True,
     group_stories: bool = True,
 ) -> IngestSummary:
-    """Index every article in `paths`; never stop at a broken input."""
-    started = time.monotonic()
-    summary = IngestSummary()
+    """Index every article in `paths`; never stop at a broken input.
+    With a ledger, continue the last run of the same inputs if it was interrupted."""
+    started, cpu = time.monotonic(), time.process_time()
     paths = list(paths)
     workers = workers if workers is not None else (os.cpu_count() or 1)
+    summary = IngestSummary()
+    resume = ledger.resume(_resume_key(paths, store, manifest, outlet, workers)) if ledger else None
+    if resume:
+        summary.continues = resume.run_id
     display = make_progress(progress, count_articles(paths) if progress else None)
-    pool = None
-    known_domains: dict[str, str] = {}
+    run = _Run(store, ledger, resume, summary, display, workers)
     try:
-        items = read_inputs(paths, manifest=manifest, outlet=outlet)
-        for window in _windows(items, WINDOW):
-            articles = [i for i in window if isinstance(i, Article)]
-            failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
-            tallies = [i for i in window if isinstance(i, SkippedRecords)]
-            for tally in (t for t in tallies if t.total):
-                summary.skipped.append((tally.source, tally.reason))
-                display.note(f"{tally.source}: {tally.reason}")
-            display.advance(len(failures) + sum(t.progress_units for t in tallies))
-            summary.read += len(articles)
-            _learn_domains(articles, known_domains)
-            if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
-                pool = _start_pool(workers)
-            enriched, enrich_failures = _enrich_window(articles, pool, known_domains, display.advance)
-            failures += enrich_failures
-            indexed, store_failures = _store_window(store, enriched)
-            failures += store_failures
-            summary.indexed += len(indexed)
-            summary.failures += failures
-            if ledger:
-                ledger.record([(a.source or "", a.id, "indexed", None, a.extra.get("encoding")) for a in indexed])
-                ledger.record([(source, None, "failed", reason) for source, reason in failures])
-            for source, reason in failures:
-                display.note(f"failed: {source}: {reason}")
+        run.read_and_enrich(read_inputs(paths, manifest=manifest, outlet=outlet))
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        run.close()
         display.close()
     summary.pipeline = get_extractor().pipeline_name
-    if group_stories and summary.indexed:
+    summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
+    # A resumed run groups even when the killed run had indexed everything:
+    # it may have been killed while grouping.
+    if group_stories and (summary.indexed or summary.skipped):
+        grouping = time.monotonic()
         summary.stories = _group_stories(store)
+        summary.timing["group_seconds"] = round(time.monotonic() - grouping, 2)
     summary.seconds = time.monotonic() - started
+    summary.timing["this_process_cpu"] = time.process_time() - cpu  # with tantivy's threads and grouping
+    _Timing(summary.timing).rounded()
     if ledger:
         ledger.finish_run(summary.to_dict())
     return summary
+
+
+def _resume_key(paths: list[str | Path], store: Store, manifest, outlet, workers: int) -> str:
+    """What must be equal for a run to continue another: the same inputs and
+    options, the same backend, and the same number of lanes (entities depend on it)."""
+    return json.dumps(
+        {
+            "paths": [str(Path(p).resolve()) for p in paths],
+            "manifest": str(Path(manifest).resolve()) if manifest else None,
+            "outlet": outlet,
+            "backend": type(store).__name__,
+            "lanes": workers,
+        },
+        sort_keys=True,
+    )
+
+
+class _Timing:
+    """Seconds per stage, for the summary and benchmarks/bench_index.py.
+    This process's stages are thread CPU time (what it costs, whatever the
+    machine's load); the lanes' stages are their processes' CPU time."""
+
+    def __init__(self, into: dict[str, float]):
+        self.seconds = into
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def timed(self, stage: str, items: Iterator) -> Iterator:
+        """`items`, with the CPU time spent producing them counted as `stage`."""
+        while True:
+            started = time.thread_time()
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            finally:
+                self.add(stage, time.thread_time() - started)
+            yield item
+
+    def rounded(self) -> None:
+        for stage, value in self.seconds.items():
+            self.seconds[stage] = round(value, 2)
+
+
+class _Run:
+    """The state of one ingest run: lanes, the store session, what awaits a commit."""
+
+    def __init__(
+        self,
+        store: Store,
+        ledger: Ledger | None,
+        resume: ResumePoint | None,
+        summary: IngestSummary,
+        display: Progress,
+        workers: int,
+    ):
+        self.store = store
+        self.ledger = ledger
+        self.resume = resume
+        self.summary = summary
+        self.display = display
+        self.workers = workers
+        self.lanes: _LocalLanes | _ProcessLanes | None = None
+        self.lane_count: int | None = None  # decided at the first window
+        self.session: IndexSession | None = None
+        self.known_domains: dict[str, str] = {}
+        self.replay: dict[int, list[list[str]]] = {}  # lane -> names of its skipped windows, not yet sent
+        self.pending_rows: list[Row] = []
+        self.pending_sources: dict[str, str] = {}  # article id -> source, of articles added since the last commit
+        self.encodings: dict[str, str] = {}  # article id -> the encoding its text file was found in
+        self.pending_windows: list[tuple[int, list[str]]] = []
+        self.pending_articles = 0
+        self.last_commit = time.monotonic()
+        self.timing = _Timing(summary.timing)
+
+    def read_and_enrich(self, items: Iterator[Article | ReadFailure | SkippedRecords]) -> None:
+        for number, window in enumerate(self.timing.timed("read", _windows(items, WINDOW))):
+            articles = [i for i in window if isinstance(i, Article)]
+            self.summary.read += len(articles)
+            failures = [i for i in window if isinstance(i, ReadFailure)]
+            for failure in failures:
+                self._fail(failure.source, failure.reason)
+            tallies = [i for i in window if isinstance(i, SkippedRecords)]
+            for tally in (t for t in tallies if t.total):
+                self.summary.skipped_records.append((tally.source, tally.reason))
+                self.display.note(f"{tally.source}: {tally.reason}")
+            self.display.advance(len(failures) + sum(t.progress_units for t in tallies))
+            self.encodings.update({a.id: a.extra["encoding"] for a in articles if a.extra.get("encoding")})
+            _learn_domains(articles, self.known_domains)
+            if self._skip(number, articles):
+                continue
+            if articles:
+                self._submit(number, articles)
+            self._collect(wait=False)
+        while self._collect(wait=True):
+            pass
+        self._commit()
+
+    def _skip(self, number: int, articles: list[Article]) -> bool:
+        """A window the interrupted run committed: its names go to its lane, unenriched."""
+        if not self.resume or not articles or number not in self.resume.window_names:
+            return False
+        if not all(a.id in self.resume.indexed_ids for a in articles):
+            return False
+        self.replay.setdefault(number % self._lane_count(len(articles)), []).append(self.resume.window_names[number])
+        self.summary.skipped += len(articles)
+        self.display.advance(len(articles))
+        return True
+
+    def _lane_count(self, first_window_size: int) -> int:
+        """Lanes for this run, decided once from the first window (a full
+        window means a big input); the same inputs always get the same count."""
+        if self.lane_count is None:
+            big = self.workers > 1 and first_window_size >= POOL_THRESHOLD
+            self.lane_count = self.workers if big else 1
+        return self.lane_count
+
+    def _submit(self, number: int, articles: list[Article]) -> None:
+        count = self._lane_count(len(articles))
+        if self.lanes is None:
+            self.lanes = _ProcessLanes(self.store, count) if count > 1 else _LocalLanes(self.store)
+        lane = number % count
+        while self.lanes.busy(lane) >= WINDOWS_IN_FLIGHT:
+            self._collect(wait=True)
+        self.lanes.submit(lane, _Task(number, articles, dict(self.known_domains), self.replay.pop(lane, [])))
+
+    def _collect(self, wait: bool) -> bool:
+        """Take finished windows to the store; with `wait`, block for one. False when none is left."""
+        if self.lanes is None:
+            return False
+        if wait:
+            started = time.monotonic()
+            one = self.lanes.wait_one()
+            self.timing.add("waiting_for_lanes_wall", time.monotonic() - started)
+            results = [one] if one else []
+        else:
+            results = self.lanes.ready()
+        for result in results:
+            self._write(result)
+        if self.pending_articles >= COMMIT_ARTICLES or time.monotonic() - self.last_commit >= COMMIT_SECONDS:
+            self._commit()
+        return bool(results)
+
+    def _write(self, result: _Result) -> None:
+        started = time.thread_time()
+        if self.session is None:
+            self.session = self.store.session()
+        for article_id, _, prepared in result.documents:
+            self.session.add(article_id, prepared)
+        self.timing.add("write_cpu", time.thread_time() - started)
+        self.timing.add("lanes_enrich_cpu", result.enrich_seconds)
+        self.timing.add("lanes_prepare_cpu", result.prepare_seconds)
+        self.pending_sources.update({article_id: source for article_id, source, _ in result.documents})
+        for source, reason in result.failures:
+            self._fail(source, reason)
+        self.pending_windows.append((result.number, result.names))
+        self.pending_articles += len(result.documents)
+        self.display.advance(len(result.documents) + len(result.failures))
+
+    def _fail(self, source: str, reason: str) -> None:
+        self.summary.failures.append((source, reason))
+        self.pending_rows.append((source, None, "failed", reason))
+        self.display.note(f"failed: {source}: {reason}")
+
+    def _commit(self) -> None:
+        """Store first, then the ledger: every `indexed` row is in the index."""
+        sources = self.pending_sources
+        if self.session is not None and sources:
+            started, cpu = time.monotonic(), time.thread_time()
+            try:
+                report = self.session.commit()
+            except StoreError as exc:
+                report = None
+                for source in sources.values():
+                    self._fail(source, f"not stored: {exc}")
+            self.timing.add("commit_wall", time.monotonic() - started)
+            self.timing.add("commit_cpu", time.thread_time() - cpu)
+            if report is not None:
+                self.summary.indexed += len(report.indexed)
+                self.pending_rows += [
+                    (sources.get(i, i), i, "indexed", None, self.encodings.pop(i, None)) for i in report.indexed
+                ]
+                for article_id, reason in report.failed.items():
+                    self._fail(sources.get(article_id, article_id), reason)
+        if self.ledger and (self.pending_rows or self.pending_windows):
+            started = time.thread_time()
+            self.ledger.record(self.pending_rows, self.pending_windows)
+            self.timing.add("ledger_cpu", time.thread_time() - started)
+        self.pending_sources = {}
+        self.pending_rows, self.pending_windows, self.pending_articles = [], [], 0
+        self.last_commit = time.monotonic()
+
+    def close(self) -> None:
+        if self.lanes is not None:
+            self.lanes.close()
+        if self.session is not None:
+            self.session.close()
 
 
 def _learn_domains(articles: list[Article], known: dict[str, str]) -> None:
@@ -197,44 +601,6 @@ def _windows(items: Iterator, size: int) -> Iterator[list]:
         if not window:
             return
         yield window
-
-
-def _start_pool(workers: int):
-    # Load the pipeline here first: with fork, the workers inherit it loaded.
-    get_extractor()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return multiprocessing.get_context(method).Pool(workers)
-
-
-def _enrich_window(
-    articles: list[Article], pool, known_domains: dict[str, str], on_chunk: Callable[[int], None]
-) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
-    if not articles:
-        return [], []
-    chunks = [articles[i : i + CHUNK] for i in range(0, len(articles), CHUNK)]
-    tasks = [(chunk, known_domains) for chunk in chunks]
-    results = pool.imap(_enrich_in_worker, tasks) if pool else map(_enrich_in_worker, tasks)
-    enriched: list[EnrichedArticle] = []
-    failures: list[tuple[str, str]] = []
-    for chunk, result in zip(chunks, results, strict=True):
-        if isinstance(result, tuple):
-            failures += [(a.source or a.id, result[0]) for a in chunk]
-        else:
-            enriched += result
-        on_chunk(len(chunk))
-    return enriched, failures
-
-
-def _store_window(store: Store, enriched: list[EnrichedArticle]) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
-    if not enriched:
-        return [], []
-    by_id = {a.id: a for a in enriched}  # the same id twice in one window: the last wins
-    try:
-        report = store.index(by_id.values())
-    except StoreError as exc:
-        return [], [(a.source or a.id, f"not stored: {exc}") for a in by_id.values()]
-    failures = [(by_id[i].source or i, reason) for i, reason in report.failed.items()]
-    return [by_id[i] for i in report.indexed], failures
 
 
 def _group_stories(store: Store) -> dict[str, Any] | None:

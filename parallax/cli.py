@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from indexer.pipeline import PipelineError  # here: `status` and `serve` need not load the indexer
+
+        if not isinstance(exc, PipelineError):
+            raise
+        print(f"parallax: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -158,6 +165,8 @@ def _print_summary(summary) -> None:
         f"read {summary.read} articles, indexed {summary.indexed}, "
         f"failed {len(summary.failures)} in {summary.seconds:.1f} s"
     )
+    if summary.continues:
+        print(f"skipped {summary.skipped} already indexed by run {summary.continues}, which was interrupted")
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
@@ -240,6 +249,17 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _run_state(run: dict) -> str:
+    """'finished, indexed 1976, skipped 1024 already indexed by run 1, failed 0',
+    or 'interrupted, indexed 1024, failed 0'."""
+    summary = run["summary"] or {}
+    parts = [run["state"], f"indexed {summary.get('indexed', 0)}"]
+    if summary.get("continues"):
+        parts.append(f"skipped {summary.get('skipped', 0)} already indexed by run {summary['continues']}")
+    parts.append(f"failed {summary.get('failed', 0)}")
+    return ", ".join(parts)
+
+
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.ledger import Ledger
 
@@ -248,11 +268,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     if (data / Ledger.FILENAME).exists():
         ledger = Ledger(data)
         for run in ledger.runs(3):
-            summary = run["summary"] or {}
-            print(
-                f"run {run['run']} {run['started']} {run['command'][:80]}: "
-                f"indexed {summary.get('indexed', '?')}, failed {summary.get('failed', '?')}"
-            )
+            print(f"run {run['run']} {run['started']} {run['command'][:80]}: {_run_state(run)}")
         for source, reason in ledger.failures():
             print(f"  failed: {source}: {reason}")
     return 0

@@ -7,6 +7,7 @@ Both must pass the same contract suite in `tests/contract/`.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -39,6 +40,18 @@ class Store(ABC):
         """Write (or overwrite, by id) articles and make them searchable.
 
         Only ids the engine acknowledged are reported as indexed."""
+
+    def prepare(self, article: EnrichedArticle) -> str:
+        """The article in the form this backend writes, as one string.
+
+        Computed where the article was enriched (a worker process), so the
+        process that writes only passes the string on: a string is cheap to
+        send between processes, a tree of records is not."""
+        return json.dumps(article.to_dict(), ensure_ascii=False)
+
+    def session(self) -> IndexSession:
+        """A writing session for prepared articles (see `IndexSession`)."""
+        return BufferedSession(self)
 
     @abstractmethod
     def get(self, article_id: str) -> EnrichedArticle | None:
@@ -138,3 +151,40 @@ class Store(ABC):
     def close(self) -> None:  # pragma: no cover - backends override when needed
         """Release files or connections (nothing to release by default)."""
         return None
+
+
+class IndexSession:
+    """Prepared articles written in batches: `add` any number, `commit`
+    makes everything added so far durable and searchable (what was added
+    after the last commit is lost if the process dies), `close` ends it."""
+
+    def add(self, article_id: str, prepared: str) -> None:
+        raise NotImplementedError
+
+    def commit(self) -> IndexReport:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> IndexSession:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class BufferedSession(IndexSession):
+    """For backends without their own session: keep the batch, then `Store.index`."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._pending: list[str] = []
+
+    def add(self, article_id: str, prepared: str) -> None:
+        self._pending.append(prepared)
+
+    def commit(self) -> IndexReport:
+        articles = [EnrichedArticle.from_dict(json.loads(p)) for p in self._pending]
+        self._pending = []
+        return self.store.index(articles) if articles else IndexReport()

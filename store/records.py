@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from typing import Any, NamedTuple
 
 # The constants both backends and the portal share are defined here, once
@@ -49,9 +50,14 @@ ENTITY_KINDS = (
 )
 
 
+@cache
+def _field_names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
+
+
 def _from_dict(cls, data: dict[str, Any]):
     """Build a dataclass from a dict, ignoring keys it does not know."""
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)  # cached: called for every entity of every article read
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
