@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     article_id TEXT,
     status TEXT NOT NULL CHECK (status IN ('indexed', 'failed')),
     reason TEXT,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    encoding TEXT
 );
 CREATE INDEX IF NOT EXISTS inputs_by_article ON inputs(article_id);
 CREATE INDEX IF NOT EXISTS inputs_by_status ON inputs(status, run_id);
@@ -45,6 +46,7 @@ class Ledger:
         self.path = path / self.FILENAME
         self._db = sqlite3.connect(self.path)
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
         self.run_id: int | None = None
 
     def start_run(self, command: str) -> int:
@@ -54,12 +56,21 @@ class Ledger:
         self.run_id = cursor.lastrowid
         return self.run_id
 
-    def record(self, rows: Iterable[tuple[str, str | None, str, str | None]]) -> None:
-        """rows: (source, article_id, 'indexed' | 'failed', reason)."""
+    def _add_missing_columns(self) -> None:
+        """Ledgers written before a column existed get it (empty for old rows)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(inputs)")}
+        if "encoding" not in columns:
+            self._db.execute("ALTER TABLE inputs ADD COLUMN encoding TEXT")
+            self._db.commit()
+
+    def record(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """rows: (source, article_id, 'indexed' | 'failed', reason[, encoding]);
+        encoding: the one a text input was found to be in ("windows-1252")."""
         now = _now()
         self._db.executemany(
-            "INSERT INTO inputs (run_id, source, article_id, status, reason, at) VALUES (?, ?, ?, ?, ?, ?)",
-            [(self.run_id, source, article_id, status, reason, now) for source, article_id, status, reason in rows],
+            "INSERT INTO inputs (run_id, source, article_id, status, reason, at, encoding)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(self.run_id, *row[:4], now, row[4] if len(row) > 4 else None) for row in rows],
         )
         self._db.commit()
 

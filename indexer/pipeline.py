@@ -30,7 +30,7 @@ from .enrich.aliases import entity_aliases
 from .enrich.metadata import fill_metadata
 from .ledger import Ledger
 from .progress import make_progress
-from .sources import ReadFailure, count_articles, read_inputs
+from .sources import ReadFailure, SkippedRecords, count_articles, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ class IngestSummary:
     read: int = 0
     indexed: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (archive, what was skipped): not failures
     seconds: float = 0.0
     stories: dict[str, Any] | None = None
     pipeline: str | None = None
@@ -58,6 +59,7 @@ class IngestSummary:
             "indexed": self.indexed,
             "failed": len(self.failures),
             "failures": [{"source": s, "reason": r} for s, r in self.failures],
+            "skipped": [{"source": s, "reason": r} for s, r in self.skipped],
             "seconds": round(self.seconds, 1),
             "stories": self.stories,
             "pipeline": self.pipeline,
@@ -143,7 +145,11 @@ def index_paths(
         for window in _windows(items, WINDOW):
             articles = [i for i in window if isinstance(i, Article)]
             failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
-            display.advance(len(failures))
+            tallies = [i for i in window if isinstance(i, SkippedRecords)]
+            for tally in (t for t in tallies if t.total):
+                summary.skipped.append((tally.source, tally.reason))
+                display.note(f"{tally.source}: {tally.reason}")
+            display.advance(len(failures) + sum(t.progress_units for t in tallies))
             summary.read += len(articles)
             _learn_domains(articles, known_domains)
             if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
@@ -155,7 +161,7 @@ def index_paths(
             summary.indexed += len(indexed)
             summary.failures += failures
             if ledger:
-                ledger.record([(a.source or "", a.id, "indexed", None) for a in indexed])
+                ledger.record([(a.source or "", a.id, "indexed", None, a.extra.get("encoding")) for a in indexed])
                 ledger.record([(source, None, "failed", reason) for source, reason in failures])
             for source, reason in failures:
                 display.note(f"failed: {source}: {reason}")

@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from indexer.sources import SUPPORTED_SUFFIXES
 from store import BACKENDS, Settings, StoreError, open_store
 
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
@@ -76,7 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     index = command("index", cmd_index, "read, enrich and index articles", backend)
-    index.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .json, .jsonl, .jsonl.gz files or folders")
+    index.add_argument(
+        "paths", nargs="+", metavar="PATH", help=f"files ({', '.join(SUPPORTED_SUFFIXES)}) or folders of them"
+    )
     index.add_argument("--manifest", help="CSV or JSON Lines: path, outlet, url, published, title for text files")
     index.add_argument("--outlet", help="outlet of articles whose metadata names none")
     index.add_argument("--workers", type=int, help="enrichment processes (default: one per core)")
@@ -162,7 +165,7 @@ def _print_summary(summary) -> None:
     if summary.failures:
         print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
-        print("nothing to index: no .txt, .json, .jsonl or .jsonl.gz files found")
+        print(f"nothing to index: no {', '.join(SUPPORTED_SUFFIXES)} files found")
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

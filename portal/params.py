@@ -16,6 +16,9 @@ from store.records import FACETS, SearchRequest
 from .errors import UserError
 
 MAX_PAGE_SIZE = 100
+# Dates a filter may name: wider than any news archive, narrower than what
+# the embedded engine can store (1677-2262), so no date reaches it unanswerable.
+EARLIEST_FILTER_DATE, LATEST_FILTER_DATE = dt.date(1800, 1, 1), dt.date(2199, 12, 31)
 SORTS = ("relevance", "date")
 
 
@@ -36,9 +39,12 @@ def _date(value: str | None, name: str) -> str | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value.strip()).isoformat()
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UserError(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
+    if not EARLIEST_FILTER_DATE <= day <= LATEST_FILTER_DATE:
+        raise UserError(f"'{name}' must be a date between {EARLIEST_FILTER_DATE} and {LATEST_FILTER_DATE}")
+    return day.isoformat()
 
 
 def parse_int(value: str | None, default: int, name: str, low: int, high: int) -> int:

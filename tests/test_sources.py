@@ -77,13 +77,13 @@ def test_broken_line_is_named_and_the_rest_are_read(tmp_path):
 
 def test_unsupported_missing_and_undecodable_inputs_fail_by_name(tmp_path):
     (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
-    (tmp_path / "latin1.txt").write_bytes("caf\xe9 owners said".encode("latin-1"))
+    (tmp_path / "garbled.txt").write_bytes(bytes(range(0x80, 0x100)) * 3)
     (tmp_path / "good.txt").write_text("A good article.", encoding="utf-8")
     items = list(read_inputs([tmp_path, tmp_path / "absent.txt"]))
     assert [a.text for a in _articles(items)] == ["A good article."]
     reasons = {f.source.rsplit("/", 1)[-1]: f.reason for f in _failures(items)}
     assert "unsupported file type" in reasons["notes.docx"]
-    assert "not UTF-8" in reasons["latin1.txt"]
+    assert "not text in any common encoding" in reasons["garbled.txt"]
     assert reasons["absent.txt"] == "no such file or folder"
 
 

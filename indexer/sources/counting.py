@@ -44,6 +44,8 @@ def count_in_file(path: Path) -> int | None:
             return max(_count_lines(path), 1)
         if kind in (".json", ".json.gz"):
             return _count_json_records(path)
+        if kind in (".warc", ".warc.gz"):
+            return _count_warc_responses(path)
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile):
         return 1  # the reader will name it as one failure
     return 1  # one article (or one failure) per file
@@ -58,6 +60,21 @@ def _count_lines(path: Path) -> int:
             lines += block.count(b"\n")
             last = block[-1:]
     return lines + (last != b"\n")
+
+
+def _count_warc_responses(path: Path) -> int:
+    """Response records (an upper bound on the articles: some are not HTML
+    or repeat a URL), and one for the tally of skipped records."""
+    marker = b"WARC-Type: response\r\n"
+    responses = 0
+    tail = b""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        while block := handle.read(BLOCK):
+            data = tail + block
+            responses += data.count(marker)
+            tail = data[-(len(marker) - 1) :]  # a marker split across blocks is counted once
+    return responses + 1
 
 
 def _count_json_records(path: Path) -> int:
