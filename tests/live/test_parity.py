@@ -101,7 +101,7 @@ def unmarked_hits(embedded, request: SearchRequest, response) -> list[str]:
         return []
     unmarked = []
     for hit in response.hits:
-        if MARK.search(hit.snippet):
+        if MARK.search(hit.snippet_html):  # snippet is plain text since issue 14
             continue
         body = ANALYZER.analyze(embedded.get(hit.id).text)
         if any(_contains_run(body, tokens) for tokens in terms):
