@@ -68,6 +68,14 @@ CREDIT_WORDS = frozenset(
 SPEECH_VERBS = frozenset(
     ["said", "says", "say", "told", "tells", "tell", "added", "adds", "claimed", "claims", "stated", "states", "explained", "explains", "noted", "notes", "wrote", "writes", "insisted", "insists", "argued", "argues", "warned", "warns", "recalled", "recalls", "asked", "asks", "replied", "replies", "continued", "continues", "declared", "declares", "announced", "announces", "admitted", "admits", "acknowledged", "acknowledges", "confirmed", "confirms", "denied", "denies", "suggested", "suggests", "tweeted", "tweets", "posted", "posts", "responded", "responds", "remarked", "remarks", "observed", "observes", "testified", "testifies", "urged", "urges", "cautioned", "cautions", "concluded", "concludes", "complained", "complains", "shouted", "shouts", "screamed", "screams", "whispered", "whispers", "saying", "telling", "adding", "noting", "insisting", "arguing", "explaining", "declaring", "stating", "tweeting"]
 )
+# Words of sports reporting: an article using several of them is about sport,
+# where a city, state or county name mostly stands for its team ("Kent beat
+# Somerset", "Chicago 5 Houston 3").
+SPORTS_WORDS = frozenset(
+    ["cricket", "soccer", "football", "tennis", "golf", "baseball", "basketball", "rugby", "hockey", "athletics", "boxing", "cycling", "innings", "wicket", "wickets", "batsman", "bowler", "bowled", "overs", "goal", "goals", "goalkeeper", "striker", "midfielder", "defender", "halftime", "half-time", "penalty", "league", "leagues", "championship", "tournament", "match", "matches", "fixture", "fixtures", "playoff", "playoffs", "play-off", "semifinal", "semi-final", "quarterfinal", "quarter-final", "inning", "pitcher", "homer", "homers", "touchdown", "quarterback", "seeded", "standings", "scored", "scorers", "draw", "drew", "beat", "defeated", "victory", "season", "coach", "stadium", "club", "clubs", "champions", "cup", "division", "runs", "points", "game", "games", "won", "lost", "unbeaten", "squad", "captain"]
+)
+SPORTS_MIN_WORDS = 4  # distinct sports words for a sports article
+
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"])
 
 # Demonyms the suffix rules cannot produce from a country's name.

@@ -23,6 +23,7 @@ from .mentions import (
     DATE_WORDS,
     INITIALS,
     JOINERS,
+    NAME_PARTICLES,
     NAME_STOPS,
     NAME_WORD,
     SUFFIXES,
@@ -44,7 +45,8 @@ from .names import (
     TITLES,
     load_first_names,
 )
-from .tokens import Tokens, is_cap, prev_word, uncertain_case
+from .organisations import teams_in_sports
+from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
@@ -222,6 +224,8 @@ class _Segmenter:
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
+        self.line_start = line_starts(tokens)
+        self.caps_line = caps_lines(tokens)
 
     # helpers
     def _word(self, i: int) -> str:
@@ -260,7 +264,7 @@ class _Segmenter:
         for n in range(min(gaz.max_words, end - i), 0, -1):
             if self._word(i + n - 1) in JOINERS:
                 continue
-            candidates = gaz.candidates(self.tokens.text(i, i + n))
+            candidates = gaz.candidates(self.tokens.text(i, i + n)) or self._caps_candidates(i, i + n)
             if not candidates:
                 continue
             place = candidates[0]
@@ -268,6 +272,16 @@ class _Segmenter:
                 return None
             return i + n, place, candidates
         return None
+
+    def _caps_candidates(self, i: int, j: int) -> tuple[Place, ...]:
+        """Places for a name written in capitals ("NEW YORK", "ST LOUIS"):
+        looked up in title case. Two-letter codes stay codes ("US" is in the
+        gazetteer as written; "GB" in a table is no place)."""
+        text = self.tokens.text(i, j)
+        if not text.isupper() or len(text) < 4 or any(not self._word(k).isalpha() for k in range(i, j)):
+            return ()
+        name = title_case(text)
+        return () if name in DATE_WORDS else self.res.gazetteer.candidates(name)
 
     def _trust_single_place(self, i: int, place: Place) -> bool:
         word = self._word(i)
@@ -407,9 +421,37 @@ class _Segmenter:
             else:
                 i += 1
 
+    def _dateline(self, start: int, end: int) -> bool:
+        """A wire dateline: a line opening with a place in capitals, then a
+        date, "(" or "," ("LONDON 1996-12-06", "WASHINGTON (Reuters) -",
+        "KYIV, Ukraine"). The place is a place even when the gazetteer does
+        not know it (a small town) or it is also a name."""
+        if not self.line_start[start] or not all(self._word(k).isupper() for k in range(start, end)):
+            return False
+        k = end
+        while k < self.tokens.n and self.tokens.is_space(k):
+            k += 1
+        if k >= self.tokens.n or "\n" in self.tokens.words[k - 1] and k > end:
+            return False
+        after = self._word(k)
+        if not (after in ("(", ",") or after.isdigit() and len(after) == 4 or after in DATE_WORDS):
+            return False
+        text = self.tokens.text(start, end)
+        candidates = self.res.gazetteer.candidates(title_case(text)) or self.res.gazetteer.candidates(text)
+        if candidates:
+            place = candidates[0]
+            self._add(start, end, place.label, place.name, place, candidates=candidates, locative=True, cue=True)
+        elif len(text) > 2 and all(self._word(k).isalpha() for k in range(start, end)):
+            self._add(start, end, "GPE", title_case(text), locative=True, cue=True)
+        else:
+            return False
+        return True
+
     def segment(self, start: int, end: int) -> None:
         if _is_credit(self.tokens, start, end):
             self._places_only(start, end)
+            return
+        if self._dateline(start, end):
             return
         i = start
         titled = False
@@ -645,6 +687,11 @@ class _Segmenter:
         return j
 
 
+def title_case(text: str) -> str:
+    """ "RIO DE JANEIRO" → "Rio de Janeiro": name particles stay lower case."""
+    return " ".join(w.lower() if w.lower() in NAME_PARTICLES else w.capitalize() for w in text.split())
+
+
 def org_name(text: str) -> str:
     name = normalise_name(text)
     return name[4:] if name.startswith("the ") else name
@@ -667,6 +714,7 @@ def parallax_entities(doc: Doc) -> Doc:
     for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
+    teams_in_sports(tokens, seg.mentions, seg.candidates, seg.caps_line, res.gazetteer)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
     doc.ents = _spans(doc, seg.mentions)

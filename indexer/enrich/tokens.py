@@ -131,3 +131,33 @@ def prev_word(tokens: Tokens, i: int) -> tuple[int, str]:
     while k >= 0 and tokens.is_space(k):
         k -= 1
     return k, (tokens.words[k] if k >= 0 else "")
+
+
+def line_starts(tokens: Tokens) -> list[bool]:
+    """Per token: is it the first non-space token of its line?"""
+    flags = [False] * tokens.n
+    expect = True
+    for i, word in enumerate(tokens.words):
+        if not word.strip():
+            expect = expect or "\n" in word
+            continue
+        flags[i] = expect
+        expect = False
+    return flags
+
+
+def caps_lines(tokens: Tokens) -> list[bool]:
+    """Per token: does it sit on a line written in capitals (a wire headline,
+    a dateline, a table heading), where capitals tell nothing about names?
+    Most of the line's letters-only words are all upper case."""
+    flags = [False] * tokens.n
+    start = 0
+    for i in range(tokens.n + 1):
+        if i < tokens.n and "\n" not in tokens.words[i]:
+            continue
+        words = [w for w in tokens.words[start:i] if w.isalpha()]
+        if words and sum(1 for w in words if w.isupper() and len(w) > 1) >= 0.6 * len(words):
+            for k in range(start, i):
+                flags[k] = True
+        start = i + 1
+    return flags
