@@ -68,6 +68,12 @@ CREDIT_WORDS = frozenset(
 SPEECH_VERBS = frozenset(
     ["said", "says", "say", "told", "tells", "tell", "added", "adds", "claimed", "claims", "stated", "states", "explained", "explains", "noted", "notes", "wrote", "writes", "insisted", "insists", "argued", "argues", "warned", "warns", "recalled", "recalls", "asked", "asks", "replied", "replies", "continued", "continues", "declared", "declares", "announced", "announces", "admitted", "admits", "acknowledged", "acknowledges", "confirmed", "confirms", "denied", "denies", "suggested", "suggests", "tweeted", "tweets", "posted", "posts", "responded", "responds", "remarked", "remarks", "observed", "observes", "testified", "testifies", "urged", "urges", "cautioned", "cautions", "concluded", "concludes", "complained", "complains", "shouted", "shouts", "screamed", "screams", "whispered", "whispers", "saying", "telling", "adding", "noting", "insisting", "arguing", "explaining", "declaring", "stating", "tweeting"]
 )
+# Capitalised abbreviations that name no organisation: roles, measures,
+# units, formats, times, currencies, stock and sports table headings.
+NON_ORG_ACRONYMS = frozenset(
+    ["CEO", "CFO", "COO", "CTO", "MP", "MPs", "MEP", "MEPs", "PM", "AM", "GMT", "EST", "EDT", "PST", "PDT", "CST", "CDT", "UTC", "BST", "CET", "GDP", "GNP", "CPI", "VAT", "TV", "DVD", "CD", "PC", "ID", "IQ", "OK", "DNA", "RNA", "HIV", "AIDS", "SARS", "COVID", "UFO", "VIP", "MVP", "RBI", "ERA", "PCT", "GB", "AB", "HR", "BB", "SO", "IP", "ER", "IPO", "ATM", "SUV", "RPM", "MPH", "KM", "KG", "LB", "LBS", "FT", "PS", "NB", "FAQ", "PR", "HQ", "AI", "IT", "USD", "EUR", "GBP", "JPY", "CHF", "DM", "FFR", "BC", "AD", "BCE", "CE", "PHD", "MD", "RN", "LLC", "INC", "LTD", "PLC", "NV", "SA", "AG", "AS", "AB", "SPA", "JR", "SR", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "XX", "ISBN", "URL", "PDF", "USB", "GPS", "SMS", "LGBT", "LGBTQ", "WW", "WWII", "NFT", "EV", "EVs", "AC", "DC", "OT", "NA", "TBA", "TBD", "RIP", "PST", "Q", "A"]
+)
+
 # Words of sports reporting: an article using several of them is about sport,
 # where a city, state or county name mostly stands for its team ("Kent beat
 # Somerset", "Chicago 5 Houston 3").

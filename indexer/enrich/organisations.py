@@ -1,5 +1,8 @@
 """Organisation rules applied after segmentation (the offline recogniser).
 
+- `results_line_teams`: the names on a sports results line ("Stoke 2
+  Norwich 1", a standings row, "Birmingham v Barnsley") are teams, unless
+  they name a person (a golfer's, a tennis player's row).
 - `teams_in_sports`: in a sports article a city, state or county name in a
   team's position stands for its team, an organisation: before a score or
   a result verb ("Kent 250", "Kent beat Somerset", "Chicago v Boston"), after
@@ -11,10 +14,12 @@
 
 from __future__ import annotations
 
+import re
+
 from .gazetteer import Gazetteer
 from .mentions import Mention
 from .names import SPORTS_MIN_WORDS, SPORTS_WORDS
-from .tokens import Tokens
+from .tokens import Tokens, is_cap
 
 _TEAM_PLACE_KINDS = frozenset({"city", "state", "subdivision"})
 # Words after a team's name in results: "Kent beat", "Chicago v Boston".
@@ -96,6 +101,7 @@ def teams_in_sports(
     candidates: list[tuple[int, int, str]],
     caps_line: list[bool],
     gazetteer: Gazetteer,
+    first_names: frozenset[str],
 ) -> None:
     """See the module docstring. A name once in a team's position is the
     team wherever the article writes it (but "at X", "in X" stay places);
@@ -104,8 +110,8 @@ def teams_in_sports(
     scorecard's "Simmons 4-38" is a bowler)."""
     if not sports_article(tokens):
         return
+    teams = results_line_teams(tokens, mentions, candidates, first_names)
     position = {start: i for i, start in enumerate(tokens.idx)}
-    teams: set[str] = set()
     for m in mentions:
         where = _token_range(tokens, position, m.start, m.end) if _may_be_team(m) else None
         if where and _team_position(tokens, where[0], where[1], caps_line[where[0]], scores=True):
@@ -131,3 +137,96 @@ def teams_in_sports(
 def _neighbour_word(tokens: Tokens, position: dict[int, int], start: int) -> str:
     first = position.get(start)
     return _neighbour(tokens, first, -1).lower() if first is not None else ""
+
+
+# --- results lines ----------------------------------------------------------
+
+_SCORE = re.compile(r"^\d+(?:-\d+)?$")
+_VERSUS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def _line_items(tokens: Tokens, start: int, end: int) -> list[tuple[str, int, int]]:
+    """A line as ("G", first, last) name groups, ("N", i, i) numbers,
+    ("v", i, i) versus words and ("x", i, i) anything else. A group
+    takes capitalised words and a bracketed letter after them ("Mladost ( L )")."""
+    items: list[tuple[str, int, int]] = []
+    words = tokens.words
+    i = start
+    while i < end:
+        word = words[i]
+        if tokens.is_space(i):
+            i += 1
+            continue
+        if _SCORE.match(word):
+            items.append(("N", i, i))
+        elif word in _VERSUS:
+            items.append(("v", i, i))
+        elif is_cap(word) or word in ("&", "'s"):
+            if items and items[-1][0] == "G":
+                items[-1] = ("G", items[-1][1], i)
+            else:
+                items.append(("G", i, i))
+        elif (
+            word == "("
+            and items
+            and items[-1][0] == "G"
+            and i + 2 < end
+            and words[i + 2] == ")"
+            and len(words[i + 1]) <= 2
+        ):
+            items[-1] = ("G", items[-1][1], i + 2)
+            i += 3
+            continue
+        else:
+            items.append(("x", i, i))
+        i += 1
+    return items
+
+
+def _result_groups(items: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """Name groups in a team's place on a results line: "Stoke 2 Norwich 1",
+    a standings row "Stoke 4 3 1 0 7 4 10", a fixture "Birmingham v Barnsley"."""
+    shape = "".join(kind for kind, _, _ in items)
+    groups = [(a, b) for kind, a, b in items if kind == "G"]
+    if re.fullmatch(r"GNGN", shape) or re.fullmatch(r"GN{4,}", shape):
+        return groups
+    found = []
+    for k in range(len(items) - 2):
+        if items[k][0] == "G" and items[k + 1][0] == "v" and items[k + 2][0] == "G":
+            found += [(items[k][1], items[k][2]), (items[k + 2][1], items[k + 2][2])]
+    return found
+
+
+def _person_group(tokens: Tokens, first: int, last: int, mentions: list[Mention], first_names: frozenset[str]) -> bool:
+    """A golfer's or a tennis player's row names a person: a multi-word
+    PERSON mention there, or a known first name before another word."""
+    start, end = tokens.idx[first], tokens.idx[last] + len(tokens.words[last])
+    if any(m.label == "PERSON" and " " in m.text and m.start >= start and m.end <= end for m in mentions):
+        return True
+    return last > first and tokens.words[first] in first_names
+
+
+def results_line_teams(
+    tokens: Tokens,
+    mentions: list[Mention],
+    candidates: list[tuple[int, int, str]],
+    first_names: frozenset[str],
+) -> set[str]:
+    """Make the name groups of results lines organisations (see
+    _result_groups); the texts, for the article-wide team set."""
+    teams: set[str] = set()
+    line_start = 0
+    for i in range(tokens.n + 1):
+        if i < tokens.n and "\n" not in tokens.words[i]:
+            continue
+        for first, last in _result_groups(_line_items(tokens, line_start, i)):
+            if _person_group(tokens, first, last, mentions, first_names):
+                continue
+            start, end = tokens.idx[first], tokens.idx[last] + len(tokens.words[last])
+            text = tokens.text(first, last + 1)
+            mentions[:] = [m for m in mentions if m.end <= start or m.start >= end]
+            candidates[:] = [c for c in candidates if c[1] <= start or c[0] >= end]
+            mentions.append(Mention(start, end, text, "ORG", team_name(text)))
+            teams.add(text.casefold())
+        line_start = i + 1
+    return teams

@@ -13,6 +13,8 @@ Results travel in `doc.user_data` (offsets in characters):
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -40,6 +42,7 @@ from .names import (
     GENERIC_ORG_HEADS,
     HOLIDAYS,
     LOC_HEADS,
+    NON_ORG_ACRONYMS,
     ORG_HEADS,
     SPEECH_VERBS,
     TITLES,
@@ -49,6 +52,8 @@ from .organisations import teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
+# An abbreviation in capitals: "NATO", "KDP", "AT&T", "U.N.", "U.S.A.".
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
 _LOCATIVE_BEFORE = frozenset(
     ["in", "at", "near", "outside", "from", "across", "around", "inside", "into", "toward", "towards", "throughout"]
@@ -522,6 +527,10 @@ class _Segmenter:
                 i = self._add_place(i, found[0], found[1], end, found[2])
                 titled = False
                 continue
+            if self._acronym(i, end):
+                self._add(i, i + 1, "ORG", word)
+                i += 1
+                continue
             if word in self.res.demonyms:
                 self._add(i, i + 1, "NORP", demonym_name(word, self.res.demonyms))
                 i += 1
@@ -569,6 +578,19 @@ class _Segmenter:
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
+
+    def _acronym(self, i: int, end: int) -> bool:
+        """ "NATO", "U.N.", "KDP", "AT&T" in running text: an organisation,
+        unless the word is an everyday abbreviation (NON_ORG_ACRONYMS), a
+        word written in capitals ("AIDS"), a place ("US"), initials before a
+        name ("H.R. McMaster"), or on a line in capitals (headlines and
+        tables shout every word)."""
+        word = self._word(i)
+        if self.caps_line[i] or not _ACRONYM.match(word) or word in NON_ORG_ACRONYMS or word in TITLES:
+            return False
+        if INITIALS.match(word) and i + 1 < end and is_cap(self._word(i + 1)):
+            return False
+        return word.lower() not in self.res.common and word.replace(".", "").lower() not in NAME_STOPS
 
     def _arabic_article_name(self, i: int, end: int) -> bool:
         """ "Al Qaeda", "Al-Shabaab": the Arabic article before a name makes a
@@ -714,7 +736,7 @@ def parallax_entities(doc: Doc) -> Doc:
     for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
-    teams_in_sports(tokens, seg.mentions, seg.candidates, seg.caps_line, res.gazetteer)
+    teams_in_sports(tokens, seg.mentions, seg.candidates, seg.caps_line, res.gazetteer, res.first_names)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
     doc.ents = _spans(doc, seg.mentions)
