@@ -646,7 +646,8 @@ class _Segmenter:
             return True
         if not NAME_WORD.match(word):
             return False  # "TG24", "OpenSecrets.org"
-        following = self._word(i + 1) if i + 1 < end else ""
+        k = self._next_name_word(i, end)
+        following = self._word(k) if k < end else ""
         nxt = (
             is_cap(following)
             and following not in ORG_HEADS
@@ -662,16 +663,27 @@ class _Segmenter:
         if word in self.res.first_names and nxt:
             # "Will Congress act?" opens a sentence with a name-like word;
             # "Maria Lopez said" has a surname no dictionary knows.
-            return not (
-                self.uncertain[i] and self._common(i) and word not in self.confident_words and self._common(i + 1)
-            )
-        if nxt and not self.uncertain[i] and not self._common(i) and not self._common(i + 1):
-            # Two capitalised words no dictionary knows: a name.
+            return not (self.uncertain[i] and self._common(i) and word not in self.confident_words and self._common(k))
+        if nxt and not self._common(i) and not self._common(k) and (not self.uncertain[i] or not self.uncertain[k]):
+            # Two capitalised words no dictionary knows: a name (also opening
+            # a sentence, when the second word's capital is informative).
             return self.res.gazetteer.lookup(word) is None
-        if nxt and self._repeated_pair(i) and not self._common(i + 1):
+        if nxt and k == i + 1 and self._repeated_pair(i) and not self._common(i + 1):
             # "Mitt Romney" twice mid-sentence: a rare first name that is also a word.
             return self.res.gazetteer.lookup(word) is None and self.res.gazetteer.lookup(following) is None
         return False
+
+    def _next_name_word(self, i: int, end: int) -> int:
+        """The name word after i, across a hyphen inside a word ("Jean-Michel
+        Monin") or a lower-case particle ("Aravinda de Silva")."""
+        j = i + 1
+        if j + 1 < end and is_cap(self._word(j + 1)):
+            joiner = self._word(j)
+            if joiner == "-" and not self.tokens.ws[i] and not self.tokens.ws[j]:
+                return j + 1
+            if joiner in NAME_PARTICLES:
+                return j + 1
+        return j
 
     def _repeated_pair(self, i: int) -> bool:
         """Is the two-word sequence at i written at least twice in the
