@@ -3,6 +3,8 @@
 - `results_line_teams`: the names on a sports results line ("Stoke 2
   Norwich 1", a standings row, "Birmingham v Barnsley") are teams, unless
   they name a person (a golfer's, a tennis player's row).
+- `organisation_short_forms`: "Bahía Austral" after "Bahía Austral
+  Terminals", "Hyundai" after "Hyundai Motor Co" are that organisation.
 - `teams_in_sports`: in a sports article a city, state or county name in a
   team's position stands for its team, an organisation: before a score or
   a result verb ("Kent 250", "Kent beat Somerset", "Chicago v Boston"), after
@@ -17,11 +19,16 @@ from __future__ import annotations
 import re
 
 from .gazetteer import Gazetteer
-from .mentions import Mention
-from .names import SPORTS_MIN_WORDS, SPORTS_WORDS
+from .mentions import Mention, Resources
+from .names import ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
 from .tokens import Tokens, is_cap
 
 _TEAM_PLACE_KINDS = frozenset({"city", "state", "subdivision"})
+# Legal-form words a company's short name drops ("Lear Corp" → "Lear").
+_CORPORATE = frozenset(
+    ["Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "LLC", "Plc", "PLC", "plc", "AG", "SA", "NV",
+     "SpA", "AB", "Group", "Holdings", "Corporation", "Company"]
+)  # fmt: skip
 # Words after a team's name in results: "Kent beat", "Chicago v Boston".
 _TEAM_AFTER = frozenset(
     ["v", "v.", "vs", "vs.", "beat", "beats", "drew", "draw", "lost", "lose", "won", "win", "defeated", "edged",
@@ -230,3 +237,58 @@ def results_line_teams(
             teams.add(text.casefold())
         line_start = i + 1
     return teams
+
+
+# --- short forms ------------------------------------------------------------
+
+
+def _short_forms(m: Mention, res: Resources) -> set[str]:
+    """What an article calls an organisation after naming it in full: the
+    name without its head word ("Bahía Austral" for "Bahía Austral
+    Terminals", "Lear" for "Lear Corp"; a two-word name keeps an ORG head:
+    "Justice Department" is no "Justice") and its first word when that is no dictionary word, first
+    name or place ("Hyundai" for "Hyundai Motor Co")."""
+    words = m.text.split()
+    if len(words) < 2:
+        return set()
+    forms = set()
+    head = words[-1]
+    plural_noun = head.endswith("s") and head.lower() in res.common
+    if len(words) > 2 and (head in ORG_HEADS or plural_noun) or head in _CORPORATE:
+        forms.add(" ".join(words[:-1]))
+    first = words[0]
+    if (
+        first.lower() not in res.common
+        and first not in res.first_names
+        and first not in ("The", "the")
+        and res.gazetteer.lookup(first) is None
+        and is_cap(first)
+    ):
+        forms.add(first)
+    return forms
+
+
+def organisation_short_forms(mentions: list[Mention], candidates: list[tuple[int, int, str]], res: Resources) -> None:
+    """Later short mentions of an organisation named in full are that
+    organisation: an unlinked one-word "person" or a waiting candidate with
+    a short form's text (see _short_forms). A word that ends a person's
+    full name in the article ("Trump" of "Donald Trump") stays the person's."""
+    surnames = {m.text.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.text}
+    forms: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "ORG":
+            for form in _short_forms(m, res):
+                if form not in surnames:
+                    forms.setdefault(form, m.canonical)
+    if not forms:
+        return
+    for m in mentions:
+        if m.label == "PERSON" and not m.registrable and m.text in forms:
+            m.label, m.canonical, m.single = "ORG", forms[m.text], False
+    keep = []
+    for start, end, text in candidates:
+        if text in forms:
+            mentions.append(Mention(start, end, text, "ORG", forms[text]))
+        else:
+            keep.append((start, end, text))
+    candidates[:] = keep

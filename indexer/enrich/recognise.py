@@ -48,7 +48,7 @@ from .names import (
     TITLES,
     load_first_names,
 )
-from .organisations import teams_in_sports
+from .organisations import organisation_short_forms, teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
@@ -679,8 +679,8 @@ class _Segmenter:
         j = i + 1
         if j + 1 < end and is_cap(self._word(j + 1)):
             joiner = self._word(j)
-            if joiner == "-" and not self.tokens.ws[i] and not self.tokens.ws[j]:
-                return j + 1
+            if joiner == "-" and not self.tokens.ws[i] and not self.tokens.ws[j] and j + 2 < end:
+                return j + 1  # a surname must follow: "Jean-Georges restaurant" names a place
             if joiner in NAME_PARTICLES:
                 return j + 1
         return j
@@ -749,6 +749,7 @@ def parallax_entities(doc: Doc) -> Doc:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
     teams_in_sports(tokens, seg.mentions, seg.candidates, seg.caps_line, res.gazetteer, res.first_names)
+    organisation_short_forms(seg.mentions, seg.candidates, res)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
     doc.ents = _spans(doc, seg.mentions)
