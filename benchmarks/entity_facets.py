@@ -178,6 +178,23 @@ def junk_check(enriched: list, top: int) -> dict:
     return {"checked": min(top, len(people)), "junk": junk}
 
 
+def _place_speaker(q, places: dict, people: set[str], gaz) -> bool:
+    """Is the quote's speaker a place other than a country (see the module
+    docstring)? A speaker the article also names as a person is a person."""
+    for name in (q.speaker, q.speaker_canonical):
+        if not name:
+            continue
+        bare = name[4:] if name.lower().startswith("the ") else name
+        if bare in people or name in people:
+            return False
+        entity = places.get(name) or places.get(bare)
+        place = gaz.lookup(entity.canonical if entity else bare)
+        if entity is None and place is None:
+            continue
+        return place is None or not (place.kind == "country" or place.nation)
+    return False
+
+
 def speaker_places(enriched: list) -> dict:
     from indexer.enrich.gazetteer import load_gazetteer
 
@@ -186,26 +203,17 @@ def speaker_places(enriched: list) -> dict:
     found = []
     for article in enriched:
         places = {}
+        people = set()
         for e in article.entities:
             if e.label in PLACE_LABELS:
                 places[e.text] = places[e.canonical] = e
+            elif e.label == "PERSON":
+                people |= {e.text, e.canonical}
         for q in article.quotes:
             quotes += 1
-            for name in (q.speaker, q.speaker_canonical):
-                if not name:
-                    continue
-                bare = name[4:] if name.lower().startswith("the ") else name
-                entity = places.get(name) or places.get(bare)
-                place = gaz.lookup(entity.canonical if entity else bare)
-                if entity is None and place is None:
-                    continue
-                if place is not None and place.kind == "country" or getattr(place, "nation", False):
-                    continue
-                if entity is None and q.speaker_canonical and q.speaker_canonical != bare:
-                    continue  # the speaker is linked to someone else ("Jim Jordan" for "Jordan")
+            if _place_speaker(q, places, people, gaz):
                 found.append({"article": article.id, "speaker": q.speaker, "quote": q.text[:70]})
-                break
-    return {"quotes": quotes, "articles": len(enriched), "place_speakers": len(found), "examples": found[:40]}
+    return {"quotes": quotes, "articles": len(enriched), "place_speakers": len(found), "examples": found[:60]}
 
 
 def main() -> int:

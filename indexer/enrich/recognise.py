@@ -328,7 +328,7 @@ class _Segmenter:
         k = i
         while k < end:
             word = self._word(k)
-            if word in ORG_HEADS or word in TITLES and k > i and self._is_title(k, end) or word in self.res.demonyms:
+            if word in ORG_HEADS or word in self.res.demonyms or self._title_inside_name(i, k, end):
                 break
             if word in ("of", "and", "&", "'s", "\u2019s", "'", "\u2019"):
                 break
@@ -338,6 +338,28 @@ class _Segmenter:
         while k > i + 1 and self._word(k - 1) in JOINERS:
             k -= 1
         return k
+
+    def _common_word_surname(self, i: int) -> bool:
+        """May a dictionary word capitalised on its own mid-sentence be a
+        surname ("Dole", "Woods")? Not a title, date, compass, demonym or
+        organisation word. It waits as a candidate; only a full name with
+        that surname in the same article makes it a person (the corpus
+        registry never resolves dictionary words)."""
+        word = self._word(i)
+        if self.uncertain[i] or word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
+            return False
+        return not (
+            word in TITLES or word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms
+        )
+
+    def _title_inside_name(self, i: int, k: int, end: int) -> bool:
+        """Does the title word at k start another person's title? Not when it
+        ends the run after a first name: "John Major said" names John Major."""
+        if self._word(k) not in TITLES or k == i:
+            return False
+        if k + 1 == end and self._word(i) in self.res.first_names and k == i + 1:
+            return False
+        return self._is_title(k, end)
 
     def _ends_name(self, i: int, k: int) -> bool:
         """Does the word at k (after the name's first word at i) stop a
@@ -575,6 +597,8 @@ class _Segmenter:
                     self._add(i, i + 1, geo, normalise_name(word))
                 else:
                     self._candidate(i)
+            elif end - start == 1 and self._common_word_surname(i):
+                self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
@@ -782,7 +806,7 @@ def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:
     for start, end, text in seg.candidates:
         i = position.get(start)
         nxt = tokens.words[i + 1] if i is not None and i + 1 < tokens.n else None
-        if nxt in SPEECH_VERBS:
+        if nxt in SPEECH_VERBS and text.lower() not in seg.res.common:  # "Amazon said" is no person
             seg.mentions.append(Mention(start, end, text, "PERSON", strip_possessive(text), None, True))
         else:
             keep.append((start, end, text))
