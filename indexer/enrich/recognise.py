@@ -88,6 +88,15 @@ _UNIT_NOUNS = frozenset(["region", "oblast", "province"])
 # "the Vistula river", "the Podgórze district".
 _GEO_NOUNS = {w: "LOC" for w in ["river", "sea", "lake", "mountains", "hills", "foothills", "valley", "desert"]}
 _GEO_NOUNS.update({w: "GPE" for w in ["district", "region", "province", "county"]})
+# Words that make a place name a part or kind of that place, not an
+# organisation ("Greater London", "Gaza Strip", "Downtown Chicago"), or a
+# politician's affiliation ("Sanders, Vermont Independent").
+_PLACE_WORDS = frozenset(
+    ["Independent", "Independents", "Greater", "Upstate", "Downstate", "Downtown", "Uptown", "Midtown", "Metro", "Metropolitan", "Inner", "Outer", "Old",
+     "New", "Upper", "Lower", "Mid", "Middle", "Coastal", "Rural", "Suburban", "Strip", "Area", "Border", "Front",
+     "Zone", "Basin", "Delta", "Heights", "Corridor", "Bank", "Mount", "Cape", "Port", "Isle", "Gulf", "Bay",
+     "Capital", "Province", "State", "City", "Town", "Village", "District", "Republic", "Kingdom", "Empire"]
+)  # fmt: skip
 # "Rowan County", "Orleans Parish": administrative areas named by their head word.
 _COUNTY_WORDS = frozenset(["County", "Parish", "Borough", "Township"])
 # "Chief of Staff", "Secretary of State": a title continued by "of".
@@ -320,7 +329,12 @@ class _Segmenter:
         k = i
         while k < end and self._word(k) not in TITLES and self._word(k) not in ORG_HEADS:
             k += 1
-        if k - i >= 2 and self._word(k - 1) in FAC_HEADS and self.res.gazetteer.lookup(self._word(i)) is None:
+        if (
+            k - i >= 2
+            and self._word(k - 1) in FAC_HEADS
+            and self.res.gazetteer.lookup(self._word(i)) is None
+            and not self._first_name_and_surname(i, k)
+        ):
             return k
         return None
 
@@ -338,6 +352,41 @@ class _Segmenter:
         while k > i + 1 and self._word(k - 1) in JOINERS:
             k -= 1
         return k
+
+    def _organisation_word(self, k: int) -> bool:
+        """A dictionary word, capitalised where case tells, that may sit
+        beside a place in an organisation's name ("Munich Re", "Air France",
+        "Red Star"): not a title, date, demonym, compass, qualifier or
+        geographic word, and no place itself."""
+        word = self._word(k)
+        if self.uncertain[k] or not is_cap(word) or word.isupper() and len(word) > 2 or not self._common(k):
+            return False
+        if word in TITLES or word in DATE_WORDS or word in self.res.demonyms or word in _COMPASS:
+            return False
+        if word in _PLACE_WORDS or word in LOC_HEADS or word in FAC_HEADS or word in _COUNTY_WORDS:
+            return False
+        return self.res.gazetteer.lookup(word) is None and word.lower() not in NAME_STOPS
+
+    def _place_named_organisation(
+        self, i: int, found: tuple[int, Place, tuple[Place, ...]] | None, end: int
+    ) -> int | None:
+        """End of an organisation named with a place and dictionary words
+        ("Munich Re", "Bucharest Newsroom", "Air France", "Dynamo Moscow"),
+        or None. Case must be informative on every word (no headline)."""
+        if found is not None:
+            k = found[0]
+            while k < end and self._organisation_word(k):
+                k += 1
+            return k if k > found[0] and not self.uncertain[i] else None
+        if not self._organisation_word(i) or i + 1 >= end:
+            return None
+        place = self._place_at(i + 1, end)
+        return place[0] if place is not None and place[1].kind != "continent" else None
+
+    def _first_name_and_surname(self, i: int, j: int) -> bool:
+        """Two words, a first name and a word that may be a surname: "Celinda
+        Lake", "Edwin Park" are people before they are a lake or a park."""
+        return j - i == 2 and self._word(i) in self.res.first_names and not self._common(i)
 
     def _common_word_surname(self, i: int) -> bool:
         """May a dictionary word capitalised on its own mid-sentence be a
@@ -540,10 +589,22 @@ class _Segmenter:
                 self._add(i, j, "ORG", normalise_name(self.tokens.text(i, j)))
                 i = j
                 continue
-            if not found and i == start and end - i >= 2 and self._word(end - 1) in LOC_HEADS and org_end is None:
+            if (
+                not found
+                and i == start
+                and end - i >= 2
+                and self._word(end - 1) in LOC_HEADS
+                and org_end is None
+                and not self._first_name_and_surname(i, end)
+            ):
                 text = self.tokens.text(i, end)  # "Bird River", "Tana River"
                 self._add(i, end, "LOC", normalise_name(text))
                 i = end
+                continue
+            named = self._place_named_organisation(i, found, end) if not titled else None
+            if named is not None:
+                self._add(i, named, "ORG", normalise_name(self.tokens.text(i, named)))
+                i = named
                 continue
             if found and (found[0] - i > 1 or not self._person_starts(i, end, titled)):
                 i = self._add_place(i, found[0], found[1], end, found[2])
