@@ -92,10 +92,11 @@ _GEO_NOUNS.update({w: "GPE" for w in ["district", "region", "province", "county"
 # organisation ("Greater London", "Gaza Strip", "Downtown Chicago"), or a
 # politician's affiliation ("Sanders, Vermont Independent").
 _PLACE_WORDS = frozenset(
-    ["Independent", "Independents", "Greater", "Upstate", "Downstate", "Downtown", "Uptown", "Midtown", "Metro", "Metropolitan", "Inner", "Outer", "Old",
-     "New", "Upper", "Lower", "Mid", "Middle", "Coastal", "Rural", "Suburban", "Strip", "Area", "Border", "Front",
-     "Zone", "Basin", "Delta", "Heights", "Corridor", "Bank", "Mount", "Cape", "Port", "Isle", "Gulf", "Bay",
-     "Capital", "Province", "State", "City", "Town", "Village", "District", "Republic", "Kingdom", "Empire"]
+    ["Independent", "Independents", "Greater", "Upstate", "Downstate", "Downtown", "Uptown", "Midtown", "Metro",
+     "Metropolitan", "Inner", "Outer", "Old", "New", "Upper", "Lower", "Mid", "Middle", "Coastal", "Rural",
+     "Suburban", "Strip", "Area", "Border", "Front", "Zone", "Basin", "Delta", "Heights", "Corridor", "Bank",
+     "Mount", "Cape", "Port", "Isle", "Gulf", "Bay", "Capital", "Province", "State", "City", "Town", "Village",
+     "District", "Republic", "Kingdom", "Empire"]
 )  # fmt: skip
 # "Rowan County", "Orleans Parish": administrative areas named by their head word.
 _COUNTY_WORDS = frozenset(["County", "Parish", "Borough", "Township"])
