@@ -32,10 +32,11 @@ Two acceptance checks follow (issue 11):
   one bare word (a later mention not linked to its full name), crosses a
   paragraph break in any mention, or is also an organisation facet value
   in more articles ("Wells Fargo");
-- quotes whose speaker is a place that is not a country (a city, state,
-  region or landmark: "Washington" for a line Politico wrote): the speaker
-  as written, or its canonical, is an entity of the article with a place
-  label, or a gazetteer place, and not a country (a country acting as its
+- quotes whose speaker is a place named in the article that is not a
+  country (a city, state, region or landmark: "Washington" for a line
+  Politico wrote): the speaker as written, or its canonical, is the text or
+  canonical of an entity of the article with a place label, and the
+  article names no person so, and the place is not a country (a country acting as its
   government, "Russia denied ...", may speak).
 """
 
@@ -188,9 +189,9 @@ def _place_speaker(q, places: dict, people: set[str], gaz) -> bool:
         if bare in people or name in people:
             return False
         entity = places.get(name) or places.get(bare)
-        place = gaz.lookup(entity.canonical if entity else bare)
-        if entity is None and place is None:
+        if entity is None:
             continue
+        place = gaz.lookup(entity.canonical)
         return place is None or not (place.kind == "country" or place.nation)
     return False
 

@@ -754,10 +754,20 @@ class _Segmenter:
             # Two capitalised words no dictionary knows: a name (also opening
             # a sentence, when the second word's capital is informative).
             return self.res.gazetteer.lookup(word) is None
+        if nxt and not self._common(i) and not self.uncertain[k] and self._speech_context(i, k + 1):
+            # "said Vaile Wright": a surname may be a dictionary word.
+            return self.res.gazetteer.lookup(word) is None
         if nxt and k == i + 1 and self._repeated_pair(i) and not self._common(i + 1):
             # "Mitt Romney" twice mid-sentence: a rare first name that is also a word.
             return self.res.gazetteer.lookup(word) is None and self.res.gazetteer.lookup(following) is None
         return False
+
+    def _speech_context(self, i: int, j: int) -> bool:
+        """Is the two-word name at i..j the subject of a speech verb written
+        before it ("said Vaile Wright")? Its second word may be a dictionary
+        word then; a plural ("said Fletchers Solicitors") names a firm."""
+        _, before = prev_word(self.tokens, i)
+        return before in SPEECH_VERBS and j == i + 2 and not self._word(i + 1).endswith("s")
 
     def _next_name_word(self, i: int, end: int) -> int:
         """The name word after i, across a hyphen inside a word ("Jean-Michel
