@@ -52,6 +52,8 @@ from .organisations import organisation_short_forms, teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|St|Fitz|O['\u2019])")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 # An abbreviation in capitals: "NATO", "KDP", "AT&T", "U.N.", "U.S.A.".
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
@@ -414,15 +416,18 @@ class _Segmenter:
     def _ends_name(self, i: int, k: int) -> bool:
         """Does the word at k (after the name's first word at i) stop a
         person's name? Function words and speech verbs ("... To Announce",
-        "... Says"), dates, non-words, a country/state/region (unless a
-        first name opens the name: "Jim Jordan"), and the lower-case words of
-        a Title Case headline from the third word on."""
+        "... Says"), dates, non-words, two words glued together or a word the
+        name already has, a country/state/region (unless a first name opens
+        the name: "Jim Jordan"), and the lower-case words of a Title Case
+        headline from the third word on."""
         word = self._word(k)
         lower = word.lower()
         if lower in NAME_STOPS or lower in SPEECH_VERBS or word in DATE_WORDS:
             return True
         if word not in SUFFIXES and word != "-" and not NAME_WORD.match(word):
             return True
+        if glued(word) or word in (self._word(m) for m in range(i, k)):
+            return True  # "Robert Mueller Robert (Bob) Swan MuellerSpeier": a tooltip run into the text
         if self._word(k - 1) != "-":
             place = self.res.gazetteer.lookup(word)
             if place is not None and place.kind != "city":
@@ -730,8 +735,8 @@ class _Segmenter:
             return False
         if titled:
             return True
-        if not NAME_WORD.match(word):
-            return False  # "TG24", "OpenSecrets.org"
+        if not NAME_WORD.match(word) or glued(word):
+            return False  # "TG24", "OpenSecrets.org", "TrumpGOP"
         k = self._next_name_word(i, end)
         following = self._word(k) if k < end else ""
         nxt = (
@@ -815,6 +820,14 @@ class _Segmenter:
             return j
         self._add(i, j, place.label, place.name, place, candidates=candidates or (place,), locative=strong, cue=cue)
         return j
+
+
+def glued(word: str) -> bool:
+    """Two words written as one, a capital inside after a lower-case letter
+    ("TrumpGOP", "PearceNew": text joined without its line break), not a
+    name's own inner capital ("McConnell", "DeSantis", "MacArthur", "O'Neill")."""
+    rest = _NAME_PREFIX.sub("", word)
+    return _INNER_CAPITAL.search(rest) is not None
 
 
 def title_case(text: str) -> str:
