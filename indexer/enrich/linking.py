@@ -232,3 +232,19 @@ def resolvable_bare_name(word: str, person: bool = False) -> bool:
         return False
     place = res.gazetteer.lookup(word)
     return place is None or not place.well_known
+
+
+def nameable_single(word: str, titled: bool) -> bool:
+    """May a one-word person name that no full name claimed stand as a person
+    of its own? A surname may ("Obama": the corpus may not have met Barack
+    yet); a bare first name ("Peter", "Theresa" of "Theresa May"), a
+    nationality ("German"), initials ("D.C.") or a plural noun ("Motors" of
+    "General Motors") names nobody a facet can show. After a title
+    ("President Trump", "Pope Francis") a first name is a person too."""
+    res = load_resources()
+    bare = strip_possessive(word)
+    if bare in res.demonyms or INITIALS.match(bare) or bare.isupper():
+        return False
+    if bare.endswith("s") and bare.lower() in res.common and bare[:-1].lower() in res.common:
+        return False
+    return titled or bare not in res.first_names or res.gazetteer.lookup(bare) is not None

@@ -52,6 +52,7 @@ class Mention:
     registrable: bool = False
     locative: bool = False  # a place with a strong locative cue ("in X", "X, Texas")
     cue: bool = False  # a place with any locative cue (also "at X", "from X")
+    titled: bool = False  # a person named after a title ("President Trump", "Mr Kępa")
 
 
 @dataclass

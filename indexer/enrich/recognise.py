@@ -263,12 +263,24 @@ class _Segmenter:
         registrable: bool = False,
         locative: bool = False,
         cue: bool = False,
+        titled: bool = False,
     ) -> None:
         text = self.tokens.text(i, j)
         start = self.tokens.idx[i]
         self.mentions.append(
             Mention(
-                start, start + len(text), text, label, canonical, place, single, candidates, registrable, locative, cue
+                start,
+                start + len(text),
+                text,
+                label,
+                canonical,
+                place,
+                single,
+                candidates,
+                registrable,
+                locative,
+                cue,
+                titled,
             )
         )
 
@@ -652,6 +664,7 @@ class _Segmenter:
                         normalise_name(name),
                         single=(j - i == 1),
                         registrable=j - i > 1 and self._registrable(i, j, titled),
+                        titled=titled,
                     )
                 i = j
                 titled = False
