@@ -153,8 +153,8 @@ def main() -> None:
     started = time.perf_counter()
     if args.raw:
         articles, topics = read_raw(args.corpus)
-        assignment, info = cluster(articles, params)
-        timing = info["timing"]
+        clustering = cluster(articles, params)
+        assignment, timing = clustering.assignment, clustering.timing
     else:
         _, topics = read_raw(args.corpus) if args.corpus.exists() else ([], {})
         store = open_store()

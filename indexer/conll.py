@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.records import PLACE_LABELS, Entity
+from store.records import ENTITY_KINDS, Entity
 
 SCORED = ("PER", "LOC", "ORG")
-# Our labels → CoNLL types; anything else (NORP, dates...) is not a CoNLL prediction.
-TYPE_OF_LABEL = {"PERSON": "PER", "ORG": "ORG", **{label: "LOC" for label in PLACE_LABELS}}
+# Our entity kinds → CoNLL types, so our labels → CoNLL types; anything else
+# (NORP, dates...) is no CoNLL prediction.
+CONLL_TYPE_OF_KIND = {"person": "PER", "place": "LOC", "organisation": "ORG"}
+TYPE_OF_LABEL = {label: CONLL_TYPE_OF_KIND[kind.key] for kind in ENTITY_KINDS for label in kind.labels}
 GOLD_TYPES = frozenset(SCORED) | {"MISC"}
 EXAMPLES = 12  # error examples kept per kind
 
@@ -181,8 +183,8 @@ class _Tally:
     """Counts per type, and the kinds of errors with examples."""
 
     def __init__(self) -> None:
-        self.counts = {t: Counter() for t in SCORED}
-        self.errors: dict[str, Counter] = {}
+        self.counts: dict[str, Counter[str]] = {t: Counter() for t in SCORED}
+        self.errors: dict[str, Counter[str]] = {}
         self.examples: dict[str, list[str]] = {}
 
     def add_document(self, gold: list[Span], pred: list[Span]) -> None:
@@ -236,7 +238,7 @@ class _Tally:
     def report(self) -> dict[str, Any]:
         out: dict[str, Any] = {"exact": {}, "overlap": {}}
         for mode in ("exact", "overlap"):
-            total = Counter()
+            total: Counter[str] = Counter()
             for t in SCORED:
                 c = self.counts[t]
                 out[mode][t] = {

@@ -40,7 +40,7 @@ import hashlib
 import logging
 import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,7 +85,17 @@ class StoryParams:
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _STOP = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "told", "according", "one", "two", "new", "also", "would", "could", "year", "years", "time", "people", "like", "get", "got", "make", "made", "many", "much", "well", "way", "even", "back", "still", "going", "go", "us", "mr", "mrs", "ms", "dr", "news", "report", "reports", "reported", "reporting", "week", "day", "today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "percent", "per", "cent", "may", "might", "must", "shall", "another", "around", "among", "since", "via", "yet", "ago"]
+    """
+    a about above after again against all also am an and any are as at be because been before being below between both
+    but by can could did do does doing down during each few for from further had has have having he her here hers
+    herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours yourself yourselves said says say told according one two new also
+    would could year years time people like get got make made many much well way even back still going go us mr mrs ms
+    dr news report reports reported reporting week day today yesterday monday tuesday wednesday thursday friday saturday
+    sunday percent per cent may might must shall another around among since via yet ago
+    """.split()
 )
 
 
@@ -133,9 +143,9 @@ class _Corpus:
     df: Counter = field(default_factory=Counter)
 
 
-def article_terms(article: EnrichedArticle, params: StoryParams) -> Counter:
+def article_terms(article: EnrichedArticle, params: StoryParams) -> defaultdict[str, float]:
     """Weighted raw term counts for one article (before IDF)."""
-    counts: Counter = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     text = article.text or ""
     title = "" if article.title_derived else (article.title or "")
     for tok in tokens(text):
@@ -237,10 +247,10 @@ def _dated_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> tuple[
     `same_outlet_factor` for two articles of one outlet (an outlet's pieces
     share boilerplate, and a story is about several outlets).  Only pairs
     at or above `edge_threshold` are returned."""
-    dated = [i for i, d in enumerate(corpus.days) if d is not None]
-    dated.sort(key=lambda i: corpus.days[i])
+    dated_days = sorted((d, i) for i, d in enumerate(corpus.days) if d is not None)
+    dated = [i for _, i in dated_days]
     order = np.array(dated, dtype=np.int64)
-    days = np.array([corpus.days[i] for i in dated], dtype=np.int64)
+    days = np.array([d for d, _ in dated_days], dtype=np.int64)
     outlets = np.array(corpus.outlets, dtype=np.int64)
     out_i, out_j, out_w = [], [], []
     if len(order) == 0:
@@ -281,7 +291,9 @@ def _dated_edges(corpus: _Corpus, terms, weights, params: StoryParams) -> tuple[
             i, j = chunk[r_idx], cols[c_idx]
             w = sims[r_idx, c_idx] * np.where(outlets[i] == outlets[j], params.same_outlet_factor, 1.0)
             keep = w >= params.edge_threshold
-            out_i.append(i[keep]), out_j.append(j[keep]), out_w.append(w[keep])
+            out_i.append(i[keep])
+            out_j.append(j[keep])
+            out_w.append(w[keep])
             start = stop
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w).astype(np.float32)
 
@@ -320,7 +332,7 @@ def _undated_edges(
         return []
     rare = df <= max(params.min_df_drop, params.max_df_share * n)
     search_terms = [t[rare[t]] for t in terms]
-    search_weights = [w[rare[t]] for t, w in zip(terms, weights)]
+    search_weights = [w[rare[t]] for t, w in zip(terms, weights, strict=True)]
     indptr, post_docs, post_w = _postings(search_terms, search_weights, len(df))
     outlets = corpus.outlets
     edges: dict[tuple[int, int], float] = {}
@@ -363,7 +375,7 @@ class _Groups:
         # (outlet, day) of the dated members: one outlet twice on one day is
         # rarely one story (an outlet covers an event once a day, mostly).
         self.outlet_days: list[set[tuple[int, int]]] = [
-            {(o, d)} if d is not None else set() for o, d in zip(outlets, days)
+            {(o, d)} if d is not None else set() for o, d in zip(outlets, days, strict=True)
         ]
         self.params = params
 
@@ -414,19 +426,26 @@ class _Groups:
         self.outlet_days[b] = set()
 
 
-def cluster(
-    articles: Iterable[EnrichedArticle], params: StoryParams | None = None
-) -> tuple[dict[str, str | None], dict]:
-    """Story id for every article (None for singletons) and timing figures.
-    Pure: reads only the given articles."""
+@dataclass(frozen=True)
+class Clustering:
+    """What `cluster` found: the story of every article (None for
+    singletons), the story each had before (as read), and timing figures."""
+
+    assignment: dict[str, str | None]
+    previous: dict[str, str | None]
+    timing: dict[str, float | int]
+
+
+def cluster(articles: Iterable[EnrichedArticle], params: StoryParams | None = None) -> Clustering:
+    """Group articles into stories. Pure: reads only the given articles."""
     params = params or StoryParams()
     t0 = time.perf_counter()
     corpus = _build(articles, params)
     t1 = time.perf_counter()
     terms, weights, df = _vectors(corpus, params)
-    i, j, w = _dated_edges(corpus, terms, weights, params)
-    keep = _mutual_rank_filter(i, j, w, params.neighbours)
-    dated_edges = list(zip(w[keep].tolist(), i[keep].tolist(), j[keep].tolist()))
+    src, dst, sims = _dated_edges(corpus, terms, weights, params)
+    keep = _mutual_rank_filter(src, dst, sims, params.neighbours)
+    dated_edges = list(zip(sims[keep].tolist(), src[keep].tolist(), dst[keep].tolist(), strict=True))
     undated_edges = _undated_edges(corpus, terms, weights, df, params)
     t2 = time.perf_counter()
     groups = _Groups(corpus.days, corpus.outlets, params)
@@ -436,7 +455,7 @@ def cluster(
     # are placed by both words and time.  Deterministic order within each.
     for edges in (dated_edges, undated_edges):
         edges.sort(key=lambda e: (-e[0], e[1], e[2]))
-        for sim, i, j in edges:
+        for _sim, i, j in edges:
             groups.try_merge(i, j)
     edges = dated_edges + undated_edges
     members: dict[int, list[int]] = {}
@@ -454,8 +473,7 @@ def cluster(
         "cluster_s": round(t3 - t2, 2),
         "edges": len(edges),
     }
-    old = dict(zip(corpus.ids, corpus.old))
-    return assignment, {"timing": timing, "old": old}
+    return Clustering(assignment, dict(zip(corpus.ids, corpus.old, strict=True)), timing)
 
 
 def story_id(member_ids: Iterable[str]) -> str:
@@ -481,8 +499,8 @@ def group_stories(store: Store, only_ids: set[str] | None = None, params: StoryP
     incremental index run touches what it could have changed.
     Returns a report: stories, size distribution, articles changed, timing.
     """
-    assignment, info = cluster(store.scan(), params)
-    old: dict[str, str | None] = info["old"]
+    clustering = cluster(store.scan(), params)
+    assignment, old = clustering.assignment, clustering.previous
     changes = {i: s for i, s in assignment.items() if old.get(i) != s}
     if only_ids is not None:
         touched = {assignment.get(i) for i in only_ids} | {old.get(i) for i in only_ids}
@@ -495,7 +513,7 @@ def group_stories(store: Store, only_ids: set[str] | None = None, params: StoryP
         "grouped_articles": sum(1 for s in assignment.values() if s is not None),
         "size_distribution": size_distribution(assignment),
         "changed": changed,
-        "timing": info["timing"],
+        "timing": clustering.timing,
     }
     log.info("story grouping: %s", report)
     return report

@@ -63,6 +63,7 @@ def resolve_places(mentions: list[Mention]) -> None:
     weak: dict[str, dict[str, float]] = {}  # country → name → weight
     ambiguous: dict[str, list[Mention]] = {}
     for m in places:
+        assert m.place is not None  # filtered above
         countries = {p.country for p in m.candidates or (m.place,)}
         if len(countries) == 1:
             country = next(iter(countries))
@@ -77,11 +78,13 @@ def resolve_places(mentions: list[Mention]) -> None:
     for key, group in ambiguous.items():
 
         def score(country: str | None, key: str = key) -> float:
+            # `key` bound now: the weak votes of this name itself do not count.
             return strong.get(country or "", 0) + sum(
                 w for name, w in weak.get(country or "", {}).items() if name != key
             )
 
         default = group[0].place
+        assert default is not None
         best = max(group[0].candidates, key=lambda p: score(p.country))
         if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
             for m in group:
@@ -98,12 +101,13 @@ def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, in
         return
     drop = []
     for m in places:
+        assert m.place is not None  # filtered above
         if m.label == "GPE" and not m.cue and m.place.kind == "city" and not m.place.well_known and _by_alternate(m):
             drop.append(m)  # "Hamas" is only an odd alternate name of Hamm: no place without "in Hamas"
             continue
         if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
             continue
-        if any(o.place.country == m.place.country and o.text != m.text for o in places):
+        if any(o.place is not None and o.place.country == m.place.country and o.text != m.text for o in places):
             continue
         drop.append(m)
     for m in drop:
@@ -117,6 +121,7 @@ def _by_alternate(m: Mention) -> bool:
     the name's ending (Mykolaiv/Mykolayiv, Cracow/Krakow); an alternate with
     another ending is mostly another language's inflected form or another
     word altogether ("Hamas" for Hamm)."""
+    assert m.place is not None  # called for place mentions only
     alt = ascii_fold(strip_possessive(m.text)).lower()
     own = ascii_fold(m.place.name).lower()
     return alt != own and alt[-1:] != own[-1:]

@@ -180,7 +180,7 @@ def split_runs(tokens: Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, i
     "Super Tuesday") and a following "Day"/"Eve"/"Night". "Washington
     Thursday" → "Washington"; "Memorial Day" → nothing."""
     words = tokens.words
-    out = []
+    out: list[tuple[int, int]] = []
     for start, end in runs:
         if end - start >= 2 and words[end - 1] in ("Day", "Eve") and words[start] not in load_first_names():
             continue  # "Memorial Day", "New Year's Eve": a holiday

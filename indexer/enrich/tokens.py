@@ -81,9 +81,8 @@ def parallax_sentences(doc: Doc) -> Doc:
     """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
     if len(doc):
         flags = sentence_starts(Tokens.of(doc))
-        doc.from_array(
-            [SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
-        )
+        starts = numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # thinc's Ints2d is this ndarray
     return doc
 
 

@@ -1,6 +1,6 @@
 """Sentences and content words: the units the comparison works on.
 
-The portal does not import the indexer (DESIGN.md), so this small text
+The portal does not import the indexer (docs/architecture.md, "Layers"), so this small text
 toolkit lives here; it needs no model, which keeps a comparison fast.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
 # before whitespace and an upper-case letter, digit or opening quote; or at
@@ -24,12 +25,25 @@ _WORD = re.compile(r"[\w]+(?:['’]\w+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "nor", "of", "off", "on", "once", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "also", "us", "its", "it's", "that's", "there's", "mr", "mrs", "ms", "dr", "see", "saw", "seen", "go", "goes", "went", "gone", "come", "came", "get", "got", "make", "made", "take", "took", "know", "knew", "think", "want", "look", "use", "used", "give", "gave", "put", "keep", "let", "seem", "like", "now", "then", "even", "still", "yet", "only", "many", "much", "well", "back", "way", "just", "one", "another", "people", "thing", "things", "time", "year", "years", "day"]
+    """
+    a about above after again against all am an and any are as at be because been before being below between both but by
+    can could did do does doing down during each few for from further had has have having he her here hers herself him
+    himself his how i if in into is it its itself just me more most my myself nor of off on once or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom why will with would
+    you your yours yourself yourselves also us its it's that's there's mr mrs ms dr see saw seen go goes went gone come
+    came get got make made take took know knew think want look use used give gave put keep let seem like now then even
+    still yet only many much well back way just one another people thing things time year years day
+    """.split()
 )
 # Reporting verbs say *how* an outlet attributes a fact, not what the fact
 # is: they are left out of content matching (framing.py counts them).
 REPORTING = frozenset(
-    ["said", "say", "says", "saying", "told", "tell", "tells", "claim", "claims", "claimed", "claiming", "allege", "alleges", "alleged", "allegedly", "according", "added", "add", "adds", "stated", "state", "states", "report", "reports", "reported", "reportedly", "announced", "announce", "announces", "posted", "wrote", "write", "writes"]
+    """
+    said say says saying told tell tells claim claims claimed claiming allege alleges alleged allegedly according added
+    add adds stated state states report reports reported reportedly announced announce announces posted wrote write
+    writes
+    """.split()
 )
 NUMBER_WORDS = {
     "one": "1",
@@ -95,7 +109,7 @@ class Sentence:
 def fold(text: str) -> str:
     """Typographic quotes and apostrophes to ASCII, accents kept, NFC."""
     text = unicodedata.normalize("NFC", text)
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return text.translate(str.maketrans("’‘“”–—", "''\"\"--"))
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -165,6 +179,6 @@ def sentences(text: str, entity_spans: list[tuple[int, int, str]] | None = None)
         chunk = text[a:b]
         ents = frozenset(name.lower() for s, e, name in entity_spans if s >= a and e <= b)
         stems = content_stems(chunk)
-        pairs = frozenset(" ".join(sorted(p)) for p in zip(stems, stems[1:]) if p[0] != p[1])
+        pairs = frozenset(" ".join(sorted(p)) for p in pairwise(stems) if p[0] != p[1])
         out.append(Sentence(k, a, b, chunk, frozenset(stems), frozenset(numbers(chunk)), ents, pairs))
     return out
