@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .gazetteer import Gazetteer
 from .mentions import Mention, Resources
@@ -24,6 +25,8 @@ from .names import ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
 from .tokens import Tokens, is_cap
 
 _TEAM_PLACE_KINDS = frozenset({"city", "state", "subdivision"})
+# The sports words as a text may write them (a set intersection is cheap).
+_SPORTS_FORMS = frozenset(f for w in SPORTS_WORDS for f in (w, w.capitalize(), w.upper()))
 # Legal-form words a company's short name drops ("Lear Corp" → "Lear").
 _CORPORATE = frozenset(
     ["Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "LLC", "Plc", "PLC", "plc", "AG", "SA", "NV",
@@ -44,14 +47,8 @@ _TEAM_BEFORE = frozenset(
 
 def sports_article(tokens: Tokens) -> bool:
     """Does the article use at least SPORTS_MIN_WORDS distinct sports words?"""
-    seen: set[str] = set()
-    for word in tokens.words:
-        lower = word.lower()
-        if lower in SPORTS_WORDS:
-            seen.add(lower)
-            if len(seen) >= SPORTS_MIN_WORDS:
-                return True
-    return False
+    found = _SPORTS_FORMS.intersection(tokens.words)
+    return len(found) >= SPORTS_MIN_WORDS and len({w.lower() for w in found}) >= SPORTS_MIN_WORDS
 
 
 def team_name(text: str) -> str:
@@ -106,7 +103,7 @@ def teams_in_sports(
     tokens: Tokens,
     mentions: list[Mention],
     candidates: list[tuple[int, int, str]],
-    caps_line: list[bool],
+    caps_lines: Callable[[], list[bool]],
     gazetteer: Gazetteer,
     first_names: frozenset[str],
 ) -> None:
@@ -117,6 +114,7 @@ def teams_in_sports(
     scorecard's "Simmons 4-38" is a bowler)."""
     if not sports_article(tokens):
         return
+    caps_line = caps_lines()
     teams = results_line_teams(tokens, mentions, candidates, first_names)
     position = {start: i for i, start in enumerate(tokens.idx)}
     for m in mentions:

@@ -230,19 +230,41 @@ class _Segmenter:
         self.uncertain = uncertain
         self.confident_words = confident_words
         self.settlements = settlements  # run texts the article calls a town
-        # Capitalised words the article writes on their own, not after "Al"/"El"
-        # ("Franken said"): surnames, for _arabic_article_name.
-        words = tokens.words
-        self.surname_words = frozenset(
-            w
-            for k, w in enumerate(words)
-            if is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k))
-        )
+        self._surname_words: frozenset[str] | None = None
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
-        self.line_start = line_starts(tokens)
-        self.caps_line = caps_lines(tokens)
+        self._line_start: list[bool] | None = None
+        self._caps_line: list[bool] | None = None
+
+    @property
+    def surname_words(self) -> frozenset[str]:
+        """Capitalised words the article writes on their own, not after
+        "Al"/"El" ("Franken said"): surnames, for _arabic_article_name
+        (built when first needed: most articles have no "Al"/"El")."""
+        if self._surname_words is None:
+            words = self.tokens.words
+            self._surname_words = frozenset(
+                w
+                for k, w in enumerate(words)
+                if is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k))
+            )
+        return self._surname_words
+
+    @property
+    def line_start(self) -> list[bool]:
+        """Per token, see tokens.line_starts (built when first needed: few
+        articles have a word in capitals at a line's start)."""
+        if self._line_start is None:
+            self._line_start = line_starts(self.tokens)
+        return self._line_start
+
+    @property
+    def caps_line(self) -> list[bool]:
+        """Per token, see tokens.caps_lines (built when first needed)."""
+        if self._caps_line is None:
+            self._caps_line = caps_lines(self.tokens)
+        return self._caps_line
 
     # helpers
     def _word(self, i: int) -> str:
@@ -306,6 +328,8 @@ class _Segmenter:
         """Places for a name written in capitals ("NEW YORK", "ST LOUIS"):
         looked up in title case. Two-letter codes stay codes ("US" is in the
         gazetteer as written; "GB" in a table is no place)."""
+        if not self._word(i).isupper():
+            return ()
         text = self.tokens.text(i, j)
         if not text.isupper() or len(text) < 4 or any(not self._word(k).isalpha() for k in range(i, j)):
             return ()
@@ -520,7 +544,7 @@ class _Segmenter:
         date, "(" or "," ("LONDON 1996-12-06", "WASHINGTON (Reuters) -",
         "KYIV, Ukraine"). The place is a place even when the gazetteer does
         not know it (a small town) or it is also a name."""
-        if not self.line_start[start] or not all(self._word(k).isupper() for k in range(start, end)):
+        if not all(self._word(k).isupper() for k in range(start, end)) or not self.line_start[start]:
             return False
         k = end
         while k < self.tokens.n and self.tokens.is_space(k):
@@ -690,7 +714,7 @@ class _Segmenter:
         name ("H.R. McMaster"), or on a line in capitals (headlines and
         tables shout every word)."""
         word = self._word(i)
-        if self.caps_line[i] or not _ACRONYM.match(word) or word in NON_ORG_ACRONYMS or word in TITLES:
+        if not _ACRONYM.match(word) or word in NON_ORG_ACRONYMS or word in TITLES or self.caps_line[i]:
             return False
         if INITIALS.match(word) and i + 1 < end and is_cap(self._word(i + 1)):
             return False
@@ -870,7 +894,7 @@ def parallax_entities(doc: Doc) -> Doc:
     for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
-    teams_in_sports(tokens, seg.mentions, seg.candidates, seg.caps_line, res.gazetteer, res.first_names)
+    teams_in_sports(tokens, seg.mentions, seg.candidates, lambda: seg.caps_line, res.gazetteer, res.first_names)
     organisation_short_forms(seg.mentions, seg.candidates, res)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
