@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from .gazetteer import Gazetteer
 from .mentions import Mention, Resources
-from .names import ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
+from .names import FAC_HEADS, LOC_HEADS, ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
 from .tokens import Tokens, is_cap
 
 _TEAM_PLACE_KINDS = frozenset({"city", "state", "subdivision"})
@@ -206,8 +206,14 @@ def _person_group(tokens: Tokens, first: int, last: int, mentions: list[Mention]
     """A golfer's or a tennis player's row names a person: a multi-word
     PERSON mention there, or a known first name before another word."""
     start, end = tokens.idx[first], tokens.idx[last] + len(tokens.words[last])
-    if any(m.label == "PERSON" and " " in m.text and m.start >= start and m.end <= end for m in mentions):
+    inside = [m for m in mentions if m.start >= start and m.end <= end]
+    if any(m.label == "PERSON" and " " in m.text for m in inside):
         return True
+    if any(m.label != "PERSON" for m in inside):
+        return False  # a place's or a body's name, though it opens with a first name
+    head = tokens.words[last]
+    if head in FAC_HEADS or head in ORG_HEADS or head in LOC_HEADS:
+        return False  # "Crystal Palace": a facility's word ends it
     return last > first and tokens.words[first] in first_names
 
 

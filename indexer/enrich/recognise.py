@@ -52,6 +52,7 @@ from .organisations import organisation_short_forms, teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
+_CONTRACTION_PIECES = frozenset(["re", "ve", "ll"])
 _NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|St|Fitz|O['\u2019])")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 # An abbreviation in capitals: "NATO", "KDP", "AT&T", "U.N.", "U.S.A.".
@@ -404,7 +405,10 @@ class _Segmenter:
             return False
         if word in _PLACE_WORDS or word in LOC_HEADS or word in FAC_HEADS or word in _COUNTY_WORDS:
             return False
-        return self.res.gazetteer.lookup(word) is None and word.lower() not in NAME_STOPS
+        # Function words do not name ("Paris On Monday", "CHICAGO AT DETROIT"); spaCy's stop
+        # words also hold contraction pieces, and "Re" of "Munich Re" is none.
+        lower = word.lower()
+        return self.res.gazetteer.lookup(word) is None and (lower not in NAME_STOPS or lower in _CONTRACTION_PIECES)
 
     def _place_named_organisation(
         self, i: int, found: tuple[int, Place, tuple[Place, ...]] | None, end: int
@@ -557,7 +561,8 @@ class _Segmenter:
         text = self.tokens.text(start, end)
         candidates = self.res.gazetteer.candidates(title_case(text)) or self.res.gazetteer.candidates(text)
         if candidates:
-            place = candidates[0]
+            # A dateline names a city ("NEW YORK" is the city, not the state).
+            place = next((p for p in candidates if p.kind == "city"), candidates[0])
             self._add(start, end, place.label, place.name, place, candidates=candidates, locative=True, cue=True)
         elif len(text) > 2 and all(self._word(k).isalpha() for k in range(start, end)):
             self._add(start, end, "GPE", title_case(text), locative=True, cue=True)
