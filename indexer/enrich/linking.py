@@ -213,7 +213,10 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
     remaining = []
     for start, end, text in candidates:
-        target = full.get(surname_key(strip_possessive(text)))
+        word = strip_possessive(text)
+        target = full.get(surname_key(word))
+        if not target and len(by_first.get(word, ())) == 1 and word + "." not in DATE_WORDS:
+            target = next(iter(by_first[word]))  # "Jansher" after "Jansher Khan", "Wang" after "Wang Dan"
         if target:
             mentions.append(Mention(start, end, text, "PERSON", target))
         else:
