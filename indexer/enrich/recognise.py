@@ -189,7 +189,7 @@ def split_runs(tokens: Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, i
         k = start
         while k < end:
             word = words[k]
-            if word not in DATE_WORDS:
+            if word not in DATE_WORDS or _month_as_surname(tokens, k, s):
                 k += 1
                 continue
             cut = k
@@ -204,6 +204,17 @@ def split_runs(tokens: Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, i
             s = k
         _keep(words, s, end, out)
     return out
+
+
+def _month_as_surname(tokens: Tokens, k: int, s: int) -> bool:
+    """ "Theresa May said": "May" after a first name, with no day number
+    after it, is a surname, not the month ("Theresa May 5" would be)."""
+    if tokens.words[k] != "May" or k - 1 < s or tokens.words[k - 1] not in load_first_names():
+        return False
+    j = k + 1
+    while j < tokens.n and tokens.is_space(j):
+        j += 1
+    return j >= tokens.n or not tokens.words[j][:1].isdigit()
 
 
 def _keep(words: list[str], s: int, e: int, out: list[tuple[int, int]]) -> None:
@@ -335,7 +346,12 @@ class _Segmenter:
         if not text.isupper() or len(text) < 4 or any(not self._word(k).isalpha() for k in range(i, j)):
             return ()
         name = title_case(text)
-        return () if name in DATE_WORDS else self.res.gazetteer.candidates(name)
+        if name in DATE_WORDS:
+            return ()
+        found = self.res.gazetteer.candidates(name)
+        if found and not found[0].well_known and not self.caps_line[i]:
+            return ()  # "FIRE" in running text is an acronym, not the town of Fire
+        return found
 
     def _trust_single_place(self, i: int, place: Place) -> bool:
         word = self._word(i)
@@ -417,14 +433,26 @@ class _Segmenter:
         ("Munich Re", "Bucharest Newsroom", "Air France", "Dynamo Moscow"),
         or None. Case must be informative on every word (no headline)."""
         if found is not None:
+            if self._word(i) in self.res.first_names:
+                return None  # "Paris Hilton", "Austin Dillon": a person first
             k = found[0]
             while k < end and self._organisation_word(k):
                 k += 1
             return k if k > found[0] and not self.uncertain[i] else None
-        if not self._organisation_word(i) or i + 1 >= end:
-            return None
+        if not self._organisation_word(i) or i + 1 >= end or self._word(i) in self.res.first_names:
+            return None  # "Bill Clinton", "John Bolton": a first name and a surname that is also a town
         place = self._place_at(i + 1, end)
         return place[0] if place is not None and place[1].kind != "continent" else None
+
+    def _after_title_words(self, i: int, j: int) -> int:
+        """Where the name starts after a title whose object comes first:
+        "Director of National Intelligence James Clapper" names James
+        Clapper. Dictionary words before a first name that opens a name of
+        two words or more belong to the title."""
+        for k in range(i + 1, j - 1):
+            if self._word(k) in self.res.first_names and all(self._common(m) for m in range(i, k)):
+                return k
+        return i
 
     def _first_name_and_surname(self, i: int, j: int) -> bool:
         """Two words, a first name and a word that may be a surname: "Celinda
@@ -462,6 +490,8 @@ class _Segmenter:
         headline from the third word on."""
         word = self._word(k)
         lower = word.lower()
+        if _month_as_surname(self.tokens, k, i):
+            return False  # "Theresa May"
         if lower in NAME_STOPS or lower in SPEECH_VERBS or word in DATE_WORDS:
             return True
         if word not in SUFFIXES and word != "-" and not NAME_WORD.match(word):
@@ -570,12 +600,28 @@ class _Segmenter:
             return False
         return True
 
+    def _before_tooltip(self, start: int, end: int) -> int:
+        """Where a name's tooltip, run into the text, starts: "Trump Donald
+        John TrumpGOP" is "Trump" and the tooltip "Donald John Trump" glued
+        to the next word. A glued word whose first part the run already has
+        marks it; the run ends after that first part's earlier place."""
+        for k in range(start + 2, end):
+            word = self._word(k)
+            if glued(word):
+                head = _INNER_CAPITAL.split(word, maxsplit=1)[0]
+                head = word[: len(head) + 1]
+                for m in range(start, k - 1):
+                    if self._word(m) == head:
+                        return m + 1
+        return end
+
     def segment(self, start: int, end: int) -> None:
         if _is_credit(self.tokens, start, end):
             self._places_only(start, end)
             return
         if self._dateline(start, end):
             return
+        end = self._before_tooltip(start, end)
         i = start
         titled = False
         after_common = False  # the previous word was a dictionary word written with a capital mid-sentence
@@ -675,6 +721,8 @@ class _Segmenter:
                     # "Washington Republicans": a place before a non-name.
                     i = self._add_place(i, found[0], found[1], end, found[2])
                     continue
+                if titled:
+                    i = self._after_title_words(i, j)
                 name = strip_possessive(self.tokens.text(i, j))
                 if after_common and not titled and self._common(j - 1):
                     # "Centre for Information Law Studies": a name of words.
@@ -786,8 +834,11 @@ class _Segmenter:
             and following not in ORG_HEADS
             and following not in FAC_HEADS
             and following not in LOC_HEADS
-            and following.lower() not in CALENDAR
-            and following not in DATE_WORDS
+            and (
+                following.lower() not in CALENDAR
+                and following not in DATE_WORDS
+                or _month_as_surname(self.tokens, k, i)
+            )
             and following not in self.res.demonyms
             and NAME_WORD.match(following) is not None
         )
