@@ -594,7 +594,8 @@ class _Segmenter:
             # A dateline names a city ("NEW YORK" is the city, not the state).
             place = next((p for p in candidates if p.kind == "city"), candidates[0])
             self._add(start, end, place.label, place.name, place, candidates=candidates, locative=True, cue=True)
-        elif len(text) > 2 and all(self._word(k).isalpha() for k in range(start, end)):
+        elif len(text) > 2 and all(self._word(k).isalpha() for k in range(start, end)) and after not in ("(", ","):
+            # A place the gazetteer does not know needs a date after it ("CNN, and Acosta" is no dateline).
             self._add(start, end, "GPE", title_case(text), locative=True, cue=True)
         else:
             return False
@@ -787,7 +788,8 @@ class _Segmenter:
         if nxt + 1 < end and is_cap(self._word(nxt + 1)) and self._word(nxt + 1) not in ORG_HEADS:
             return False  # "Al Smith Jones": a longer name
         surname = self._word(nxt)
-        return surname not in self.surname_words
+        # "Al Gore", "Al Green": a dictionary word after "Al" is an English surname.
+        return surname not in self.surname_words and surname.lower() not in self.res.common
 
     def _is_title(self, i: int, end: int) -> bool:
         """Is the title word at i used as a title? A modifier ("Health",
@@ -798,8 +800,8 @@ class _Segmenter:
 
     def _named_like_organisation(self, i: int, j: int) -> bool:
         """Three or more words whose later words are all dictionary words
-        and no first names ("Zuri Health Link"), or that end in a plural
-        dictionary noun ("Bahía Austral Terminals"), name a company or a
+        and no first names ("Zuri Health Link"), that end in two of them, or
+        in a plural dictionary noun ("Bahía Austral Terminals"), name a company or a
         body, not a person ("Donald Trump Jr", "Thomas Eric Duncan" do)."""
         if j - i < 3:
             return False
@@ -807,7 +809,10 @@ class _Segmenter:
         if all(w.lower() in self.res.common and w not in self.res.first_names for w in later):
             return True
         last = later[-1].lower()
-        return last.endswith("s") and last in self.res.common and last[:-1] in self.res.common
+        if last.endswith("s") and last in self.res.common and last[:-1] in self.res.common:
+            return True
+        # "Dow Jones Industrial Average": two dictionary words at the end ("Martin Luther King" has one).
+        return all(w.lower() in self.res.common and w not in self.res.first_names for w in later[-2:])
 
     def _preceded_by_the(self, i: int) -> bool:
         return i > 0 and self.tokens.words[i - 1].lower() == "the"
