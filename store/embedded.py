@@ -29,7 +29,7 @@ from tantivy import Index, Occur, Order, Query
 from . import embedded_query as eq
 from .embedded_schema import ANALYZER, build_schema, news_analyzer, to_document, to_record
 from .interface import QuerySyntaxError, Store, StoreError
-from .query import parse_query
+from .query import check_filters, parse_query
 from .records import (
     FACET_FIELDS,
     FACETS,
@@ -43,6 +43,11 @@ from .records import (
 
 log = logging.getLogger(__name__)
 
+# Facet terms each segment reports (exact counts up to this many distinct
+# values per segment; tantivy's bucket limit is 65,000) and how many values
+# past the requested ones are fetched to see where a tie at the cut ends.
+FACET_SEGMENT_TERMS = 50_000
+FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
 EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
@@ -203,22 +208,26 @@ class EmbeddedStore(Store):
 
     def search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
+        check_filters(request.filters)
         text_query = eq.text_query(self.schema, self.analyzer, parsed)
         searcher = self._searcher()
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
         offset = max(request.page - 1, 0) * request.size
+        # tantivy refuses a limit of 0 (a panic); size 0 asks for counts only.
+        limit = max(request.size, 1)
         try:
             if request.sort == "date":
-                result = searcher.search(
-                    hits_query, request.size, offset=offset, order_by_field="published", order=Order.Desc
-                )
+                result = searcher.search(hits_query, limit, offset=offset, order_by_field="published", order=Order.Desc)
             else:
-                result = searcher.search(hits_query, request.size, offset=offset)
+                result = searcher.search(hits_query, limit, offset=offset)
         except ValueError as exc:
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
         snippets = eq.snippet_generator(self._tantivy, searcher, self.schema, self.analyzer, parsed)
-        hits = [eq.to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
+        hits = [
+            eq.to_hit(searcher.doc(address), score, snippets, request.sort)
+            for score, address in result.hits[: request.size]
+        ]
         facets = {
             name: self._facet(
                 searcher,
@@ -238,11 +247,10 @@ class EmbeddedStore(Store):
 
     def _facet(self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query) -> list[FacetValue]:
         field = FACET_FIELDS[name]
-        result = searcher.aggregate(query, {name: {"terms": {"field": field, "size": request.facet_size}}})
         selected = set(request.filters.get(name) or [])
         values = [
-            FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
-            for bucket in result[name]["buckets"]
+            FacetValue(value, count, value in selected)
+            for value, count in self._top_values(searcher, query, field, request.facet_size)
         ]
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
@@ -250,6 +258,30 @@ class EmbeddedStore(Store):
             count = _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
             values.append(FacetValue(value, count, True))
         return values
+
+    @staticmethod
+    def _top_values(searcher: tantivy.Searcher, query: Query, field: str, size: int) -> list[tuple[str, int]]:
+        """The `size` most frequent values with exact counts, ties broken by
+        value, as OpenSearch orders them. tantivy counts each segment's top
+        `segment_size` terms only (10 x size by default), which undercounts
+        values that are frequent overall but not in every segment, and it
+        leaves the order of equal counts open; so ask each segment for all
+        its terms, and for more than `size` until the tie at the cut is whole."""
+        if size <= 0:
+            return []
+        fetch = size + FACET_TIE_MARGIN
+        while True:
+            terms = {"field": field, "size": fetch, "segment_size": FACET_SEGMENT_TERMS}
+            buckets = [
+                (b["key"], int(b["doc_count"]))
+                for b in searcher.aggregate(query, {"f": {"terms": terms}})["f"]["buckets"]
+            ]
+            tie_is_whole = len(buckets) < fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
+            if tie_is_whole or fetch >= FACET_SEGMENT_TERMS:
+                break
+            fetch = FACET_SEGMENT_TERMS
+        buckets.sort(key=lambda bucket: (-bucket[1], bucket[0]))
+        return buckets[:size]
 
     def _histogram(self, searcher: tantivy.Searcher, query: Query) -> list[dict[str, Any]]:
         """Matching articles per month (the date histogram of the results)."""

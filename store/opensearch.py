@@ -27,6 +27,22 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+
+class _OneLineConnectionFailures(logging.Filter):
+    """opensearch-py logs every failed attempt on one node with the whole
+    urllib3 traceback, even when the request then succeeds on another node
+    (a node down in a cluster). Keep its one-line message, drop the
+    traceback unless debugging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR and not logging.getLogger("opensearch").isEnabledFor(logging.DEBUG):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("opensearch").addFilter(_OneLineConnectionFailures())
+
 DEFAULT_INDEX = Settings.index  # the alias when none is configured
 
 
@@ -198,8 +214,18 @@ class OpenSearchStore(Store):
                     report.failed[article_id] = q.bulk_item_reason(info)
         report.indexed = list(acknowledged)
         if report.indexed:
-            self.refresh()
+            self._refresh_after_write("indexing")
         return report
+
+    def _refresh_after_write(self, doing: str) -> None:
+        """Make acknowledged writes searchable now rather than at the next
+        scheduled refresh (within a second). A failure here must not turn
+        articles the cluster acknowledged into reported failures: they are
+        stored, and become searchable on the cluster's own schedule."""
+        try:
+            self.refresh()
+        except StoreError as e:
+            log.warning("written, but the refresh after %s failed (searchable within a second anyway): %s", doing, e)
 
     def delete(self, article_ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(article_ids))
@@ -226,7 +252,7 @@ class OpenSearchStore(Store):
                 elif not ok and info.get("status") != 404:
                     log.warning("story of %s not updated: %s", article_id, q.bulk_item_reason(info))
         if changed:
-            self.refresh()
+            self._refresh_after_write("setting story ids")
         return changed
 
     # ------------------------------------------------------------ reading

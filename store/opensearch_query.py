@@ -17,7 +17,7 @@ from typing import Any
 import mappings
 
 from .interface import QuerySyntaxError
-from .query import ParsedQuery, Term
+from .query import ParsedQuery, Term, check_filters
 from .records import (
     DERIVED_FIELDS,
     FACET_FIELDS,
@@ -112,11 +112,11 @@ def story_action(index: str, article_id: str, story: str | None) -> dict[str, An
 
 
 def term_clause(term: Term) -> dict[str, Any]:
-    """One word or phrase, matched in title or body."""
-    if term.phrase:
-        return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "phrase"}}
-    # A "word" may still analyse to several tokens (war-crimes); all must match.
-    return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "best_fields", "operator": "and"}}
+    """One word or phrase, matched in title or body. A "word" may analyse to
+    several tokens (war-crimes, U.S.): they must stand together, as a phrase,
+    which is what the embedded backend does too. For one token a phrase query
+    is a plain term query."""
+    return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "phrase"}}
 
 
 def text_query(parsed: ParsedQuery) -> dict[str, Any]:
@@ -142,16 +142,14 @@ def facet_clause(facet: str, values: list[str]) -> dict[str, Any]:
 
 
 def active_facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
-    """The facet filters the user selected, by facet; unknown facets are a
-    user error (a hand-edited URL), reported rather than ignored."""
+    """The facet filters the user selected, by facet (unknown facets are
+    refused by `check_filters`, as on the embedded backend)."""
+    check_filters(request.filters)
     active: dict[str, dict[str, Any]] = {}
     for facet, values in request.filters.items():
         values = [v for v in values if v]
-        if not values:
-            continue
-        if facet not in FACET_FIELDS:
-            raise QuerySyntaxError(f"Unknown filter {facet!r}: filter by {', '.join(FACETS)}")
-        active[facet] = facet_clause(facet, values)
+        if values:
+            active[facet] = facet_clause(facet, values)
     return active
 
 

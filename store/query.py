@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .interface import QuerySyntaxError
+from .records import FACETS
 
 # Straight and typographic double quotes all open or close a phrase.
 _QUOTE_CHARS = '"\u201c\u201d\u201e\u00ab\u00bb'
@@ -112,3 +113,13 @@ def _find_closing_quote(text: str, start: int) -> int:
         if text[i] in _QUOTE_CHARS:
             return i
     return -1
+
+
+def check_filters(filters: dict[str, list[str]]) -> None:
+    """A filter on a facet that does not exist is the caller's mistake (a
+    hand-edited URL, a typo in code): both backends refuse it with the same
+    message rather than one silently dropping it and showing unfiltered
+    results as if they were filtered."""
+    for name, values in filters.items():
+        if name not in FACETS and any(values):
+            raise QuerySyntaxError(f"Unknown filter {name!r}: filter by {', '.join(FACETS)}")

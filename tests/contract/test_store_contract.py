@@ -107,6 +107,17 @@ def test_bad_query_is_a_syntax_error(filled):
         filled.search(SearchRequest(q='"unclosed'))
 
 
+def test_unknown_filter_is_refused_on_both_backends(filled):
+    with pytest.raises(QuerySyntaxError, match="Unknown filter 'colour'"):
+        filled.search(SearchRequest(filters={"colour": ["red"]}))
+    assert filled.search(SearchRequest(filters={"colour": []})).total == 4  # nothing selected: nothing to refuse
+
+
+def test_size_zero_counts_without_hits(filled):
+    r = filled.search(SearchRequest(q="bucha", size=0))
+    assert r.total == 3 and r.hits == [] and facet(r, "outlet")["BBC"] == (1, False)
+
+
 def test_filters_or_within_and_across_facets(filled):
     r = filled.search(SearchRequest(filters={"outlet": ["BBC", "Metro"]}))
     assert ids(r) == {"bbc-1", "bbc-2", "metro-1"}
@@ -123,6 +134,22 @@ def test_each_facet_counts_with_all_filters_but_its_own(filled):
     assert facet(r, "person") == {"Volodymyr Zelensky": (1, True)}
     # place counts: every filter
     assert facet(r, "place") == {"Bucha": (1, False), "Kyiv": (1, False)}
+
+
+def test_facet_counts_are_exact_across_separate_writes(store):
+    # Each index() call is its own segment on the embedded backend. "Xavier
+    # Quill" is in one article of the first write (outranked there by ten
+    # names in two articles each) and in two of the second: three in all.
+    crowd = [person(f"Person {n:02d}") for n in range(10)]
+    first = [EnrichedArticle(id=f"a{i}", text="first write", entities=crowd) for i in range(2)]
+    first.append(EnrichedArticle(id="a2", text="first write", entities=[person("Xavier Quill")]))
+    store.index(first)
+    store.index([EnrichedArticle(id=f"b{i}", text="second write", entities=[person("Xavier Quill")]) for i in range(2)])
+    top = store.search(SearchRequest(facet_size=1)).facets["person"]
+    assert [(v.value, v.count) for v in top] == [("Xavier Quill", 3)]
+    # Equal counts: the first values alphabetically make the cut.
+    top = store.search(SearchRequest(q="first", facet_size=2)).facets["person"]
+    assert [(v.value, v.count) for v in top] == [("Person 00", 2), ("Person 01", 2)]
 
 
 def test_selected_value_with_no_results_stays_visible(filled):

@@ -74,7 +74,6 @@ def test_mapping_serves_facets_and_quote_queries():
     analysis = mappings.load()["settings"]["analysis"]
     news = analysis["analyzer"]["news_english"]
     assert "asciifolding" in news["filter"]
-    assert "typographic_quotes" in news["char_filter"]
 
 
 def test_every_portal_search_body_is_valid(spec):
