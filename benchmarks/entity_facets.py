@@ -21,6 +21,23 @@ patterns:
 
 Each count is given as distinct names and as article-mentions (the sum of
 their article counts), with the worst examples.
+
+Two acceptance checks follow (issue 11):
+
+- junk among the `--check-top` (default 300) most frequent person facet
+  values: a name that repeats a word ("Joe Biden Joe"), runs two names
+  together ("Elizabeth Warren Elizabeth Ann": a first name after a surname;
+  "ClintonGiuliani": a capital glued inside a word), is longer than four
+  words, holds a digit, "/" or a day or month, is written in capitals, is
+  one bare word (a later mention not linked to its full name), crosses a
+  paragraph break in any mention, or is also an organisation facet value
+  in more articles ("Wells Fargo");
+- quotes whose speaker is a place named in the article that is not a
+  country (a city, state, region or landmark: "Washington" for a line
+  Politico wrote): the speaker as written, or its canonical, is the text or
+  canonical of an entity of the article with a place label, and the
+  article names no person so, and the place is not a country (a country acting as its
+  government, "Russia denied ...", may speak).
 """
 
 from __future__ import annotations
@@ -115,6 +132,91 @@ def analyse(enriched: list, registry, top: int) -> dict:
     }
 
 
+def person_junk(name: str, first_names: frozenset[str], orgs: Counter, people: Counter, broken: set[str]) -> str | None:
+    """Why a person facet value is junk, or None (see the module docstring)."""
+    words = name.split()
+    plain = [w.strip(".,").lower() for w in words]
+    if len(words) == 1:
+        return "one bare word"
+    if len(words) > 4:
+        return "more than four words"
+    if len(set(w for w in plain if len(w) > 1)) < len([w for w in plain if len(w) > 1]):
+        return "repeats a word"
+    if any(w in CALENDAR for w in plain) or "/" in name or any(c.isdigit() for c in name):
+        return "date, digit or slash"
+    if name.isupper():
+        return "capitals"
+    for k, w in enumerate(words[1:-1], 1) if len(words) > 2 else ():
+        if w in first_names and words[k - 1] not in first_names and not words[k - 1].rstrip(".").isupper():
+            return "two names run together"
+    if any(any(a.islower() and b.isupper() for a, b in zip(w[3:], w[4:], strict=False)) for w in words):
+        return "two names glued together"
+    if name in broken:
+        return "crosses a paragraph break"
+    if orgs.get(name, 0) > people[name]:
+        return "an organisation"
+    return None
+
+
+def junk_check(enriched: list, top: int) -> dict:
+    from indexer.enrich.names import load_first_names
+
+    people: Counter = Counter()
+    orgs: Counter = Counter()
+    broken: set[str] = set()
+    for article in enriched:
+        seen_p = {e.canonical for e in article.entities if e.label == "PERSON"}
+        seen_o = {e.canonical for e in article.entities if e.label == "ORG"}
+        broken |= {e.canonical for e in article.entities if e.label == "PERSON" and "\n" in e.text}
+        people.update(seen_p)
+        orgs.update(seen_o)
+    first_names = load_first_names()
+    junk = []
+    for name, count in people.most_common(top):
+        why = person_junk(name, first_names, orgs, people, broken)
+        if why:
+            junk.append({"name": name, "articles": count, "why": why})
+    return {"checked": min(top, len(people)), "junk": junk}
+
+
+def _place_speaker(q, places: dict, people: set[str], gaz) -> bool:
+    """Is the quote's speaker a place other than a country (see the module
+    docstring)? A speaker the article also names as a person is a person."""
+    for name in (q.speaker, q.speaker_canonical):
+        if not name:
+            continue
+        bare = name[4:] if name.lower().startswith("the ") else name
+        if bare in people or name in people:
+            return False
+        entity = places.get(name) or places.get(bare)
+        if entity is None:
+            continue
+        place = gaz.lookup(entity.canonical)
+        return place is None or not (place.kind == "country" or place.nation)
+    return False
+
+
+def speaker_places(enriched: list) -> dict:
+    from indexer.enrich.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    quotes = 0
+    found = []
+    for article in enriched:
+        places = {}
+        people = set()
+        for e in article.entities:
+            if e.label in PLACE_LABELS:
+                places[e.text] = places[e.canonical] = e
+            elif e.label == "PERSON":
+                people |= {e.text, e.canonical}
+        for q in article.quotes:
+            quotes += 1
+            if _place_speaker(q, places, people, gaz):
+                found.append({"article": article.id, "speaker": q.speaker, "quote": q.text[:70]})
+    return {"quotes": quotes, "articles": len(enriched), "place_speakers": len(found), "examples": found[:60]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=3000, help="articles to enrich")
@@ -122,6 +224,7 @@ def main() -> int:
     parser.add_argument("--first", action="store_true", help="the first N articles instead of N spread over the corpus")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--check-top", type=int, default=300, help="person facet values checked for junk")
     args = parser.parse_args()
     if not args.corpus.is_file():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -138,6 +241,8 @@ def main() -> int:
     result = analyse(enriched, get_extractor().registry, args.top)
     result["articles"] = len(enriched)
     result["seconds"] = round(seconds, 1)
+    result["person_junk"] = junk_check(enriched, args.check_top)
+    result["speaker_places"] = speaker_places(enriched)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
@@ -151,6 +256,17 @@ def main() -> int:
         print(
             f"  {key}: {info['names']} names, {info['article_mentions']} article-mentions; {', '.join(info['worst'])}"
         )
+    junk = result["person_junk"]
+    print(f"\njunk among the top {junk['checked']} person facet values: {len(junk['junk'])}")
+    for item in junk["junk"]:
+        print(f"  {item['name']} ({item['articles']} articles): {item['why']}")
+    places = result["speaker_places"]
+    print(
+        f"\nquotes whose speaker is a city, region or landmark: {places['place_speakers']}"
+        f" of {places['quotes']} quotes in {places['articles']} articles"
+    )
+    for item in places["examples"]:
+        print(f"  {item['speaker']!r} in {item['article']}: {item['quote']!r}")
     return 0
 
 

@@ -3,7 +3,7 @@
     parallax index PATH... [--manifest FILE] [--outlet NAME] [--backend embedded|opensearch]
     parallax serve [--host HOST] [--port PORT]
     parallax demo [--port PORT]
-    parallax eval --gold FILE PATH...
+    parallax eval --gold FILE PATH... | eval --format conll FILE
     parallax reindex | stories | status
 
 This module is the composition root: it is the only place that imports both
@@ -100,8 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="index only")
     demo.set_defaults(settings=_demo_settings)
 
-    evaluate = command("eval", cmd_eval, "score entity and quote extraction against a gold file")
-    evaluate.add_argument("--gold", required=True, help="gold annotations (JSON, as ../shared/gold/seeds.json)")
+    evaluate = command(
+        "eval", cmd_eval, "score entity and quote extraction against a gold file, or on a CoNLL-2003-style file"
+    )
+    evaluate.add_argument("--gold", help="gold annotations (JSON, as ../shared/gold/seeds.json); not with conll")
+    evaluate.add_argument(
+        "--format",
+        choices=("gold", "conll"),
+        default="gold",
+        help="conll: PATH is one CoNLL-2003-style file holding its own gold tags (IOB1 or IOB2)",
+    )
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
 
     command("reindex", cmd_reindex, "rebuild the index under the current schema and switch to it", backend)
@@ -223,9 +231,29 @@ def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.format == "conll":
+        return _eval_conll(args)
+    if not args.gold:
+        print("parallax eval: --gold FILE is required (or --format conll FILE)", file=sys.stderr)
+        return 2
     from indexer.eval import main_eval
 
     result = main_eval(args.gold, args.paths)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _eval_conll(args: argparse.Namespace) -> int:
+    from indexer.conll import ConllFormatError, main_eval_conll
+
+    if args.gold or len(args.paths) != 1:
+        print("parallax eval --format conll: give one FILE and no --gold (the tags are the gold)", file=sys.stderr)
+        return 2
+    try:
+        result = main_eval_conll(args.paths[0])
+    except (OSError, UnicodeDecodeError, ConllFormatError) as exc:
+        print(f"parallax eval: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

@@ -53,8 +53,10 @@ def person_id(canonical: str) -> str:
 
 def surname_key(name: str) -> str:
     """Key of a person's last name, tolerant of transliteration doubling
-    ("Zelensky", "Zelenskyy", "Zelenskiy" share one key)."""
+    ("Zelensky", "Zelenskyy", "Zelenskiy" share one key) and of a double
+    surname's hyphen (its last part is the key)."""
     last = ascii_fold(name.split()[-1]).lower() if name.split() else ""
+    last = last.rsplit("-", 1)[-1] or last  # "Ocasio-Cortez" and "Ocasio Cortez" share "cortez"
     last = re.sub(r"(?:iy|yy|ii|y|i)$", "y", last)
     return last
 

@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import Mention, resolvable_bare_name
+from .entities import Mention, nameable_single, resolvable_bare_name
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -83,13 +83,15 @@ class Extractor:
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
-        return _without_overlaps(entities)
+        return _without_overlaps([e for e in entities if e is not None])
 
-    def _entity(self, m: Mention) -> Entity:
+    def _entity(self, m: Mention) -> Entity | None:
         if m.label == "PERSON":
             canonical = m.canonical
             if m.single and resolvable_bare_name(canonical, person=True):
                 canonical = self.registry.resolve(canonical) or canonical
+            if m.single and " " not in canonical and not nameable_single(canonical, m.titled):
+                return None  # a bare "Peter", "General Motors": nobody a facet can name
             canonical = self.registry.canonical_full(canonical)
             return Entity(m.text, "PERSON", m.start, m.end, canonical, person_id(canonical))
         if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:

@@ -51,6 +51,7 @@ SMALL_TOWN = 100_000
 # vistula/toledo 31, bahia/bahia de caraquez 45).
 VARIANT_SIMILARITY = 60
 MAX_CANDIDATES = 8  # places kept per name
+_INITIALISM = re.compile(r"^(?:[A-Z]\.?){2,6}$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Place:
     population: int = 0
     code: str | None = None  # ISO 3166-2 code of a subdivision
     capital: bool = False  # a national capital (a city whatever its size)
+    nation: bool = False  # a country in all but ISO's list ("England", "Scotland")
 
     @property
     def label(self) -> str:
@@ -170,6 +172,17 @@ class _Builder:
         return Gazetteer(entries, self.max_words)
 
 
+def _initialism_of(short: str, name: str) -> bool:
+    """Is `short` the initialism English writes for the country called
+    `name`: the capitals of its short name, dotted or of three letters or
+    more ("U.S.", "U.A.E.", "UAE", "PNG")? Initialisms of official names
+    ("IRA" for the Islamic Republic of Afghanistan, "PCT" for Taiwan) and
+    undotted pairs ("PM", "HR") are other words far more often."""
+    letters = short.replace(".", "")
+    capitals = "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isupper())
+    return letters == capitals and ("." in short or len(letters) >= 3)
+
+
 def _folded(text: str) -> str:
     return ascii_fold(text).lower()
 
@@ -228,6 +241,9 @@ def load_gazetteer() -> Gazetteer:
     builder.capitals = {normalise_name(info["capital"]) for info in countries.values() if info.get("capital")}
     capital_of = {(normalise_name(info["capital"]), code) for code, info in countries.items() if info.get("capital")}
     regions = json.loads((DATA_DIR / "regions.json").read_text(encoding="utf-8"))
+    for code, info in countries.items():
+        names = aliases.get(code, [])
+        aliases[code] = [a for a in names if not _INITIALISM.match(a) or _initialism_of(a, info["name"])]
     for code, names in regions.get("country_aliases", {}).items():
         aliases[code] = list(aliases.get(code, [])) + names
     for code, info in countries.items():
@@ -273,9 +289,9 @@ def _add_subdivisions(builder: _Builder, countries: dict, excluded: set[str], co
         return
     population = {code: int(info.get("population") or 0) for code, info in countries.items()}
     for sub in json.loads(path.read_text(encoding="utf-8")):
-        place = Place(None, sub["name"], "subdivision", sub["country"], None, None, 0, sub["code"])
         # England, Scotland, Wales are ISO "countries": their names are safe.
         nation = sub.get("type") in ("Country", "Nation")
+        place = Place(None, sub["name"], "subdivision", sub["country"], None, None, 0, sub["code"], nation=nation)
         for name in sub["names"]:
             if (not nation and _guarded(name, excluded, common)) or builder.city_owns(name, sub["country"]):
                 continue

@@ -128,6 +128,34 @@ SPEECH_VERBS = frozenset(
     saying telling adding noting insisting arguing explaining declaring stating tweeting
     """.split()
 )
+# Capitalised abbreviations that name no organisation: roles, measures,
+# units, formats, times, currencies, stock and sports table headings.
+NON_ORG_ACRONYMS = frozenset(
+    ["CEO", "CFO", "COO", "CTO", "MP", "MPs", "MEP", "MEPs", "PM", "AM", "GMT", "EST", "EDT", "PST", "PDT", "CST",
+     "CDT", "UTC", "BST", "CET", "GDP", "GNP", "CPI", "VAT", "TV", "DVD", "CD", "PC", "ID", "IQ", "OK", "DNA", "RNA",
+     "HIV", "AIDS", "SARS", "COVID", "UFO", "VIP", "MVP", "RBI", "ERA", "PCT", "GB", "AB", "HR", "BB", "SO", "IP",
+     "ER", "IPO", "ATM", "SUV", "RPM", "MPH", "KM", "KG", "LB", "LBS", "FT", "PS", "NB", "FAQ", "PR", "HQ", "AI",
+     "IT", "USD", "EUR", "GBP", "JPY", "CHF", "DM", "FFR", "BC", "AD", "BCE", "CE", "PHD", "MD", "RN", "LLC", "INC",
+     "LTD", "PLC", "NV", "SA", "AG", "AS", "AB", "SPA", "JR", "SR", "II", "III", "IV", "VI", "VII", "VIII", "IX",
+     "XI", "XX", "ISBN", "URL", "PDF", "USB", "GPS", "SMS", "LGBT", "LGBTQ", "WW", "WWII", "NFT", "EV", "EVs", "AC",
+     "DC", "OT", "NA", "TBA", "TBD", "RIP", "PST", "Q", "A"]
+)  # fmt: skip
+
+# Words of sports reporting: an article using several of them is about sport,
+# where a city, state or county name mostly stands for its team ("Kent beat
+# Somerset", "Chicago 5 Houston 3").
+SPORTS_WORDS = frozenset(
+    ["cricket", "soccer", "football", "tennis", "golf", "baseball", "basketball", "rugby", "hockey", "athletics",
+     "boxing", "cycling", "innings", "wicket", "wickets", "batsman", "bowler", "bowled", "overs", "goal", "goals",
+     "goalkeeper", "striker", "midfielder", "defender", "halftime", "half-time", "penalty", "league", "leagues",
+     "championship", "tournament", "match", "matches", "fixture", "fixtures", "playoff", "playoffs", "play-off",
+     "semifinal", "semi-final", "quarterfinal", "quarter-final", "inning", "pitcher", "homer", "homers", "touchdown",
+     "quarterback", "seeded", "standings", "scored", "scorers", "draw", "drew", "beat", "defeated", "victory",
+     "season", "coach", "stadium", "club", "clubs", "champions", "cup", "division", "runs", "points", "game",
+     "games", "won", "lost", "unbeaten", "squad", "captain"]
+)  # fmt: skip
+SPORTS_MIN_WORDS = 4  # distinct sports words for a sports article
+
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "He", "She", "They", "It", "We", "I"])
 
 # Demonyms the suffix rules cannot produce from a country's name.

@@ -33,7 +33,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from store.records import Quote
 
 from .canonical import person_id
-from .names import PERSON_NOUNS, SPEECH_VERBS
+from .gazetteer import load_gazetteer
+from .names import PERSON_NOUNS, SPEECH_VERBS, TITLES
 
 _DOUBLE_OPEN = "\u201c\u201e\u00ab"  # “ „ «
 _DOUBLE_CLOSE = "\u201d\u00bb"  # ” »
@@ -46,6 +47,9 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _PERSON_PRONOUNS = {"he", "she", "i"}
 
 _VERBS = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
+# A full stop after a title's abbreviation ends no speaker: "said Texas Sen. Ted Cruz".
+_TITLE_STEMS = sorted({t[:-1] for t in TITLES if t.endswith(".")} | {"Sens", "Reps", "Govs", "Sts"})
+_NOT_TITLE = "".join(f"(?<!\\b{re.escape(stem)})" for stem in _TITLE_STEMS)
 _WORD = r"[\w\u2019'.\-&]+"
 # "…," the department said / Police commander X said / he added
 _AFTER_SPEAKER_VERB = re.compile(
@@ -53,7 +57,7 @@ _AFTER_SPEAKER_VERB = re.compile(
 )
 # "…," said Mr Zelensky, who …
 _AFTER_VERB_SPEAKER = re.compile(
-    rf"^[\s,]*(?:{_VERBS})\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:!?\u2014\u2013(]|\.(?:\s|$)|$|\s+(?:in|on|at|during|after|before|when|while|who|to|of|from|as)\b))"
+    rf"^[\s,]*(?:{_VERBS})\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})(?=\s*(?:[,;:!?\u2014\u2013(]|{_NOT_TITLE}\.(?:\s|$)|$|\s+(?:in|on|at|during|after|before|when|while|who|to|of|from|as)\b))"
 )
 # X said: "…"  /  He told the Times: '…'
 _BEFORE_SPEAKER = re.compile(
@@ -114,6 +118,17 @@ _ACCORDING = re.compile(rf"according to\s+(?P<spk>(?:{_WORD}\s+){{0,6}}?{_WORD})
 _SPEECH_IN_SENTENCE = re.compile(rf"(?P<spk>(?:{_WORD}\s+){{0,5}}?{_WORD})\s+(?:{_VERBS})\b")
 _SENTENCE_BREAK = re.compile(r"[.!?][\u201d\u2019\"')\]]*\s+")
 _STOP_LEADERS = re.compile(r"^(?:and|but|so|then|as|while|when|because|that)\s+", re.I)
+
+
+# "the department", "the company": a speaker that names a kind of body.
+_VAGUE = re.compile(
+    r"^the\s+(department|ministry|agency|company|firm|group|organi[sz]ation|campaign|office|committee|police"
+    r"|government|administration|court|party|union|bank|council|commission|embassy|board|team|club|network"
+    r"|newspaper|paper|magazine|service|institute|university|foundation|association|bureau|center|centre)$",
+    re.I,
+)
+_ANY_ORGANISATION = frozenset({"company", "firm", "group", "organisation", "organization"})
+VAGUE_REACH = 1500  # characters back to the organisation a vague speaker stands for
 
 
 class EntityLike(Protocol):
@@ -262,8 +277,43 @@ def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
     words = phrase.lower().replace("\u2019", "'").split()
     is_person = bool(words) and (words[-1] in PERSON_NOUNS or words[-1] in _PERSON_PRONOUNS)
     if other is not None and not is_person and len(other.text) >= len(phrase) - 4:
+        if silent_place(other):
+            return _Speaker(None, at=offset)  # "Washington said": a dateline, a state's law, no speaker
         return _Speaker(phrase, other.canonical, other.entity_id, False, offset)
+    body = _vague_body(ctx, phrase, offset) if not is_person else None
+    if body is not None:
+        return _Speaker(phrase, body.canonical, body.entity_id, False, offset)
     return _Speaker(phrase, None, None, is_person, offset)
+
+
+def silent_place(entity: EntityLike) -> bool:
+    """A place that cannot be a quote's speaker: a city, state, region or
+    landmark. A country may speak as its government ("Russia denied ...")."""
+    if entity.label not in ("GPE", "LOC", "FAC"):
+        return False
+    place = load_gazetteer().lookup(entity.canonical)
+    return place is None or not (place.kind == "country" or place.nation)
+
+
+def _vague_body(ctx: _Context, phrase: str, at: int) -> EntityLike | None:
+    """The organisation a vague speaker ("the department", "the company")
+    stands for: the latest organisation named before it whose name has that
+    head word ("the Justice Department"), or, for a company, firm or group,
+    the latest organisation at all, within VAGUE_REACH characters."""
+    m = _VAGUE.match(phrase.strip())
+    if m is None:
+        return None
+    noun = m.group(1).lower().rstrip("s")
+    best = None
+    for ent in ctx.entities:
+        if ent.start >= at:
+            break
+        if ent.label != "ORG" or at - ent.end > VAGUE_REACH:
+            continue
+        heads = {w.lower().rstrip("s") for w in ent.canonical.split()}
+        if noun in heads or noun in _ANY_ORGANISATION:
+            best = ent
+    return best
 
 
 def _sentence_start(text: str, floor: int, at: int) -> int:
@@ -346,7 +396,7 @@ def _attribution(
     first = _first_entity(ctx, sent_start, span.open_at)
     if first is not None:
         subject = first
-    if subject is not None:
+    if subject is not None and not silent_place(subject):
         return _Speaker(
             subject.text, subject.canonical, subject.entity_id, subject.label == "PERSON", subject.start
         ), False
@@ -535,6 +585,8 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         sentence_start = _sentence_start(text, span.para_start, span.open_at)
         carry = last if last is not None and last_at >= sentence_start else None
         speaker, adjacent = _attribution(ctx, span, prev_end, carry)
+        if speaker is not None and speaker.phrase is None:
+            speaker = None  # attributed to a place: nobody we can name
         standalone = _standalone(text, span, prev_end)
         continues = standalone and last is not None and span.para_index - last_para <= 1
         reported = words >= MIN_REPORTED_WORDS and _has_speech_verb(text, span)

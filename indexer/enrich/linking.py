@@ -1,0 +1,258 @@
+"""Linking (both pipelines, `parallax_link`): canonical names within an article.
+
+Places are resolved to GeoNames by country coherence, demonyms to NORP,
+"Mr Zelensky"/"Zelensky" to the full name the article gives; a trained
+pipeline's spans are first turned into the same Mentions.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
+from .mentions import (
+    DATE_WORDS,
+    INITIALS,
+    JOINERS,
+    NAME_STOPS,
+    NAME_WORD,
+    PLACE_LABELS,
+    SUFFIXES,
+    Mention,
+    Resources,
+    load_resources,
+)
+from .names import DAY_QUALIFIERS, TITLES
+from .recognise import demonym_name, org_name
+
+
+@Language.component("parallax_link")
+def parallax_link(doc: Doc) -> Doc:
+    """Canonical names within the article: places to GeoNames, demonyms to
+    NORP, "Mr Zelensky"/"Zelensky" to the full name the article gives."""
+    mentions = doc.user_data.get("parallax_mentions")
+    if mentions is None:  # a trained pipeline: start from its spans
+        mentions = [_from_model_span(ent) for ent in doc.ents]
+        mentions = [m for m in mentions if m is not None]
+        doc.user_data["parallax_candidates"] = []
+    candidates = doc.user_data.setdefault("parallax_candidates", [])
+    _alias_people(mentions, candidates)
+    resolve_places(mentions)
+    _drop_isolated_towns(mentions, candidates)
+    doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
+    return doc
+
+
+def resolve_places(mentions: list[Mention]) -> None:
+    """Pick each ambiguous place name's meaning by country coherence.
+
+    A name whose candidates all lie in one country ("Chile", "Kraków")
+    votes for that country once per mention. A name that may mean places in
+    several countries ("San Antonio": Texas, Chile, ...) votes half as much
+    for its default's country, so the setting an article keeps naming
+    ("Valparaiso" twice) also counts. Each ambiguous name then takes the
+    candidate in the country with most votes (its own votes left out), and
+    keeps its default (kind, then population) unless another country
+    out-votes the default by more than the name's own weight.
+    """
+    places = [m for m in mentions if m.place is not None and m.label in PLACE_LABELS]
+    if not places:
+        return
+    strong: dict[str, float] = {}
+    weak: dict[str, dict[str, float]] = {}  # country → name → weight
+    ambiguous: dict[str, list[Mention]] = {}
+    for m in places:
+        assert m.place is not None  # filtered above
+        countries = {p.country for p in m.candidates or (m.place,)}
+        if len(countries) == 1:
+            country = next(iter(countries))
+            if country:
+                strong[country] = strong.get(country, 0) + 1
+        else:
+            key = m.place.name if m.place is m.candidates[0] else m.text
+            ambiguous.setdefault(key, []).append(m)
+            if m.place.country:
+                per_name = weak.setdefault(m.place.country, {})
+                per_name[key] = per_name.get(key, 0) + 0.5
+    for key, group in ambiguous.items():
+
+        def score(country: str | None, key: str = key) -> float:
+            # `key` bound now: the weak votes of this name itself do not count.
+            return strong.get(country or "", 0) + sum(
+                w for name, w in weak.get(country or "", {}).items() if name != key
+            )
+
+        default = group[0].place
+        assert default is not None
+        best = max(group[0].candidates, key=lambda p: score(p.country))
+        if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
+            for m in group:
+                m.place, m.canonical, m.label = best, best.name, best.label
+
+
+def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+    """A one-word small town with no locative cue, in a country nothing else
+    in the article is in ("the Obama administration" in an American story),
+    is no place: it waits as a candidate name instead (the corpus registry
+    may know it as a surname)."""
+    places = [m for m in mentions if m.place is not None and m.label in PLACE_LABELS]
+    if not places:
+        return
+    drop = []
+    for m in places:
+        assert m.place is not None  # filtered above
+        if m.label == "GPE" and not m.cue and m.place.kind == "city" and not m.place.well_known and _by_alternate(m):
+            drop.append(m)  # "Hamas" is only an odd alternate name of Hamm: no place without "in Hamas"
+            continue
+        if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
+            continue
+        if any(o.place is not None and o.place.country == m.place.country and o.text != m.text for o in places):
+            continue
+        drop.append(m)
+    for m in drop:
+        mentions.remove(m)
+        candidates.append((m.start, m.end, m.text))
+
+
+def _by_alternate(m: Mention) -> bool:
+    """Did the name match its place only through a GeoNames alternate name
+    that is no plain spelling variant of the place's own name? Variants keep
+    the name's ending (Mykolaiv/Mykolayiv, Cracow/Krakow); an alternate with
+    another ending is mostly another language's inflected form or another
+    word altogether ("Hamas" for Hamm)."""
+    assert m.place is not None  # called for place mentions only
+    alt = ascii_fold(strip_possessive(m.text)).lower()
+    own = ascii_fold(m.place.name).lower()
+    return alt != own and alt[-1:] != own[-1:]
+
+
+def _from_model_span(ent: Span) -> Mention | None:
+    res = load_resources()
+    text = ent.text.strip()
+    label = ent.label_
+    if not text:
+        return None
+    if text in res.demonyms:
+        return Mention(ent.start_char, ent.end_char, ent.text, "NORP", demonym_name(text, res.demonyms))
+    if label in PLACE_LABELS or label in ("PERSON", "ORG"):
+        candidates = res.gazetteer.candidates(strip_possessive(_strip_the(text)))
+        if candidates and label != "PERSON":
+            place = candidates[0]
+            return Mention(
+                ent.start_char, ent.end_char, ent.text, place.label, place.name, place, candidates=candidates
+            )
+    if label == "PERSON":
+        words = [w for w in strip_possessive(text).split() if w not in TITLES]
+        if not words:
+            return None
+        name = normalise_name(" ".join(words))
+        return Mention(
+            ent.start_char,
+            ent.end_char,
+            ent.text,
+            label,
+            name,
+            None,
+            len(words) == 1,
+            registrable=looks_like_full_name(name, res),
+        )
+    return Mention(
+        ent.start_char,
+        ent.end_char,
+        ent.text,
+        label,
+        org_name(strip_possessive(text)) if label == "ORG" else normalise_name(text),
+    )
+
+
+def looks_like_full_name(name: str, res: Resources | None = None) -> bool:
+    """A full name fit for the corpus registry when nothing but its words is
+    known (a trained model's span): two to four words, a known first name or
+    initials first, no date/function/credit word, no country/state/region or
+    big city last."""
+    res = res or load_resources()
+    words = [w for w in name.split() if w not in JOINERS and w not in SUFFIXES]
+    if not 2 <= len(words) <= 4 or not (words[0] in res.first_names or INITIALS.match(words[0])):
+        return False
+    if any(w in DATE_WORDS or w.lower() in NAME_STOPS or not NAME_WORD.match(w) for w in words):
+        return False
+    place = res.gazetteer.lookup(words[-1])
+    return place is None or not place.well_known
+
+
+def _strip_the(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+    """Link one-word names to the article's full names sharing the surname;
+    candidates that match a full name become people."""
+    full: dict[str, str] = {}
+    by_first: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.label == "PERSON" and not m.single:
+            full.setdefault(surname_key(m.canonical), m.canonical)
+            by_first.setdefault(m.canonical.split()[0], set()).add(m.canonical)
+    for m in mentions:
+        if m.label == "PERSON" and m.single:
+            target = full.get(surname_key(m.canonical))
+            if not target and len(by_first.get(m.canonical, ())) == 1:
+                target = next(iter(by_first[m.canonical]))  # "Hillary" after "Hillary Clinton"
+            if target:
+                m.canonical, m.single = target, False
+    singles = {m.canonical for m in mentions if m.label == "PERSON" and m.single}
+    for m in mentions:
+        # "Obama" and "Duncan" are also towns; in an article naming the person
+        # the surname is the person.
+        if m.label == "GPE" and m.place is not None and not m.place.well_known and not m.locative:
+            target = full.get(surname_key(m.text))
+            if target:
+                m.label, m.canonical, m.place = "PERSON", target, None
+            elif m.text in singles:
+                m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
+    remaining = []
+    for start, end, text in candidates:
+        word = strip_possessive(text)
+        target = full.get(surname_key(word))
+        if not target and len(by_first.get(word, ())) == 1 and word + "." not in DATE_WORDS:
+            target = next(iter(by_first[word]))  # "Jansher" after "Jansher Khan", "Wang" after "Wang Dan"
+        if target:
+            mentions.append(Mention(start, end, text, "PERSON", target))
+        else:
+            remaining.append((start, end, text))
+    candidates[:] = remaining
+
+
+def resolvable_bare_name(word: str, person: bool = False) -> bool:
+    """May a one-word mention take a full name from the corpus registry?
+    Never a date word or a credit fragment. A word not yet known to be a
+    person (a candidate, a small town) also must not be a dictionary word or a
+    well-known place ("Sunday", "America", "Washington" stay what they are);
+    a word the article already makes a person ("President Trump", "Rice
+    said") may be a dictionary word."""
+    res = load_resources()
+    if " " in word or "/" in word or word in DATE_WORDS or word in DAY_QUALIFIERS or not NAME_WORD.match(word):
+        return False
+    if person:
+        return word.lower() not in NAME_STOPS
+    if word.lower() in res.common or word.lower() in NAME_STOPS:
+        return False
+    place = res.gazetteer.lookup(word)
+    return place is None or not place.well_known
+
+
+def nameable_single(word: str, titled: bool) -> bool:
+    """May a one-word person name that no full name claimed stand as a person
+    of its own? A surname may ("Obama": the corpus may not have met Barack
+    yet); a bare first name ("Peter", "Theresa" of "Theresa May"), a
+    nationality ("German"), initials ("D.C.") or a plural noun ("Motors" of
+    "General Motors") names nobody a facet can show. After a title
+    ("President Trump", "Pope Francis") a first name is a person too."""
+    res = load_resources()
+    bare = strip_possessive(word)
+    if bare in res.demonyms or INITIALS.match(bare) or bare.isupper():
+        return False
+    if bare.endswith("s") and bare.lower() in res.common and bare[:-1].lower() in res.common:
+        return False
+    return titled or bare not in res.first_names or res.gazetteer.lookup(bare) is not None

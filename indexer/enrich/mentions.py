@@ -1,0 +1,68 @@
+"""What the recogniser and the linker share: the Mention record, the word
+lists and gazetteer they read (`Resources`), and the shapes of name words."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from store.records import PLACE_LABELS
+
+from .gazetteer import Gazetteer, Place, load_gazetteer
+from .names import DAY_NAMES, HOLIDAYS, MONTH_NAMES, load_common_words, load_demonyms, load_first_names
+
+__all__ = ["PLACE_LABELS", "Mention", "Resources", "load_resources"]
+
+# Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
+NAME_PARTICLES = frozenset(
+    ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"]
+)
+JOINERS = frozenset({"of", "'s", "\u2019s", "and", "&", "-"}) | NAME_PARTICLES
+SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
+NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.?$")
+INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w)
+# Words that are dates, never names: they split a capitalised run.
+DATE_WORDS = DAY_NAMES | MONTH_NAMES | HOLIDAYS
+# Words a person's name never continues with ("Hillary Clinton To Announce ...").
+NAME_STOPS = frozenset(
+    w
+    for w in STOP_WORDS
+    if w not in {"de", "da", "del", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"}
+)
+
+
+@dataclass
+class Mention:
+    start: int  # character offsets
+    end: int
+    text: str
+    label: str
+    canonical: str
+    place: Place | None = None
+    single: bool = False  # a one-word person name waiting for its full name
+    candidates: tuple[Place, ...] = ()  # every place the name may mean, best first
+    # A full person name that looks like one (a first name, initials or a
+    # title before it; no date, place or credit words): it may enter the
+    # corpus registry and lend its surname to bare mentions elsewhere.
+    registrable: bool = False
+    locative: bool = False  # a place with a strong locative cue ("in X", "X, Texas")
+    cue: bool = False  # a place with any locative cue (also "at X", "from X")
+    titled: bool = False  # a person named after a title ("President Trump", "Mr Kępa")
+
+
+@dataclass
+class Resources:
+    gazetteer: Gazetteer
+    first_names: frozenset[str]
+    common: frozenset[str]
+    demonyms: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_resources() -> Resources:
+    return Resources(load_gazetteer(), load_first_names(), load_common_words(), load_demonyms())

@@ -1,0 +1,162 @@
+"""The token view every rule reads, and where sentences and reliable capitals are.
+
+`Tokens` holds plain lists (words, offsets, trailing spaces) taken from a
+spaCy Doc once: reading spaCy's Token objects one attribute at a time costs
+more than all the rules. `sentence_starts` (the `parallax_sentences`
+component) starts a sentence after . ! ? : ; and at every line break;
+`uncertain_case` says where a capital letter tells nothing (sentence starts,
+Title Case headlines).
+"""
+
+from __future__ import annotations
+
+import numpy
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.language import Language
+from spacy.tokens import Doc
+
+SENTENCE_END = frozenset({".", "!", "?", ":", ";", "...", "\u2026"})
+TRANSPARENT = frozenset("\"'\u201c\u201d\u2018\u2019([{\u2014\u2013-*\u2022".replace(" ", ""))
+
+
+class Tokens:
+    """Plain lists of what the rules read from each token: touching spaCy's
+    Token objects one attribute at a time costs more than all the rules."""
+
+    def __init__(self, doc: Doc) -> None:
+        if len(doc):
+            orths, idx, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+        else:
+            orths, idx, spaces = [], [], []
+        strings = doc.vocab.strings
+        self.idx = idx
+        self.words = [strings[h] for h in orths]
+        self.ws = [" " if sp else "" for sp in spaces]
+        self.n = len(self.words)
+
+    @classmethod
+    def of(cls, doc: Doc) -> Tokens:
+        """Built once per doc and shared by the components."""
+        cached = doc.user_data.get("_parallax_tokens")
+        if cached is None or cached.n != len(doc):
+            cached = doc.user_data["_parallax_tokens"] = cls(doc)
+        return cached
+
+    def text(self, i: int, j: int) -> str:
+        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip() if j - i > 1 else self.words[i]
+
+    def is_space(self, i: int) -> bool:
+        return not self.words[i].strip()
+
+
+# --- sentence starts --------------------------------------------------------
+
+
+def sentence_starts(tokens: Tokens) -> list[bool]:
+    """Sentence starts after . ! ? : ; and at every line break (paragraphs);
+    an opening quote mark or bracket starts the sentence it opens; a closing
+    one belongs to the sentence it ends."""
+    starts = [False] * tokens.n
+    expect = True
+    words = tokens.words
+    for i, word in enumerate(words):
+        if i == 0:
+            starts[0] = True
+        if not word.strip():
+            expect = expect or "\n" in word
+            continue
+        if _closes(tokens, i):
+            continue
+        if expect:
+            starts[i] = True
+        if word in TRANSPARENT and expect:
+            expect = False  # the sentence started at its opening mark
+            continue
+        expect = word in SENTENCE_END
+    return starts
+
+
+@Language.component("parallax_sentences")
+def parallax_sentences(doc: Doc) -> Doc:
+    """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
+    if len(doc):
+        flags = sentence_starts(Tokens.of(doc))
+        starts = numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # thinc's Ints2d is this ndarray
+    return doc
+
+
+def _closes(tokens: Tokens, i: int) -> bool:
+    text = tokens.words[i]
+    if text in ("\u201d", "\u2019", ")", "]", "}"):
+        return True
+    return text in ('"', "'") and i > 0 and not tokens.ws[i - 1]
+
+
+def uncertain_case(tokens: Tokens) -> list[bool]:
+    """Per token: is its capital letter uninformative? True for the first word
+    of a sentence and for every word of a Title Case line (headlines)."""
+    flags = [False] * tokens.n
+    expect = True
+    line_start = 0
+    for i, word in enumerate(tokens.words):
+        if not word.strip():
+            if "\n" in word:
+                _mark_title_case_line(tokens, line_start, i, flags)
+                line_start = i + 1
+                expect = True
+            continue
+        if word in TRANSPARENT:
+            continue
+        flags[i] = expect
+        expect = word in SENTENCE_END
+    _mark_title_case_line(tokens, line_start, tokens.n, flags)
+    return flags
+
+
+def _mark_title_case_line(tokens: Tokens, start: int, end: int, flags: list[bool]) -> None:
+    words = [w for w in tokens.words[start:end] if len(w) > 3 and w.isalpha()]
+    if len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words):
+        for i in range(start, end):
+            flags[i] = True
+
+
+def is_cap(text: str) -> bool:
+    return text[:1].isupper() and any(c.isalpha() for c in text)
+
+
+def prev_word(tokens: Tokens, i: int) -> tuple[int, str]:
+    k = i - 1
+    while k >= 0 and tokens.is_space(k):
+        k -= 1
+    return k, (tokens.words[k] if k >= 0 else "")
+
+
+def line_starts(tokens: Tokens) -> list[bool]:
+    """Per token: is it the first non-space token of its line?"""
+    flags = [False] * tokens.n
+    expect = True
+    for i, word in enumerate(tokens.words):
+        if not word.strip():
+            expect = expect or "\n" in word
+            continue
+        flags[i] = expect
+        expect = False
+    return flags
+
+
+def caps_lines(tokens: Tokens) -> list[bool]:
+    """Per token: does it sit on a line written in capitals (a wire headline,
+    a dateline, a table heading), where capitals tell nothing about names?
+    Most of the line's letters-only words are all upper case."""
+    flags = [False] * tokens.n
+    start = 0
+    for i in range(tokens.n + 1):
+        if i < tokens.n and "\n" not in tokens.words[i]:
+            continue
+        words = [w for w in tokens.words[start:i] if w.isalpha()]
+        if words and sum(1 for w in words if w.isupper() and len(w) > 1) >= 0.6 * len(words):
+            for k in range(start, i):
+                flags[k] = True
+        start = i + 1
+    return flags
