@@ -3,7 +3,8 @@
     read_inputs ─► Article ─► enrich_batch (metadata, entities, quotes)
                  └► ReadFailure ─► ledger (named, skipped)
     enriched batch ─► store.index ─► ledger
-    after all batches ─► story grouping over the whole store
+    each stored batch ─► story grouper (features cached)
+    after all batches ─► regroup the days the new articles fall in
 
 Enrichment is the slow step, so on a machine with more than one core large
 inputs are enriched by a pool of worker processes (each loads the spaCy
@@ -132,6 +133,7 @@ def index_paths(
     bar = _progress_bar(progress)
     pool = None
     known_domains: dict[str, str] = {}
+    grouper = _story_grouper(store) if group_stories else None
     try:
         items = read_inputs(paths, manifest=manifest, outlet=outlet)
         for window in _windows(items, WINDOW):
@@ -146,6 +148,8 @@ def index_paths(
             indexed, store_failures = _store_window(store, enriched)
             failures += store_failures
             summary.indexed += len(indexed)
+            if grouper is not None and indexed:
+                grouper.add(indexed)
             summary.failures += failures
             if ledger:
                 ledger.record([(a.source or "", a.id, "indexed", None) for a in indexed])
@@ -161,8 +165,8 @@ def index_paths(
         if bar:
             bar.close()
     summary.pipeline = get_extractor().pipeline_name
-    if group_stories and summary.indexed:
-        summary.stories = _group_stories(store)
+    if grouper is not None and summary.indexed:
+        summary.stories = grouper.finish()
     summary.seconds = time.monotonic() - started
     if ledger:
         ledger.finish_run(summary.to_dict())
@@ -226,12 +230,12 @@ def _store_window(store: Store, enriched: list[EnrichedArticle]) -> tuple[list[E
     return [by_id[i] for i in report.indexed], failures
 
 
-def _group_stories(store: Store) -> dict[str, Any] | None:
-    try:
-        from .stories import group_stories
-    except ImportError:  # story grouping not available in this build
-        return None
-    return group_stories(store)
+def _story_grouper(store: Store):
+    """Story grouping for this run: each stored batch is handed to it, and
+    at the end it regroups only what the new articles can join."""
+    from .stories import StoryGrouper
+
+    return StoryGrouper(store)
 
 
 def _progress_bar(enabled: bool):

@@ -81,8 +81,13 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--backend", choices=BACKENDS)
     reindex.set_defaults(run=cmd_reindex)
 
-    stories = commands.add_parser("stories", help="group the indexed articles into stories again")
+    stories = commands.add_parser(
+        "stories", help="group the indexed articles into events and threads again (a full regroup)"
+    )
     stories.add_argument("--backend", choices=BACKENDS)
+    stories.add_argument(
+        "--rebuild-cache", action="store_true", help="recompute every article's grouping features from the store"
+    )
     stories.set_defaults(run=cmd_stories)
 
     status = commands.add_parser("status", help="what is indexed, and the last runs' failures")
@@ -127,7 +132,10 @@ def _print_summary(summary) -> None:
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
-        print(f"stories: {summary.stories.get('stories', '?')} groups of two or more articles")
+        print(
+            f"stories: {summary.stories.get('stories', '?')} events of two or more articles"
+            f" in {summary.stories.get('threads', '?')} threads"
+        )
     for source, reason in summary.failures:
         print(f"  failed: {source}: {reason}")
     if not summary.read and not summary.failures:
@@ -180,7 +188,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 def cmd_stories(args: argparse.Namespace) -> int:
     from indexer.stories import group_stories
 
-    print(json.dumps(group_stories(open_store()), indent=2))
+    print(json.dumps(group_stories(open_store(), rebuild=args.rebuild_cache), indent=2))
     return 0
 
 

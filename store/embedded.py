@@ -110,6 +110,7 @@ class EmbeddedStore(Store):
         self._write_lock = threading.Lock()
         self.schema = build_schema()
         self.analyzer = news_analyzer()
+        self._stale: str | None = None
         self._tantivy = self._open_index(create)
 
     # -- opening -----------------------------------------------------------
@@ -130,13 +131,16 @@ class EmbeddedStore(Store):
         try:
             index = Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            raise StoreError(
-                f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
-            ) from exc
+            # Opened under its own schema, only `reindex` may read it (to
+            # rebuild it under the current one); everything else refuses.
+            self._stale = f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
+            index = Index.open(str(path))
         index.register_tokenizer(ANALYZER, self.analyzer)
         return index
 
-    def _searcher(self) -> tantivy.Searcher:
+    def _searcher(self, stale_ok: bool = False) -> tantivy.Searcher:
+        if self._stale and not stale_ok:
+            raise StoreError(self._stale)
         self._tantivy.reload()  # pick up commits made by other processes
         return self._tantivy.searcher()
 
@@ -165,6 +169,8 @@ class EmbeddedStore(Store):
         return report
 
     def _writer(self) -> tantivy.IndexWriter:
+        if self._stale:
+            raise StoreError(self._stale)
         try:
             return self._tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # tantivy's lock: another process is writing
@@ -205,12 +211,14 @@ class EmbeddedStore(Store):
         self._tantivy.reload()
         return len(ids)
 
-    def set_stories(self, assignments: dict[str, str | None]) -> int:
+    def set_stories(self, assignments: dict[str, str | None], threads: dict[str, str | None] | None = None) -> int:
+        threads = threads or {}
         changed = []
-        for article in self.get_many(list(assignments)):
-            story = assignments[article.id]
-            if article.story != story:
-                article.story = story
+        for article in self.get_many(list(dict.fromkeys([*assignments, *threads]))):
+            story = assignments.get(article.id, article.story)
+            thread = threads.get(article.id, article.thread)
+            if (article.story, article.thread) != (story, thread):
+                article.story, article.thread = story, thread
                 changed.append(article)
         if changed:
             self.index(changed)
@@ -220,7 +228,7 @@ class EmbeddedStore(Store):
         """Copy every stored article into a fresh index folder built with the
         current schema, then point CURRENT at it (one rename: atomic)."""
         old_dir = self._current_dir()
-        articles = list(self.scan())
+        articles = list(self._scan(stale_ok=True))
         number = int(old_dir.name.rsplit("-", 1)[-1]) + 1 if old_dir.name.startswith("index-") else 1
         new_dir = self.data_dir / f"index-{number}"
         if new_dir.exists():
@@ -237,6 +245,7 @@ class EmbeddedStore(Store):
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
+        self._stale = None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": len(articles)}
 
@@ -262,7 +271,10 @@ class EmbeddedStore(Store):
         return [found[i] for i in ids if i in found]
 
     def scan(self) -> Iterator[EnrichedArticle]:
-        searcher = self._searcher()
+        return self._scan()
+
+    def _scan(self, stale_ok: bool = False) -> Iterator[EnrichedArticle]:
+        searcher = self._searcher(stale_ok)
         total = searcher.num_docs
         if not total:
             return
@@ -368,6 +380,8 @@ class EmbeddedStore(Store):
             clauses.append(Query.range_query(self.schema, "published", tantivy.FieldType.Date, lower, upper))
         if request.story:
             clauses.append(Query.term_query(self.schema, "story", request.story))
+        if request.thread:
+            clauses.append(Query.term_query(self.schema, "thread", request.thread))
         if request.ids is not None:
             clauses.append(
                 Query.term_set_query(self.schema, "id", list(request.ids)) if request.ids else Query.empty_query()

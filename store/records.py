@@ -101,7 +101,8 @@ class EnrichedArticle(Article):
     boilerplate: list[str] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    story: str | None = None
+    story: str | None = None  # the event: the same happening, told by several outlets
+    thread: str | None = None  # the looser thread of events on one subject in the same days
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EnrichedArticle:
@@ -145,7 +146,8 @@ class SearchRequest:
     page: int = 1
     size: int = 10
     facet_size: int = 20
-    story: str | None = None  # restrict to one story
+    story: str | None = None  # restrict to one story (event)
+    thread: str | None = None  # restrict to one thread
     ids: list[str] | None = None  # restrict to these article ids
 
 

@@ -50,7 +50,9 @@ from .names import (
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
-_NAME_PARTICLES = frozenset(["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"])
+_NAME_PARTICLES = frozenset(
+    ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"]
+)
 _JOINERS = frozenset({"of", "'s", "\u2019s", "and", "&", "-"}) | _NAME_PARTICLES
 _SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
 _SENTENCE_END = frozenset({".", "!", "?", ":", ";", "...", "\u2026"})
@@ -68,13 +70,32 @@ _NAME_STOPS = frozenset(
     if w not in {"de", "da", "del", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"}
 )
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
-_LOCATIVE_BEFORE = frozenset(["in", "at", "near", "outside", "from", "across", "around", "inside", "into", "toward", "towards", "throughout"])
+_LOCATIVE_BEFORE = frozenset(
+    ["in", "at", "near", "outside", "from", "across", "around", "inside", "into", "toward", "towards", "throughout"]
+)
 _STRONG_LOCATIVE_BEFORE = frozenset(["in", "near", "outside", "inside", "throughout"])
 _COMPASS = frozenset(["North", "South", "East", "West", "Central", "Northern", "Southern", "Eastern", "Western"])
 # Title words that only make a title before another one ("Health Minister",
 # "Deputy Mayor"); before anything else they are part of a name ("Zuri Health Link").
 _TITLE_MODIFIERS = frozenset(
-    ["Vice", "Prime", "Deputy", "Assistant", "Acting", "Former", "Foreign", "Defence", "Defense", "Interior", "Health", "Finance", "State", "Minority", "Majority", "First"]
+    [
+        "Vice",
+        "Prime",
+        "Deputy",
+        "Assistant",
+        "Acting",
+        "Former",
+        "Foreign",
+        "Defence",
+        "Defense",
+        "Interior",
+        "Health",
+        "Finance",
+        "State",
+        "Minority",
+        "Majority",
+        "First",
+    ]
 )
 # Lower-case nouns after a place name that make it the region of that name.
 _UNIT_NOUNS = frozenset(["region", "oblast", "province"])

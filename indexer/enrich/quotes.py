@@ -81,7 +81,9 @@ _NAMING = re.compile(
     r"|(?:describ(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|characteri[sz](?:e|es|ed|ing)))\b(?P<rest>[^.;:!?]*)$",
     re.I,
 )
-_DETERMINERS = frozenset(["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "so-called"])
+_DETERMINERS = frozenset(
+    ["a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those", "so-called"]
+)
 _NAMING_SUBJECT = re.compile(
     r"(?P<spk>(?:[\w\u2019'.\-&]+\s+){0,5}?[\w\u2019'.\-&]+)\s+(?:(?:has|had|have|also|then|later|once|previously)\s+)*"
     r"(?:call(?:s|ed)?|describ(?:es|ed)|label(?:s|ed|led)|brand(?:s|ed)|term(?:s|ed)|dismiss(?:es|ed)|characteri[sz](?:es|ed))\b"
@@ -94,7 +96,29 @@ _PARTICIPLE = re.compile(
 _INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
 _CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
 # Function words a title keeps lower case ("Face the Nation").
-_TITLE_SMALL = frozenset(["a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "as", "de", "la", "le", "del"])
+_TITLE_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "de",
+        "la",
+        "le",
+        "del",
+    ]
+)
 # Reported speech after a person's name: "Kyle Ostrowski, a provincial
 # officer, said ...", "Ostrowski said ...", "He told reporters ...".
 _REPORTING = re.compile(
