@@ -136,11 +136,14 @@ def _specific(rows: list[Features], edges: tuple[np.ndarray, np.ndarray, np.ndar
     return i[keep], j[keep], w[keep]
 
 
+Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def cluster_region(
-    rows: list[Features], edges: tuple[np.ndarray, np.ndarray, np.ndarray], params: StoryParams
+    rows: list[Features], event_edges: Edges, thread_edges: Edges, params: StoryParams
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Events and threads of one region, as lists of row indexes (every row
     in exactly one event and one thread; events nest in threads)."""
-    events = _agglomerate(rows, _specific(rows, edges, params), event_level(params))
-    threads = _agglomerate(rows, edges, thread_level(params), initial=events)
+    events = _agglomerate(rows, _specific(rows, event_edges, params), event_level(params))
+    threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events)
     return events, threads

@@ -26,6 +26,7 @@ class StoryParams:
     # -- events: the same happening ------------------------------------------
     event_edge: float = 0.12
     event_link: float = 0.10  # average similarity two groups need to merge into one event
+    event_neighbours: int = 5  # as `neighbours`, for event edges: an event is each member's closest matches
     event_min_shared: int = 3  # distinct terms two articles must share for an event edge (one word is a subject)
     event_max_size: int = 6
     event_span_days: int = 2
@@ -37,6 +38,6 @@ class StoryParams:
     thread_span_days: int = 4
     thread_outlet_clash: float = 2.0
     # -- undated articles ----------------------------------------------------
-    undated_threshold: float = 0.35  # only this close to its best match does an undated article join an event
+    undated_threshold: float = 0.25  # only this close to its best match does an undated article join it
     # -- bounded work --------------------------------------------------------
     block_days: int = 30  # a full regroup adds the timeline this many days at a time

@@ -86,14 +86,7 @@ def _stable_ids(
     for g, members in enumerate(groups):
         if len(members) < 2 or out[g] is not None:
             continue
-        seed = min(members_ids[m] for m in members)
-        salt = 0
-        while True:
-            key = seed if salt == 0 else f"{seed}#{salt}"
-            candidate = prefix + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
-            if candidate not in used and not taken(candidate):
-                break
-            salt += 1
+        candidate = _fresh_id(prefix, min(members_ids[m] for m in members), taken, used)
         out[g] = candidate
         used.add(candidate)
     return out
@@ -110,7 +103,12 @@ def regroup_region(
     matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
     i, j, w = edges_within(rows, matrix, params, _floor(params))
     keep = mutual_rank_filter(i, j, w, params.neighbours)
-    events, threads = cluster_region(rows, (i[keep], j[keep], w[keep]), params)
+    strong = w >= params.event_edge
+    keep_event = np.zeros(len(w), dtype=bool)
+    keep_event[strong] = mutual_rank_filter(i[strong], j[strong], w[strong], params.event_neighbours)
+    events, threads = cluster_region(
+        rows, (i[keep_event], j[keep_event], w[keep_event]), (i[keep], j[keep], w[keep]), params
+    )
     ids = [r.id for r in region]
 
     def taken(column: str):
@@ -138,16 +136,16 @@ def place_undated(
     cache: FeatureCache, undated_ids: list[str], params: StoryParams
 ) -> dict[str, tuple[str | None, str | None]]:
     """An undated article joins the event and thread of its closest match
-    (anywhere in the cache, read a chunk at a time) when that match is at
-    least `undated_threshold` similar; with nothing to place it in time it
-    never starts or bridges groups of dated articles."""
+    (anywhere in the cache, read a chunk at a time; with it alone when the
+    match is in no event) when that match is at least `undated_threshold`
+    similar.  With nothing to place it in time, an undated article never
+    bridges two groups: it has one edge, to its closest match."""
     undated = cache.by_ids(undated_ids)
     if not undated:
         return {}
     n_docs = max(cache.count(), 1)
     best = np.full(len(undated), params.undated_threshold, dtype=np.float32)
-    best_row: list[Row | None] = [None] * len(undated)
-    own = {r.id for r in undated}
+    best_id: list[str | None] = [None] * len(undated)
     outlet_codes: dict[str, int] = {}
 
     def codes(rows: list[Row]) -> np.ndarray:
@@ -162,21 +160,40 @@ def place_undated(
 
     undated_codes = codes(undated)
     for chunk in cache.scan_chunks():
-        candidates = [r for r in chunk if r.id not in own and r.event]
-        if not candidates:
-            continue
-        both = vectors([r.features for r in undated] + [r.features for r in candidates], cache.df, n_docs, params)
+        both = vectors([r.features for r in undated] + [r.features for r in chunk], cache.df, n_docs, params)
         sims = (both[: len(undated)] @ both[len(undated) :].T).toarray()
-        same = undated_codes[:, None] == codes(candidates)[None, :]
+        same = undated_codes[:, None] == codes(chunk)[None, :]
         sims *= np.where(same & (undated_codes[:, None] >= 0), params.same_outlet_factor, 1.0)
+        sims[np.array([r.id for r in undated])[:, None] == np.array([r.id for r in chunk])[None, :]] = 0.0
         top = np.argmax(sims, axis=1)
         scores = sims[np.arange(len(undated)), top]
         for k in np.flatnonzero(scores > best).tolist():
-            best[k], best_row[k] = scores[k], candidates[int(top[k])]
-    changes = {}
-    for row, match in zip(undated, best_row, strict=True):
-        groups = (match.event, match.thread) if match is not None else (None, None)
-        if groups != (row.event, row.thread):
-            changes[row.id] = groups
+            best[k], best_id[k] = scores[k], chunk[int(top[k])].id
+    groups = {r.id: (r.event, r.thread) for r in cache.by_ids([i for i in best_id if i])}
+    groups.update({r.id: (r.event, r.thread) for r in undated})
+    changes: dict[str, tuple[str | None, str | None]] = {}
+    for k in np.argsort(-best, kind="stable").tolist():  # closest pairs first
+        match, row = best_id[k], undated[k]
+        if match is None:
+            continue
+        event, thread = groups[match]
+        if event is None:  # the two start an event (and a thread) of their own
+            event = _fresh_id("s", min(match, row.id), lambda v: cache.id_taken("event", v))
+        if thread is None:
+            thread = _fresh_id("t", min(match, row.id), lambda v: cache.id_taken("thread", v))
+        for article_id in (match, row.id):
+            if groups[article_id] != (event, thread) and (article_id == row.id or groups[article_id][0] is None):
+                groups[article_id] = changes[article_id] = (event, thread)
     cache.assign(changes)
     return changes
+
+
+def _fresh_id(prefix: str, seed: str, taken, used: set[str] | None = None) -> str:
+    """prefix + a hash of `seed` (salted until neither taken nor used)."""
+    salt = 0
+    while True:
+        key = seed if salt == 0 else f"{seed}#{salt}"
+        candidate = prefix + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+        if candidate not in (used or set()) and not taken(candidate):
+            return candidate
+        salt += 1
