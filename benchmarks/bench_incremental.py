@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from indexer.pipeline import index_paths  # noqa: E402
 from indexer.stories import group_stories  # noqa: E402
-from store import open_store  # noqa: E402
+from store import Settings, open_store  # noqa: E402
 
 
 def partition(store) -> dict[str, frozenset[str]]:
@@ -52,7 +52,7 @@ def main() -> None:
         shutil.rmtree(work)
     shutil.copytree(args.base, work)
     try:
-        store = open_store("embedded", work)
+        store = open_store(Settings(backend="embedded", data_dir=work))
         started = time.perf_counter()
         summary = index_paths(args.paths, store, progress=False)
         total = time.perf_counter() - started

@@ -43,7 +43,8 @@ def main() -> None:
         times.sort()
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         print(
-            f"{name:24s} total={response.total:6d}  p50={statistics.median(times):7.1f} ms  p95={p95:7.1f} ms  max={times[-1]:7.1f} ms"
+            f"{name:24s} total={response.total:6d}  p50={statistics.median(times):7.1f} ms  "
+            f"p95={p95:7.1f} ms  max={times[-1]:7.1f} ms"
         )
 
 

@@ -47,7 +47,7 @@ from indexer.stories import (  # noqa: E402
     regroup_cached,
     size_distribution,
 )
-from store import EnrichedArticle, data_dir_from_env, open_store  # noqa: E402
+from store import EnrichedArticle, Settings, open_store  # noqa: E402
 
 
 def read_raw(path: Path) -> tuple[list[EnrichedArticle], dict[str, str]]:
@@ -205,7 +205,7 @@ def main() -> None:
     else:
         _, topics = read_raw(args.corpus) if args.corpus.exists() else ([], {})
         if args.cached:
-            assignment = regroup_cached(data_dir_from_env() / "grouping", params)
+            assignment = regroup_cached(Settings.from_env().data_dir / "grouping", params)
         else:
             store = open_store()
             if args.regroup:

@@ -67,7 +67,7 @@ def _entity_counts(gold_entities: list[dict], groups: dict[str, set[str]]) -> tu
     pred_ok = [name for name, keys in groups.items() if any(keys & g for g in gold_sets)]
     gold_ok = [g for g in gold_sets if any(keys & g for keys in groups.values())]
     spurious = sorted(name for name in groups if name not in pred_ok)
-    missed = sorted(g["name"] for g, s in zip(gold_entities, gold_sets) if s not in gold_ok)
+    missed = sorted(g["name"] for g, s in zip(gold_entities, gold_sets, strict=True) if s not in gold_ok)
     return len(pred_ok), len(groups), len(gold_ok), len(gold_sets), spurious, missed
 
 
@@ -248,7 +248,7 @@ def predict(paths: list[str], keys: set[str], gold: dict | None = None) -> dict[
         resolve_offsets(gold, articles)
     ordered = list(articles.items())
     enriched = enrich_batch([article for _, article in ordered])
-    return {key: record for (key, _), record in zip(ordered, enriched)}
+    return {key: record for (key, _), record in zip(ordered, enriched, strict=True)}
 
 
 def main_eval(gold_path: str | Path, paths: list[str], data_dir: str | Path | None = None) -> dict:

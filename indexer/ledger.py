@@ -50,7 +50,8 @@ class Ledger:
     def start_run(self, command: str) -> int:
         cursor = self._db.execute("INSERT INTO runs (started, command) VALUES (?, ?)", (_now(), command))
         self._db.commit()
-        self.run_id = int(cursor.lastrowid)
+        assert cursor.lastrowid is not None  # an INSERT always sets it
+        self.run_id = cursor.lastrowid
         return self.run_id
 
     def record(self, rows: Iterable[tuple[str, str | None, str, str | None]]) -> None:

@@ -16,9 +16,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -29,7 +28,8 @@ from store.records import Article, EnrichedArticle
 
 from .enrich.metadata import fill_metadata
 from .ledger import Ledger
-from .sources import ReadFailure, read_inputs
+from .progress import make_progress
+from .sources import ReadFailure, count_articles, read_inputs
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
     extractor = get_extractor()
     extracted = extractor.extract_many([m.body for m in metas])
     enriched = []
-    for article, meta, (entities, quotes) in zip(articles, metas, extracted):
+    for article, meta, (entities, quotes) in zip(articles, metas, extracted, strict=True):
         record = article.to_dict()
         record.update(
             text=meta.body,
@@ -129,8 +129,9 @@ def index_paths(
     """Index every article in `paths`; never stop at a broken input."""
     started = time.monotonic()
     summary = IngestSummary()
+    paths = list(paths)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    bar = _progress_bar(progress)
+    display = make_progress(progress, count_articles(paths) if progress else None)
     pool = None
     known_domains: dict[str, str] = {}
     grouper = _story_grouper(store) if group_stories else None
@@ -139,11 +140,12 @@ def index_paths(
         for window in _windows(items, WINDOW):
             articles = [i for i in window if isinstance(i, Article)]
             failures = [(i.source, i.reason) for i in window if isinstance(i, ReadFailure)]
+            display.advance(len(failures))
             summary.read += len(articles)
             _learn_domains(articles, known_domains)
             if pool is None and workers > 1 and len(articles) >= POOL_THRESHOLD:
                 pool = _start_pool(workers)
-            enriched, enrich_failures = _enrich_window(articles, pool, known_domains)
+            enriched, enrich_failures = _enrich_window(articles, pool, known_domains, display.advance)
             failures += enrich_failures
             indexed, store_failures = _store_window(store, enriched)
             failures += store_failures
@@ -155,15 +157,12 @@ def index_paths(
                 ledger.record([(a.source or "", a.id, "indexed", None) for a in indexed])
                 ledger.record([(source, None, "failed", reason) for source, reason in failures])
             for source, reason in failures:
-                bar.write(f"FAILED {source}: {reason}") if bar else print(f"FAILED {source}: {reason}", file=sys.stderr)
-            if bar:
-                bar.update(len(window))
+                display.note(f"failed: {source}: {reason}")
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-        if bar:
-            bar.close()
+        display.close()
     summary.pipeline = get_extractor().pipeline_name
     if grouper is not None and summary.indexed:
         summary.stories = grouper.finish()
@@ -201,7 +200,7 @@ def _start_pool(workers: int):
 
 
 def _enrich_window(
-    articles: list[Article], pool, known_domains: dict[str, str]
+    articles: list[Article], pool, known_domains: dict[str, str], on_chunk: Callable[[int], None]
 ) -> tuple[list[EnrichedArticle], list[tuple[str, str]]]:
     if not articles:
         return [], []
@@ -210,11 +209,12 @@ def _enrich_window(
     results = pool.imap(_enrich_in_worker, tasks) if pool else map(_enrich_in_worker, tasks)
     enriched: list[EnrichedArticle] = []
     failures: list[tuple[str, str]] = []
-    for chunk, result in zip(chunks, results):
+    for chunk, result in zip(chunks, results, strict=True):
         if isinstance(result, tuple):
             failures += [(a.source or a.id, result[0]) for a in chunk]
         else:
             enriched += result
+        on_chunk(len(chunk))
     return enriched, failures
 
 
@@ -236,11 +236,3 @@ def _story_grouper(store: Store):
     from .stories import StoryGrouper
 
     return StoryGrouper(store)
-
-
-def _progress_bar(enabled: bool):
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(unit=" inputs", file=sys.stderr, mininterval=1.0, dynamic_ncols=True)

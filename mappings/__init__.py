@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 _HERE = Path(__file__).parent

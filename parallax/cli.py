@@ -1,4 +1,4 @@
-"""`parallax`: the one console script (DESIGN.md, CLI contract).
+"""`parallax`: the one console script (docs/architecture.md, "CLI (contract)").
 
     parallax index PATH... [--manifest FILE] [--outlet NAME] [--backend embedded|opensearch]
     parallax serve [--host HOST] [--port PORT]
@@ -16,11 +16,14 @@ import argparse
 import json
 import logging
 import os
+import shutil
+import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from store import BACKENDS, StoreError, data_dir_from_env, open_store
+from store import BACKENDS, Settings, StoreError, open_store
 
 DEMO_CORPUS = Path(__file__).parent / "demo_corpus"
 
@@ -31,12 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
-    if args.data:
-        os.environ["PARALLAX_DATA"] = str(args.data)
-    if getattr(args, "backend", None):
-        os.environ["PARALLAX_BACKEND"] = args.backend
     try:
-        return args.run(args)
+        settings = args.settings(args)
+        return args.run(args, settings)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except StoreError as exc:
         print(f"parallax: {exc}", file=sys.stderr)
         return 2
@@ -44,72 +46,96 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _quiet_broken_pipe() -> int:
+    """`parallax status | head -1`: the reader left; end quietly, as Unix tools do.
+    Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13  # killed by SIGPIPE, by shell convention
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parallax", description="Search news and compare how outlets report it.")
     parser.add_argument("--data", help="data directory (default: $PARALLAX_DATA or ./parallax-data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    parser.set_defaults(settings=_settings)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    index = commands.add_parser("index", help="read, enrich and index articles")
+    # Options several commands share, declared once.
+    backend = argparse.ArgumentParser(add_help=False)
+    backend.add_argument("--backend", choices=BACKENDS, help="default: $PARALLAX_BACKEND or embedded")
+    server = argparse.ArgumentParser(add_help=False)
+    server.add_argument("--host", help="default: $PARALLAX_HOST or 127.0.0.1")
+    server.add_argument("--port", type=int, help="default: $PARALLAX_PORT or 5000")
+
+    def command(
+        name: str, run: Callable[[argparse.Namespace, Settings], int], help: str, *parents: argparse.ArgumentParser
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, parents=list(parents))
+        sub.set_defaults(run=run)
+        return sub
+
+    index = command("index", cmd_index, "read, enrich and index articles", backend)
     index.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .json, .jsonl, .jsonl.gz files or folders")
     index.add_argument("--manifest", help="CSV or JSON Lines: path, outlet, url, published, title for text files")
     index.add_argument("--outlet", help="outlet of articles whose metadata names none")
-    index.add_argument("--backend", choices=BACKENDS, help="default: $PARALLAX_BACKEND or embedded")
     index.add_argument("--workers", type=int, help="enrichment processes (default: one per core)")
     index.add_argument("--no-stories", action="store_true", help="skip story grouping after indexing")
     index.add_argument("--quiet", action="store_true", help="no progress bar")
-    index.set_defaults(run=cmd_index)
 
-    serve = commands.add_parser("serve", help="run the portal")
-    _add_server_options(serve)
-    serve.add_argument("--backend", choices=BACKENDS)
-    serve.set_defaults(run=cmd_serve)
+    command("serve", cmd_serve, "run the portal", backend, server)
 
-    demo = commands.add_parser(
-        "demo", help="index the bundled fictional demo corpus into a fresh data directory and serve it"
-    )
-    _add_server_options(demo)
+    demo_help = "index the bundled fictional demo corpus into a fresh data directory and serve it"
+    demo = command("demo", cmd_demo, demo_help, server)
     demo.add_argument("--no-serve", action="store_true", help="index only")
-    demo.set_defaults(run=cmd_demo)
+    demo.set_defaults(settings=_demo_settings)
 
-    evaluate = commands.add_parser("eval", help="score entity and quote extraction against a gold file")
+    evaluate = command("eval", cmd_eval, "score entity and quote extraction against a gold file")
     evaluate.add_argument("--gold", required=True, help="gold annotations (JSON, as ../shared/gold/seeds.json)")
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
-    evaluate.set_defaults(run=cmd_eval)
 
-    reindex = commands.add_parser("reindex", help="rebuild the index under the current schema and switch to it")
-    reindex.add_argument("--backend", choices=BACKENDS)
-    reindex.set_defaults(run=cmd_reindex)
-
-    stories = commands.add_parser(
-        "stories", help="group the indexed articles into events and threads again (a full regroup)"
-    )
-    stories.add_argument("--backend", choices=BACKENDS)
+    command("reindex", cmd_reindex, "rebuild the index under the current schema and switch to it", backend)
+    stories = command("stories", cmd_stories, "group the indexed articles into events and threads again", backend)
     stories.add_argument(
         "--rebuild-cache", action="store_true", help="recompute every article's grouping features from the store"
     )
-    stories.set_defaults(run=cmd_stories)
-
-    status = commands.add_parser("status", help="what is indexed, and the last runs' failures")
-    status.add_argument("--backend", choices=BACKENDS)
-    status.set_defaults(run=cmd_status)
+    command("status", cmd_status, "what is indexed, and the last runs' failures", backend)
     return parser
 
 
-def _add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=os.environ.get("PARALLAX_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PARALLAX_PORT", "5000")))
+def _settings(args: argparse.Namespace) -> Settings:
+    """Arguments, then the environment, then defaults (store/settings.py)."""
+    return Settings.from_env(
+        backend=getattr(args, "backend", None),
+        data_dir=args.data,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _demo_settings(args: argparse.Namespace) -> Settings:
+    """The demo always uses the embedded index, in a fresh folder unless
+    --data or PARALLAX_DATA names one; `args.created_data` is that fresh
+    folder when the demo made it (and so removes it), else None."""
+    fresh = Path(tempfile.mkdtemp(prefix="parallax-demo-"))
+    settings = Settings.from_env(
+        defaults={"data_dir": fresh}, backend="embedded", data_dir=args.data, host=args.host, port=args.port
+    )
+    args.created_data = fresh if settings.data_dir == fresh else None
+    if args.created_data is None:
+        fresh.rmdir()  # not needed: the user named a data directory
+    return settings
 
 
 # -- commands ----------------------------------------------------------------
 
 
-def cmd_index(args: argparse.Namespace) -> int:
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.ledger import Ledger
     from indexer.pipeline import index_paths
 
-    store = open_store()
-    ledger = Ledger(data_dir_from_env())
+    store = open_store(settings)
+    ledger = Ledger(settings.data_dir)
     ledger.start_run("index " + " ".join(args.paths))
     summary = index_paths(
         args.paths,
@@ -126,8 +152,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary) -> None:
+    # Each failure was printed as it happened (on stderr, beside the
+    # progress); the summary counts them and says where to find them again.
     print(
-        f"read {summary.read} articles, indexed {summary.indexed}, failed {len(summary.failures)} in {summary.seconds:.1f} s"
+        f"read {summary.read} articles, indexed {summary.indexed}, "
+        f"failed {len(summary.failures)} in {summary.seconds:.1f} s"
     )
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
@@ -136,43 +165,58 @@ def _print_summary(summary) -> None:
             f"stories: {summary.stories.get('stories', '?')} events of two or more articles"
             f" in {summary.stories.get('threads', '?')} threads"
         )
-    for source, reason in summary.failures:
-        print(f"  failed: {source}: {reason}")
+    if summary.failures:
+        print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
         print("nothing to index: no .txt, .json, .jsonl or .jsonl.gz files found")
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from portal import create_app
 
-    app = create_app()
-    print(f"Parallax portal on http://{args.host}:{args.port}/  (data: {data_dir_from_env()}; Ctrl-C to stop)")
-    app.run(host=args.host, port=args.port, threaded=True)
+    app = create_app(settings)
+    host, port = settings.host, settings.port
+    print(f"Parallax portal on http://{host}:{port}/  (data: {settings.data_dir}; Ctrl-C to stop)", flush=True)
+    app.run(host=host, port=port, threaded=True)
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    # A data directory the user named is theirs; one we created is ours to remove.
+    if args.created_data is None:
+        return _run_demo(args, settings)
+    # Stopped by `kill` or a closed terminal: unwind, so the cleanup below runs.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on_signal)
+    try:
+        return _run_demo(args, settings)
+    finally:
+        shutil.rmtree(args.created_data, ignore_errors=True)
+
+
+def _exit_on_signal(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
+
+
+def _run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.ledger import Ledger
     from indexer.pipeline import index_paths
 
-    if not os.environ.get("PARALLAX_DATA"):
-        os.environ["PARALLAX_DATA"] = tempfile.mkdtemp(prefix="parallax-demo-")
-    os.environ["PARALLAX_BACKEND"] = "embedded"
-    data = data_dir_from_env()
-    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}")
-    store = open_store()
+    data = settings.data_dir
+    print(f"Indexing the bundled demo corpus (fictional articles written for Parallax) into {data}", flush=True)
+    store = open_store(settings)
     ledger = Ledger(data)
     ledger.start_run("demo")
-    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1, progress=False)
+    summary = index_paths([DEMO_CORPUS], store, ledger=ledger, workers=1)
     _print_summary(summary)
     if not summary.ok:
         return 1
     if args.no_serve:
         return 0
-    return cmd_serve(args)
+    return cmd_serve(args, settings)
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.eval import main_eval
 
     result = main_eval(args.gold, args.paths)
@@ -180,23 +224,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reindex(args: argparse.Namespace) -> int:
-    print(json.dumps(open_store().reindex(), indent=2))
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(open_store(settings).reindex(), indent=2))
     return 0
 
 
-def cmd_stories(args: argparse.Namespace) -> int:
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.stories import group_stories
 
-    print(json.dumps(group_stories(open_store(), rebuild=args.rebuild_cache), indent=2))
+    print(json.dumps(group_stories(open_store(settings), rebuild=args.rebuild_cache), indent=2))
     return 0
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.ledger import Ledger
 
-    print(json.dumps(open_store().stats(), indent=2))
-    data = data_dir_from_env()
+    print(json.dumps(open_store(settings).stats(), indent=2))
+    data = settings.data_dir
     if (data / Ledger.FILENAME).exists():
         ledger = Ledger(data)
         for run in ledger.runs(3):

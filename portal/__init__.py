@@ -1,31 +1,45 @@
 """The Parallax portal: a Flask application factory with one blueprint per
 area (search, articles, quotes, compare, api). It reads only through the store
-interface; configuration comes from environment variables (or the mapping
-passed to `create_app`, which tests use)."""
+interface; its configuration is one `store.Settings` value."""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import ChainMap
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-from store import open_store
+from store import Settings, open_store
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the portal. Config keys: PARALLAX_BACKEND, PARALLAX_DATA,
-    and OpenSearch settings (read by the store from the environment)."""
+class _InOrderJSON(DefaultJSONProvider):
+    """JSON keys in the order the code builds them (facets in display order)."""
+
+    sort_keys = False
+
+
+def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal.
+
+    settings: a `Settings` value (the CLI passes the one it built); or a test
+    configuration, a mapping of Flask config keys in which the environment
+    variable names of `store.settings` (PARALLAX_DATA, PARALLAX_BACKEND, ...)
+    take precedence over the environment; or None (gunicorn, the Dockerfile:
+    `portal:create_app()`), which reads the environment.
+    """
+    config: Mapping[str, Any] = {}
+    if not isinstance(settings, Settings):
+        config = settings or {}
+        settings = Settings.from_env(ChainMap(dict(config), dict(os.environ)))
     app = Flask(__name__)
-    app.config.update(
-        PARALLAX_BACKEND=os.environ.get("PARALLAX_BACKEND", "embedded"),
-        PARALLAX_DATA=os.environ.get("PARALLAX_DATA"),
-    )
-    if config:
-        app.config.update(config)
-    app.json.sort_keys = False
-    app.extensions["parallax.store"] = open_store(app.config["PARALLAX_BACKEND"], app.config["PARALLAX_DATA"])
+    app.config.update({k: v for k, v in config.items() if not k.startswith(("PARALLAX_", "OPENSEARCH_"))})
+    app.json = _InOrderJSON(app)
+    app.extensions["parallax.settings"] = settings
+    app.extensions["parallax.store"] = open_store(settings)
 
     from . import api, articles, compare, quotes, search
     from .errors import register_error_handlers
@@ -38,5 +52,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     register_error_handlers(app)
     register_filters(app)
-    logging.getLogger(__name__).info("portal ready on %s backend", app.config["PARALLAX_BACKEND"])
+    logging.getLogger(__name__).info("portal ready on %s backend", settings.backend)
     return app

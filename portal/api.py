@@ -1,36 +1,23 @@
-"""The JSON API (DESIGN.md contract): /api/search, /api/articles/<id>.
-/api/compare and /api/stories live with the comparison blueprint."""
+"""The JSON API (docs/architecture.md, "JSON API"): /api/search,
+/api/articles/<id>, /api/quotes, /api/stats. Each is the same view as its
+.json twin on the pages (one data function per resource); /api/compare and
+/api/stories live with the comparison blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
-from .articles import _load, article_json
-from .params import search_request_from_args
-from .quotes import find_quotes
+from . import articles, quotes, search
 from .store_access import get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-
-@bp.get("/search")
-def api_search():
-    search = search_request_from_args(request.args)
-    result = get_store().search(search).to_dict()
-    return jsonify(result)
-
-
-@bp.get("/articles/<article_id>")
-def api_article(article_id: str):
-    return jsonify(article_json(_load(article_id)))
-
-
-@bp.get("/quotes")
-def api_quotes():
-    """Quotes by one speaker, optionally mentioning words: ?speaker=NAME&q=WORDS."""
-    return jsonify(find_quotes())
+bp.add_url_rule("/search", "api_search", search.search_json)
+bp.add_url_rule("/articles/<article_id>", "api_article", articles.article_json_view)
+bp.add_url_rule("/quotes", "api_quotes", quotes.quotes_json)
 
 
 @bp.get("/stats")
-def api_stats():
+def api_stats() -> ResponseReturnValue:
     return jsonify(get_store().stats())

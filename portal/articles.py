@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
 
-from store.records import PLACE_LABELS, EnrichedArticle
+from store import Store
+from store.records import ENTITY_KINDS, EnrichedArticle
 
+from .errors import UserError
 from .markup import mark_up
 from .store_access import get_store
 
 bp = Blueprint("articles", __name__)
 
-ENTITY_GROUPS = (
-    ("person", "People", ("PERSON",)),
-    ("place", "Places", PLACE_LABELS),
-    ("org", "Organisations", ("ORG",)),
-)
-
 
 def article_json(article: EnrichedArticle) -> dict:
-    """The API shape of DESIGN.md, plus a few fields a client can use."""
+    """The API shape (docs/architecture.md, "JSON API"), plus a few fields a client can use."""
     return {
         "id": article.id,
         "title": article.title,
@@ -47,18 +44,19 @@ def article_json(article: EnrichedArticle) -> dict:
     }
 
 
-def _load(article_id: str) -> EnrichedArticle:
-    article = get_store().get(article_id)
+def load_article(store: Store, article_id: str) -> EnrichedArticle:
+    """The article, or UserError 404."""
+    article = store.get(article_id)
     if article is None:
-        abort(404, description=f"No article with id {article_id!r}")
+        raise UserError(f"No article with id {article_id!r}", 404)
     return article
 
 
 @bp.get("/articles/<article_id>")
-def article_page(article_id: str):
+def article_page(article_id: str) -> ResponseReturnValue:
     if article_id.endswith(".json"):
-        return article_json_page(article_id.removesuffix(".json"))
-    article = _load(article_id)
+        return article_json_view(article_id.removesuffix(".json"))
+    article = load_article(get_store(), article_id)
     return render_template(
         "article.html",
         article=article,
@@ -67,14 +65,15 @@ def article_page(article_id: str):
     )
 
 
-def article_json_page(article_id: str):
-    return jsonify(article_json(_load(article_id)))
+def article_json_view(article_id: str) -> ResponseReturnValue:
+    """/articles/<id>.json, and /api/articles/<id> (portal/api.py)."""
+    return jsonify(article_json(load_article(get_store(), article_id)))
 
 
 def _entity_groups(article: EnrichedArticle) -> list[dict]:
     """Per facet: canonical name, how often mentioned, the forms used."""
     groups = []
-    for facet, heading, labels in ENTITY_GROUPS:
+    for facet, heading, labels in ENTITY_KINDS:
         mentions: dict[str, list[str]] = defaultdict(list)
         details: dict[str, dict] = {}
         for entity in article.entities:

@@ -13,12 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from store.records import FACETS, SearchRequest
 
+from .errors import UserError
+
 MAX_PAGE_SIZE = 100
 SORTS = ("relevance", "date")
-
-
-class BadParameter(ValueError):
-    """A query-string argument the user can fix; the message says how."""
 
 
 def search_request_from_args(args: MultiDict, default_size: int = 10) -> SearchRequest:
@@ -40,7 +38,7 @@ def _date(value: str | None, name: str) -> str | None:
     try:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise BadParameter(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
+        raise UserError(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
 def parse_int(value: str | None, default: int, name: str, low: int, high: int) -> int:
@@ -50,15 +48,15 @@ def parse_int(value: str | None, default: int, name: str, low: int, high: int) -
     try:
         number = int(value)
     except ValueError:
-        raise BadParameter(f"'{name}' must be a whole number, not {value!r}") from None
+        raise UserError(f"'{name}' must be a whole number, not {value!r}") from None
     if not low <= number <= high:
-        raise BadParameter(f"'{name}' must be between {low} and {high}")
+        raise UserError(f"'{name}' must be between {low} and {high}")
     return number
 
 
 def _choice(value: str, choices: tuple[str, ...], name: str) -> str:
     if value not in choices:
-        raise BadParameter(f"'{name}' must be one of {', '.join(choices)}")
+        raise UserError(f"'{name}' must be one of {', '.join(choices)}")
     return value
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
+from store import SearchRequest, Store
 from store.records import FACETS
 
 from .params import search_request_from_args
@@ -18,11 +21,10 @@ bp = Blueprint("search", __name__)
 
 FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place"}
 CSV_FIELDS = ("id", "title", "outlet", "published", "url", "snippet")
-_TAGS = re.compile(r"<[^>]+>")
 
 
 @bp.get("/")
-def search_page():
+def search_page() -> ResponseReturnValue:
     search = search_request_from_args(request.args)
     store = get_store()
     result = store.search(search)
@@ -38,14 +40,19 @@ def search_page():
     )
 
 
+def search_data(store: Store, search: SearchRequest) -> dict[str, Any]:
+    """Hits, total, facets and histogram of one search, as the API shapes them."""
+    return store.search(search).to_dict()
+
+
 @bp.get("/search.json")
-def search_json():
-    search = search_request_from_args(request.args)
-    return jsonify(get_store().search(search).to_dict())
+def search_json() -> ResponseReturnValue:
+    """Also registered as /api/search (portal/api.py)."""
+    return jsonify(search_data(get_store(), search_request_from_args(request.args)))
 
 
 @bp.get("/search.csv")
-def search_csv():
+def search_csv() -> ResponseReturnValue:
     search = search_request_from_args(request.args, default_size=100)
     result = get_store().search(search)
     buffer = io.StringIO()
@@ -53,7 +60,8 @@ def search_csv():
     writer.writeheader()
     for hit in result.hits:
         row = hit.to_dict()
-        row["snippet"] = _TAGS.sub("", row["snippet"] or "")
+        # The snippet is HTML (escaped text, <mark> around matches): plain text for a spreadsheet.
+        row["snippet"] = Markup(row["snippet"] or "").striptags()
         writer.writerow(row)
     return Response(
         buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"}

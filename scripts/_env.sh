@@ -14,7 +14,7 @@ ensure_venv() {
   # Re-install when pyproject.toml changed since the last install.
   local stamp="$VENV/.parallax-installed-$extras"
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-    echo "Installing Parallax${extras:+ with [$extras]} into $VENV"
+    echo "Installing Parallax${extras:+ with [$extras]} into $VENV (a minute or two the first time)"
     "$VENV/bin/python" -m pip install --quiet -e "$ROOT${extras:+[$extras]}"
     touch "$stamp"
   fi

@@ -1,13 +1,12 @@
-"""Record types, the store interface and its two backends.
+"""Record types, the store interface, configuration and the two backends.
 
-`open_store()` is the one place that turns configuration (arguments or
-environment) into a backend, so the CLI, the portal and the tests agree.
+`open_store(settings)` is the one place that turns a `Settings` value into
+a backend, so the CLI, the portal and the tests agree.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from typing import Any
 
 from .interface import QuerySyntaxError, Store, StoreError
 from .records import (
@@ -21,33 +20,25 @@ from .records import (
     SearchRequest,
     SearchResponse,
 )
-
-BACKENDS = ("embedded", "opensearch")
-DEFAULT_DATA_DIR = "parallax-data"
+from .settings import BACKENDS, Settings
 
 
-def data_dir_from_env(data_dir: str | os.PathLike | None = None) -> Path:
-    """The data directory: the argument, else PARALLAX_DATA, else ./parallax-data."""
-    return Path(data_dir or os.environ.get("PARALLAX_DATA") or DEFAULT_DATA_DIR).expanduser()
+def open_store(settings: Settings | None = None, **options: Any) -> Store:
+    """Open the backend `settings` name (default: Settings.from_env()).
 
-
-def open_store(backend: str | None = None, data_dir: str | os.PathLike | None = None, **options) -> Store:
-    """Open the configured backend.
-
-    backend: "embedded" (default) or "opensearch"; else PARALLAX_BACKEND.
-    data_dir: where the embedded index lives; else PARALLAX_DATA.
-    options: passed to the backend (OpenSearch: url, user, password, ...).
+    options: tuning passed to the backend's constructor (embedded: create;
+    OpenSearch: timeout, chunk_size, max_retries, initial_backoff, client...).
     """
-    backend = (backend or os.environ.get("PARALLAX_BACKEND") or "embedded").lower()
-    if backend == "embedded":
+    settings = settings or Settings.from_env()
+    if settings.backend == "embedded":
         from .embedded import EmbeddedStore
 
-        return EmbeddedStore(data_dir_from_env(data_dir), **options)
-    if backend == "opensearch":
+        return EmbeddedStore(settings.data_dir, **options)
+    if settings.backend == "opensearch":
         from .opensearch import OpenSearchStore
 
-        return OpenSearchStore.from_env(**options)
-    raise StoreError(f"Unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+        return OpenSearchStore.from_settings(settings, **options)
+    raise StoreError(f"Unknown backend {settings.backend!r}: choose one of {', '.join(BACKENDS)}")
 
 
 __all__ = [
@@ -63,7 +54,7 @@ __all__ = [
     "SearchResponse",
     "Store",
     "StoreError",
+    "Settings",
     "open_store",
-    "data_dir_from_env",
     "BACKENDS",
 ]

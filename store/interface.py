@@ -81,4 +81,5 @@ class Store(ABC):
         """Counts for the status line: articles, outlets, stories, date range."""
 
     def close(self) -> None:  # pragma: no cover - backends override when needed
-        """Release files or connections."""
+        """Release files or connections (nothing to release by default)."""
+        return None

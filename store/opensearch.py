@@ -2,7 +2,7 @@
 index, against a cluster reached with opensearch-py.
 
 Layout on the cluster: articles live in versioned indices `{alias}-vN`
-behind one alias (`PARALLAX_INDEX`, default "parallax-articles"); readers
+behind one alias (`Settings.index`, default "parallax-articles"); readers
 and writers only ever name the alias, so `reindex()` can build `vN+1` and
 swap the alias in one atomic `_aliases` call. Request bodies come from the
 pure functions in `store.opensearch_query`, which the tests validate
@@ -12,7 +12,6 @@ against the official OpenSearch API specification.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,29 +23,11 @@ from . import opensearch_query as q
 from .interface import Store, StoreError
 from .query import parse_query
 from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "http://localhost:9200"
-DEFAULT_INDEX = "parallax-articles"
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() not in _FALSE
-
-
-def _env_int(name: str) -> int | None:
-    value = os.environ.get(name)
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise StoreError(f"{name} must be a whole number, not {value!r}") from None
+DEFAULT_INDEX = Settings.index  # the alias when none is configured
 
 
 def _reason(error: os_errors.TransportError) -> str:
@@ -67,7 +48,7 @@ class OpenSearchStore(Store):
         client: OpenSearch,
         index: str = DEFAULT_INDEX,
         *,
-        url: str = DEFAULT_URL,
+        url: str = Settings.opensearch_url,
         shards: int | None = None,
         replicas: int | None = None,
         chunk_size: int = 500,
@@ -87,25 +68,17 @@ class OpenSearchStore(Store):
         self._ready = False
 
     @classmethod
-    def from_env(cls, **options: Any) -> OpenSearchStore:
-        """Configure from options, else OPENSEARCH_URL, OPENSEARCH_USER,
-        OPENSEARCH_PASSWORD, OPENSEARCH_VERIFY_CERTS, OPENSEARCH_CA_CERTS,
-        PARALLAX_INDEX, PARALLAX_INDEX_SHARDS and PARALLAX_INDEX_REPLICAS.
-        No request is sent until the store is used."""
-        url = options.pop("url", None) or os.environ.get("OPENSEARCH_URL") or DEFAULT_URL
-        user = options.pop("user", None) or os.environ.get("OPENSEARCH_USER")
-        password = options.pop("password", None) or os.environ.get("OPENSEARCH_PASSWORD")
-        verify = options.pop("verify_certs", None)
-        verify = _env_flag("OPENSEARCH_VERIFY_CERTS", True) if verify is None else verify
-        ca_certs = options.pop("ca_certs", None) or os.environ.get("OPENSEARCH_CA_CERTS") or None
-        index = options.pop("index", None) or os.environ.get("PARALLAX_INDEX") or DEFAULT_INDEX
-        options.setdefault("shards", _env_int("PARALLAX_INDEX_SHARDS"))
-        options.setdefault("replicas", _env_int("PARALLAX_INDEX_REPLICAS"))
-        timeout = options.pop("timeout", 30)
-        client = options.pop("client", None)
+    def from_settings(
+        cls, settings: Settings, *, client: OpenSearch | None = None, timeout: float = 30, **options: Any
+    ) -> OpenSearchStore:
+        """A store on the cluster, alias, credentials and index shape that
+        `settings` name; `options` tune the bulk writer (chunk_size,
+        max_retries, initial_backoff, max_backoff). `client` replaces the
+        connection (tests). No request is sent until the store is used."""
         if client is None:
+            verify = settings.opensearch_verify_certs
             kwargs: dict[str, Any] = {
-                "hosts": [u.strip() for u in url.split(",") if u.strip()],
+                "hosts": [u.strip() for u in settings.opensearch_url.split(",") if u.strip()],
                 "verify_certs": verify,
                 "ssl_show_warn": verify,
                 "timeout": timeout,
@@ -114,12 +87,19 @@ class OpenSearchStore(Store):
                 "max_retries": 3,
                 "retry_on_timeout": True,
             }
-            if user:
-                kwargs["http_auth"] = (user, password or "")
-            if ca_certs:
-                kwargs["ca_certs"] = ca_certs
+            if settings.opensearch_user:
+                kwargs["http_auth"] = (settings.opensearch_user, settings.opensearch_password or "")
+            if settings.opensearch_ca_certs:
+                kwargs["ca_certs"] = settings.opensearch_ca_certs
             client = OpenSearch(**kwargs)
-        return cls(client, index, url=url, **options)
+        return cls(
+            client,
+            settings.index,
+            url=settings.opensearch_url,
+            shards=settings.index_shards,
+            replicas=settings.index_replicas,
+            **options,
+        )
 
     # ------------------------------------------------------------ errors
 
@@ -194,8 +174,9 @@ class OpenSearchStore(Store):
             actions,
             chunk_size=self.chunk_size,
             max_retries=self.max_retries,
-            initial_backoff=self.initial_backoff,
-            max_backoff=self.max_backoff,
+            # opensearch-py annotates these as int, but sleeps for any number of seconds.
+            initial_backoff=self.initial_backoff,  # type: ignore[arg-type]
+            max_backoff=self.max_backoff,  # type: ignore[arg-type]
             raise_on_error=False,
             raise_on_exception=False,
         )

@@ -18,16 +18,23 @@ import mappings
 
 from .interface import QuerySyntaxError
 from .query import ParsedQuery, Term
-from .records import FACETS, EnrichedArticle, FacetValue, Hit, SearchRequest, SearchResponse
+from .records import (
+    DERIVED_FIELDS,
+    FACET_FIELDS,
+    FACETS,
+    SNIPPET_CHARS,
+    EnrichedArticle,
+    FacetValue,
+    Hit,
+    SearchRequest,
+    SearchResponse,
+)
 
-# Facet name (API) -> keyword field in the index.
-FACET_FIELDS: dict[str, str] = {"outlet": "outlet", "person": "person", "place": "place"}
 # Fields searched by the user's words; titles weigh more than body text.
 TEXT_FIELDS = ["title^2", "text"]
 # Fields a hit needs; the body is left out of search responses (the snippet
 # comes from highlighting), which keeps responses small on long articles.
 HIT_SOURCE = ["id", "title", "outlet", "published", "url", "story", "title_derived"]
-SNIPPET_CHARS = 180
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window default
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _AGG_FACET = "facet_"
@@ -41,10 +48,8 @@ def article_to_source(article: EnrichedArticle) -> dict[str, Any]:
     """The `_source` of one article: the record itself plus the keyword
     fields the facets and filters read (derived once, here)."""
     source = article.to_dict()
-    source["person"] = article.people()
-    source["place"] = article.places()
-    source["org"] = article.organisations()
-    source["speaker"] = article.speakers()
+    for name, derive in DERIVED_FIELDS.items():
+        source[name] = derive(article)
     return source
 
 
@@ -247,8 +252,9 @@ def facet_aggregations(request: SearchRequest, active: dict[str, dict[str, Any]]
 
 
 def highlight_clause() -> dict[str, Any]:
-    """HTML-escaped fragments with <mark> around matches; articles without a
-    match still get their opening words (no_match_size) as the snippet."""
+    """One HTML-escaped fragment of about SNIPPET_CHARS (as the embedded
+    backend's) with <mark> around matches; articles without a match still
+    get their opening words (no_match_size) as the snippet."""
     return {
         "pre_tags": ["<mark>"],
         "post_tags": ["</mark>"],
@@ -256,7 +262,7 @@ def highlight_clause() -> dict[str, Any]:
         "fields": {
             "text": {
                 "fragment_size": SNIPPET_CHARS,
-                "number_of_fragments": 2,
+                "number_of_fragments": 1,
                 "no_match_size": SNIPPET_CHARS,
             }
         },

@@ -1,6 +1,6 @@
 """The user's query syntax, parsed once, translated by each backend.
 
-Syntax (DESIGN.md): words, "quoted phrases", -exclusion (of a word or a
+Syntax (docs/architecture.md, "JSON API"): words, "quoted phrases", -exclusion (of a word or a
 phrase) and OR between two terms. Terms are ANDed. Examples:
 
     bucha "torture room" -putin

@@ -7,13 +7,40 @@ stored copy in the embedded index) without a second definition.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
-# spaCy labels that make up the "place" facet (DESIGN.md, JSON API contract).
+# The constants both backends and the portal share are defined here, once
+# (docs/architecture.md, "One place for each constant").
+
+# spaCy labels that make up the "place" facet (docs/architecture.md, "JSON API").
 PLACE_LABELS = ("GPE", "LOC", "FAC")
-# Facets offered by search, in display order; each maps to a keyword field.
+# Facets offered by search, in display order.
 FACETS = ("outlet", "person", "place")
+# Facet name in the API -> keyword field in the index (both backends).
+FACET_FIELDS: dict[str, str] = {"outlet": "outlet", "person": "person", "place": "place"}
+# Characters of article text in a search hit's snippet, on both backends
+# (tests/contract pins it).
+SNIPPET_CHARS = 240
+
+
+class EntityKind(NamedTuple):
+    """One kind of entity the portal lists: its key (in JSON and HTML ids),
+    its heading and the spaCy labels it gathers."""
+
+    key: str
+    heading: str
+    labels: tuple[str, ...]
+
+
+# People, places and organisations: the article page and the comparison
+# matrix list these, with these keys.
+ENTITY_KINDS = (
+    EntityKind("person", "People", ("PERSON",)),
+    EntityKind("place", "Places", PLACE_LABELS),
+    EntityKind("organisation", "Organisations", ("ORG",)),
+)
 
 
 def _from_dict(cls, data: dict[str, Any]):
@@ -125,7 +152,17 @@ class EnrichedArticle(Article):
         return _unique(q.speaker_canonical or q.speaker for q in self.quotes if (q.speaker_canonical or q.speaker))
 
 
-def _unique(values) -> list[str]:
+# Index fields computed from the record rather than copied from it (both
+# backends write them; reading a record back ignores them).
+DERIVED_FIELDS: dict[str, Callable[[EnrichedArticle], list[str]]] = {
+    "person": EnrichedArticle.people,
+    "place": EnrichedArticle.places,
+    "org": EnrichedArticle.organisations,
+    "speaker": EnrichedArticle.speakers,
+}
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
     seen: dict[str, None] = {}
     for value in values:
         if value and value not in seen:

@@ -86,3 +86,41 @@ class LiveServer:
         except urllib.error.HTTPError as error:
             status, body, kind = error.code, error.read().decode("utf-8"), error.headers.get_content_type()
         return status, json.loads(body) if kind == "application/json" else body
+
+
+def run_in_pty(command: list[str], env: dict | None = None, columns: int = 100, timeout: int = 600) -> tuple[int, str]:
+    """Run a command with stdin, stdout and stderr on a pseudo-terminal of
+    `columns` width, as in a user's terminal; (exit code, everything it drew)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    process = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env={**os.environ, **(env or {})}, cwd=REPO_ROOT
+    )
+    os.close(slave)
+    drawn = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 1.0)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+            elif process.poll() is not None:
+                break
+        else:
+            process.kill()
+    finally:
+        os.close(master)
+    return process.wait(timeout=30), drawn.decode("utf-8", "replace")

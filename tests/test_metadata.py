@@ -28,7 +28,8 @@ def test_outlet_named_by_the_article_itself():
 def test_outlet_from_newsroom_address_in_footer_and_footer_is_boilerplate():
     text = (
         BODY
-        + "\nGet in touch with our news team by emailing us at desk@harbourtimes.co.uk.\nFor more stories like this, check our news page."
+        + "\nGet in touch with our news team by emailing us at desk@harbourtimes.co.uk."
+        + "\nFor more stories like this, check our news page."
     )
     meta = fill_metadata(text, None, None, None)
     assert (meta.outlet, meta.outlet_source) == ("Harbourtimes", "text")

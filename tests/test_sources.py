@@ -91,7 +91,8 @@ def test_manifest_supplies_metadata_for_text_files(tmp_path):
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "one.txt").write_text("The mayor resigned.", encoding="utf-8")
     (tmp_path / "manifest.csv").write_text(
-        "path,outlet,url,published,title\ntexts/one.txt,The Example Post,https://post.example/one,2024-02-03,Mayor quits\n",
+        "path,outlet,url,published,title\n"
+        "texts/one.txt,The Example Post,https://post.example/one,2024-02-03,Mayor quits\n",
         encoding="utf-8",
     )
     (article,) = _articles(read_inputs([tmp_path]))  # found beside the folder's files

@@ -228,7 +228,8 @@ def main() -> None:
     (DATA_DIR / "common_words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
     subdivisions = write_subdivisions()
     print(
-        f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, {len(aliases)} countries with aliases → {DATA_DIR}"
+        f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, "
+        f"{len(aliases)} countries with aliases → {DATA_DIR}"
     )
 
 

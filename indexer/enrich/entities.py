@@ -28,6 +28,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from store.records import PLACE_LABELS
+
 from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
@@ -48,7 +50,6 @@ from .names import (
     load_first_names,
 )
 
-PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Tokens that may sit inside a name ("Osama bin Laden", "Bank of America").
 _NAME_PARTICLES = frozenset(
     ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"]
@@ -78,24 +79,10 @@ _COMPASS = frozenset(["North", "South", "East", "West", "Central", "Northern", "
 # Title words that only make a title before another one ("Health Minister",
 # "Deputy Mayor"); before anything else they are part of a name ("Zuri Health Link").
 _TITLE_MODIFIERS = frozenset(
-    [
-        "Vice",
-        "Prime",
-        "Deputy",
-        "Assistant",
-        "Acting",
-        "Former",
-        "Foreign",
-        "Defence",
-        "Defense",
-        "Interior",
-        "Health",
-        "Finance",
-        "State",
-        "Minority",
-        "Majority",
-        "First",
-    ]
+    """
+    Vice Prime Deputy Assistant Acting Former Foreign Defence Defense Interior Health Finance State Minority Majority
+    First
+    """.split()
 )
 # Lower-case nouns after a place name that make it the region of that name.
 _UNIT_NOUNS = frozenset(["region", "oblast", "province"])
@@ -209,9 +196,8 @@ def parallax_sentences(doc: Doc) -> Doc:
     """Paragraph- and quote-aware sentence boundaries (see sentence_starts)."""
     if len(doc):
         flags = sentence_starts(_Tokens.of(doc))
-        doc.from_array(
-            [SENT_START], numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
-        )
+        starts = numpy.array([1 if f else -1 for f in flags], dtype="int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # thinc's Ints2d is this ndarray
     return doc
 
 
@@ -334,7 +320,7 @@ def split_runs(tokens: _Tokens, runs: list[tuple[int, int]]) -> list[tuple[int, 
     "Super Tuesday") and a following "Day"/"Eve"/"Night". "Washington
     Thursday" → "Washington"; "Memorial Day" → nothing."""
     words = tokens.words
-    out = []
+    out: list[tuple[int, int]] = []
     for start, end in runs:
         if end - start >= 2 and words[end - 1] in ("Day", "Eve") and words[start] not in load_first_names():
             continue  # "Memorial Day", "New Year's Eve": a holiday
@@ -834,7 +820,7 @@ def parallax_entities(doc: Doc) -> Doc:
     tokens = _Tokens.of(doc)
     uncertain = _uncertain_case(tokens)
     # Words capitalised mid-sentence somewhere in the article: proper nouns.
-    confident = {w for w, u in zip(tokens.words, uncertain) if not u and _is_cap(w)}
+    confident = {w for w, u in zip(tokens.words, uncertain, strict=True) if not u and _is_cap(w)}
     runs = split_runs(tokens, _runs(tokens))
     seg = _Segmenter(tokens, res, uncertain, confident, _settlements(tokens, runs))
     for start, end in runs:
@@ -934,6 +920,7 @@ def resolve_places(mentions: list[Mention]) -> None:
     weak: dict[str, dict[str, float]] = {}  # country → name → weight
     ambiguous: dict[str, list[Mention]] = {}
     for m in places:
+        assert m.place is not None  # filtered above
         countries = {p.country for p in m.candidates or (m.place,)}
         if len(countries) == 1:
             country = next(iter(countries))
@@ -947,12 +934,14 @@ def resolve_places(mentions: list[Mention]) -> None:
                 per_name[key] = per_name.get(key, 0) + 0.5
     for key, group in ambiguous.items():
 
-        def score(country: str | None) -> float:
+        def score(country: str | None, key: str = key) -> float:
+            # `key` bound now: the weak votes of this name itself do not count.
             return strong.get(country or "", 0) + sum(
                 w for name, w in weak.get(country or "", {}).items() if name != key
             )
 
         default = group[0].place
+        assert default is not None
         best = max(group[0].candidates, key=lambda p: score(p.country))
         if best.country != default.country and score(best.country) > score(default.country) + 0.5 * len(group):
             for m in group:
@@ -969,12 +958,13 @@ def _drop_isolated_towns(mentions: list[Mention], candidates: list[tuple[int, in
         return
     drop = []
     for m in places:
+        assert m.place is not None  # filtered above
         if m.label == "GPE" and not m.cue and m.place.kind == "city" and not m.place.well_known and _by_alternate(m):
             drop.append(m)  # "Hamas" is only an odd alternate name of Hamm: no place without "in Hamas"
             continue
         if m.label != "GPE" or " " in m.text or m.cue or not m.place.small_town:
             continue
-        if any(o.place.country == m.place.country and o.text != m.text for o in places):
+        if any(o.place is not None and o.place.country == m.place.country and o.text != m.text for o in places):
             continue
         drop.append(m)
     for m in drop:
@@ -988,6 +978,7 @@ def _by_alternate(m: Mention) -> bool:
     the name's ending (Mykolaiv/Mykolayiv, Cracow/Krakow); an alternate with
     another ending is mostly another language's inflected form or another
     word altogether ("Hamas" for Hamm)."""
+    assert m.place is not None  # called for place mentions only
     alt = ascii_fold(strip_possessive(m.text)).lower()
     own = ascii_fold(m.place.name).lower()
     return alt != own and alt[-1:] != own[-1:]

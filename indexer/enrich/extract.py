@@ -8,8 +8,7 @@ Corpus-wide canonical names need no extra call: the Extractor keeps a
 `PersonRegistry` of every full name it has seen. `extract_many` works in
 chunks; each chunk's full names are registered before its one-word names are
 resolved, so "Putin" in one article and "Vladimir Putin" in a batch-mate (or
-in any earlier article) share one canonical and id. `recanonicalise` re-applies
-the registry to entities produced earlier, for callers that re-index.
+in any earlier article) share one canonical and id.
 
 At corpus scale one bogus full name would spread to thousands of bare words,
 so only person-like full names enter the registry (`Mention.registrable`:
@@ -29,10 +28,10 @@ from itertools import islice
 
 from spacy.tokens import Doc
 
-from store.records import Entity, Quote
+from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import PLACE_LABELS, Mention, resolvable_bare_name
+from .entities import Mention, resolvable_bare_name
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -61,7 +60,7 @@ class Extractor:
             docs = list(self.nlp.pipe(chunk, batch_size=CHUNK))
             for doc in docs:
                 self._register(doc)
-            for text, doc in zip(chunk, docs):
+            for text, doc in zip(chunk, docs, strict=True):
                 entities = self._entities(doc)
                 yield entities, find_quotes(text, entities)
 
@@ -104,16 +103,6 @@ class Extractor:
             p = m.place
             return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
         return Entity(m.text, m.label, m.start, m.end, m.canonical)
-
-    def recanonicalise(self, entities: list[Entity]) -> list[Entity]:
-        """Re-apply what the registry knows now to entities made earlier
-        (a bare "Zelensky" indexed before any article gave the full name)."""
-        for e in entities:
-            if e.label == "PERSON":
-                full = self.registry.resolve(e.canonical) if " " not in e.canonical else None
-                e.canonical = self.registry.canonical_full(full or e.canonical)
-                e.entity_id = person_id(e.canonical)
-        return entities
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

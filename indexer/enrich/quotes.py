@@ -65,7 +65,8 @@ _AFTER_SPEAKER_APPOSITIVE = re.compile(
 )
 # "…," a former factory worker who asked not to be named told the paper.
 _AFTER_UNNAMED_WHO = re.compile(
-    rf"^[\s,]*(?P<spk>(?:a|an|the|one|another)\s+[^.;:!?\"\u201c\u201d]{{0,60}}?\b(?:{'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))}))\s*,?\s+who\b",
+    rf"^[\s,]*(?P<spk>(?:a|an|the|one|another)\s+[^.;:!?\"\u201c\u201d]{{0,60}}?\b"
+    rf"(?:{'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))}))\s*,?\s+who\b",
     re.I,
 )
 # A speaker after the quote, at the end of its sentence: 'he "fired ten
@@ -97,27 +98,9 @@ _INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
 _CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
 # Function words a title keeps lower case ("Face the Nation").
 _TITLE_SMALL = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "by",
-        "from",
-        "as",
-        "de",
-        "la",
-        "le",
-        "del",
-    ]
+    """
+    a an the of and or in on at to for with by from as de la le del
+    """.split()
 )
 # Reported speech after a person's name: "Kyle Ostrowski, a provincial
 # officer, said ...", "Ostrowski said ...", "He told reporters ...".
@@ -354,7 +337,7 @@ def _attribution(
             return _speaker_from(ctx, m.group("spk"), m.start("spk")), False
     if carry is not None:
         return carry, False  # an earlier quote in this sentence: its speaker goes on
-    if _PARTICIPLE.search(before) or re.search(r"\band\s+(?:then\s+)?(?:%s)\b[^.]*$" % _VERBS, before):
+    if _PARTICIPLE.search(before) or re.search(rf"\band\s+(?:then\s+)?(?:{_VERBS})\b[^.]*$", before):
         # "Francis gave him a pen, telling him, …", "He … and said, …"
         opener = re.match(r"\s*(He|She)\b", text[sent_start : span.open_at])
         if opener:
@@ -413,11 +396,11 @@ def _after_naming_verb(text: str, span: Span, sentence_start: int) -> bool:
     "unacceptable"', 'described the move as "a very significant step"')?"""
     if text[span.start].isupper():
         return False
-    m = None
-    for m in _NAMING.finditer(text, sentence_start, span.open_at):
-        pass
-    if m is None:
+    # The last naming phrase before the quote is the one that introduces it.
+    matches = list(_NAMING.finditer(text, sentence_start, span.open_at))
+    if not matches:
         return False
+    m = matches[-1]
     words = re.findall(r"[\w\u2019'-]+", m.group("rest"))
     if not 1 <= len(words) <= 16:
         return False
@@ -567,9 +550,9 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         # Someone reported speaking since the last quote, in this paragraph
         # or the one before, is who an unattributed quote paragraph quotes.
         window = _previous_paragraph_start(text, span.para_start)
-        reported = _latest_report(reports, max(last_at, window - 1), span.open_at) if standalone else None
-        if not adjacent and reported is not None and (continues or speaker is None):
-            speaker = reported
+        reporter = _latest_report(reports, max(last_at, window - 1), span.open_at) if standalone else None
+        if not adjacent and reporter is not None and (continues or speaker is None):
+            speaker = reporter
         elif not adjacent and continues:
             speaker = last
         elif speaker is not None:

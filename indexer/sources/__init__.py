@@ -8,6 +8,7 @@ does not carry stays None for the enrichment step to fill in and flag.
 
 from __future__ import annotations
 
+from .counting import count_articles
 from .reader import SUPPORTED_SUFFIXES, ReadFailure, find_manifest, read_inputs
 
-__all__ = ["ReadFailure", "SUPPORTED_SUFFIXES", "find_manifest", "read_inputs"]
+__all__ = ["count_articles", "ReadFailure", "SUPPORTED_SUFFIXES", "find_manifest", "read_inputs"]

@@ -82,14 +82,15 @@ def read_inputs(
         if rows is None and path.is_dir():
             found = find_manifest(path)
             rows = load_manifest(found) if found else None
-        for file in _expand(path):
+        for file in expand_path(path):
             for item in _read_file(file, rows or {}):
                 if isinstance(item, Article) and outlet and not item.outlet:
                     item.outlet = outlet
                 yield item
 
 
-def _expand(path: Path) -> Iterator[Path]:
+def expand_path(path: Path) -> Iterator[Path]:
+    """The files a path stands for: itself, or a folder's files recursively (not its manifest)."""
     if path.is_file():
         yield path
         return

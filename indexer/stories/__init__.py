@@ -24,7 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from store import EnrichedArticle, Store, data_dir_from_env
+from store import EnrichedArticle, Settings, Store
 
 from .cache import FeatureCache
 from .features import features
@@ -41,7 +41,7 @@ _FEATURE_KEYS = ("lede_chars", "title_weight", "lede_weight", "entity_weight", "
 def cache_path(store: Store) -> Path:
     """`<data>/grouping/`: the embedded store's folder, else PARALLAX_DATA."""
     base = getattr(store, "data_dir", None)
-    return Path(base) / CACHE_DIR if base is not None else data_dir_from_env() / CACHE_DIR
+    return Path(base) / CACHE_DIR if base is not None else Settings.from_env().data_dir / CACHE_DIR
 
 
 def _feature_signature(params: StoryParams) -> str:

@@ -146,7 +146,7 @@ class FeatureCache:
 
     def by_ids(self, ids: Iterable[str]) -> list[Row]:
         ids = list(dict.fromkeys(ids))
-        out = []
+        out: list[Row] = []
         for k in range(0, len(ids), 500):
             chunk = ids[k : k + 500]
             marks = ",".join("?" * len(chunk))

@@ -10,7 +10,7 @@ times share one space without a vocabulary table.
 from __future__ import annotations
 
 import zlib
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,12 +49,13 @@ def tokens(text: str) -> list[str]:
     return content_words(text, GROUPING_STOP, min_len=3)
 
 
-def term_counts(article: EnrichedArticle, params: StoryParams) -> Counter:
+def term_counts(article: EnrichedArticle, params: StoryParams) -> dict[str, float]:
     """Weighted raw term counts for one article (before IDF)."""
-    counts: Counter = Counter()
+    counts: dict[str, float] = defaultdict(float)
     text = article.text or ""
     title = "" if article.title_derived else (article.title or "")
-    counts.update(tokens(text))
+    for tok in tokens(text):
+        counts[tok] += 1.0
     for tok in tokens(text[: params.lede_chars]):
         counts[tok] += params.lede_weight - 1.0
     for tok in tokens(title):

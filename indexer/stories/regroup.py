@@ -72,11 +72,11 @@ def _stable_ids(
     """One id per group (None for a group of one article): the prior id it
     overlaps most, else a fresh one from its smallest member id."""
     out: list[str | None] = [None] * len(groups)
-    candidates = []
+    candidates: list[tuple[int, str, int]] = []
     for g, members in enumerate(groups):
         if len(members) < 2:
             continue
-        for old, overlap in Counter(prior[m] for m in members if prior[m]).items():
+        for old, overlap in Counter(p for p in (prior[m] for m in members) if p).items():
             candidates.append((-overlap, old, g))
     used: set[str] = set()
     for _, old, g in sorted(candidates):

@@ -83,7 +83,9 @@ def edges_within(
         i, j = left[r], right[c]
         w = sims[r, c] * _pair_factors(rows, i, j, params)
         keep = w >= floor
-        out_i.append(np.minimum(i, j)[keep]), out_j.append(np.maximum(i, j)[keep]), out_w.append(w[keep])
+        out_i.append(np.minimum(i, j)[keep])
+        out_j.append(np.maximum(i, j)[keep])
+        out_w.append(w[keep])
     if not out_i:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
     return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w).astype(np.float32)

@@ -13,15 +13,20 @@ turns requests into calls and results into pages.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
-from store import QuerySyntaxError
+from store import EnrichedArticle, QuerySyntaxError, Store
+from store.records import ENTITY_KINDS
 
+from ..errors import UserError
 from ..store_access import get_store
 from .comparison import build_comparison
 from .framing import CATEGORIES, LEXICON
-from .matrix import KINDS
-from .selection import MAX_COLUMNS, Selection, SelectionError, select, story_articles, thread_articles
+from .selection import MAX_COLUMNS, Selection, select, story_articles, thread_articles
 
 bp = Blueprint("compare", __name__)
 
@@ -39,52 +44,44 @@ def _selection_json(selection: Selection) -> dict:
     }
 
 
-def _compare(args) -> tuple[Selection, dict]:
+def compare_data(store: Store, args: MultiDict) -> tuple[Selection, dict[str, Any]]:
+    """The selection the arguments name and its comparison; UserError
+    (400 or 404) when they name no comparison."""
     try:
-        selection = select(args, get_store())
+        selection = select(args, store)
     except QuerySyntaxError as exc:
-        raise SelectionError(f"The search could not be understood: {exc}") from None
+        raise UserError(f"The search could not be understood: {exc}") from None
     return selection, build_comparison(selection.articles)
 
 
 @bp.get("/compare")
-def compare_page():
+def compare_page() -> ResponseReturnValue:
     if not any(request.args.getlist(k) for k in ("id", "story", "q")):
-        return render_template(
-            "compare/compare.html", comparison=None, selection=None, error=None, max_columns=MAX_COLUMNS
-        )
-    try:
-        selection, comparison = _compare(request.args)
-    except SelectionError as exc:
-        return render_template(
-            "compare/compare.html", comparison=None, selection=None, error=str(exc), max_columns=MAX_COLUMNS
-        ), exc.status
+        return render_template("compare/compare.html", comparison=None, selection=None, max_columns=MAX_COLUMNS)
+    selection, comparison = compare_data(get_store(), request.args)
     return render_template(
         "compare/compare.html",
         comparison=comparison,
         selection=selection,
         meta=_selection_json(selection),
-        error=None,
         lexicon=LEXICON,
         categories=CATEGORIES,
-        kinds=KINDS,
+        kinds=ENTITY_KINDS,
         max_columns=MAX_COLUMNS,
     )
 
 
 @bp.get("/api/compare")
-def api_compare():
-    try:
-        selection, comparison = _compare(request.args)
-    except SelectionError as exc:
-        return jsonify({"error": str(exc)}), exc.status
+def api_compare() -> ResponseReturnValue:
+    selection, comparison = compare_data(get_store(), request.args)
     return jsonify({"selection": _selection_json(selection), **comparison})
 
 
-def story_summary(story_id: str) -> dict | None:
-    articles = story_articles(story_id, get_store())
+def story_summary(store: Store, story_id: str) -> dict[str, Any]:
+    """A story's outlets, articles and dates; UserError 404 for no story."""
+    articles = story_articles(story_id, store)
     if not articles:
-        return None
+        raise UserError(f"No story with id {story_id!r}.", 404)
     dated = [a.published for a in articles if a.published]
     outlets: dict[str, int] = {}
     for a in articles:
@@ -109,22 +106,22 @@ def story_summary(story_id: str) -> dict | None:
             for a in articles
         ],
         "compare": url_for("compare.compare_page", story=story_id) if len(outlets) > 1 else None,
-        **related_coverage(story_id, articles),
+        **related_coverage(store, story_id, articles),
     }
 
 
-def related_coverage(story_id: str, articles: list) -> dict:
+def related_coverage(store: Store, story_id: str, articles: list[EnrichedArticle]) -> dict[str, Any]:
     """The story's thread and the thread's other events (and its articles
     in no event), newest coverage of the same subject in the same days."""
     threads = [a.thread for a in articles if a.thread]
     if not threads:
         return {"thread": None, "related": []}
     thread = max(set(threads), key=lambda t: (threads.count(t), t))
-    events: dict[str | None, list] = {}
-    for article in thread_articles(thread, get_store()):
+    events: dict[str | None, list[EnrichedArticle]] = {}
+    for article in thread_articles(thread, store):
         if article.story != story_id:
             events.setdefault(article.story, []).append(article)
-    related = []
+    related: list[dict[str, Any]] = []
     for event, members in events.items():
         dated = [a.published for a in members if a.published]
         for group in [members] if event else [[a] for a in members]:  # articles in no event: one entry each
@@ -146,18 +143,10 @@ def related_coverage(story_id: str, articles: list) -> dict:
 
 
 @bp.get("/stories/<story_id>")
-def story_page(story_id: str):
-    summary = story_summary(story_id)
-    if summary is None:
-        return render_template(
-            "compare/story.html", summary=None, story_id=story_id, error=f"No story with id {story_id!r}."
-        ), 404
-    return render_template("compare/story.html", summary=summary, story_id=story_id, error=None)
+def story_page(story_id: str) -> ResponseReturnValue:
+    return render_template("compare/story.html", summary=story_summary(get_store(), story_id), story_id=story_id)
 
 
 @bp.get("/api/stories/<story_id>")
-def api_story(story_id: str):
-    summary = story_summary(story_id)
-    if summary is None:
-        return jsonify({"error": f"No story with id {story_id!r}."}), 404
-    return jsonify(summary)
+def api_story(story_id: str) -> ResponseReturnValue:
+    return jsonify(story_summary(get_store(), story_id))

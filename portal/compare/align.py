@@ -67,8 +67,8 @@ def article_sentences(article: EnrichedArticle) -> list[Sentence]:
     return sentences(article.text or "", spans)
 
 
-def _features(sentence: Sentence) -> Counter:
-    feats: Counter = Counter({s: 1.0 for s in sentence.stems})
+def _features(sentence: Sentence) -> dict[str, float]:
+    feats = dict.fromkeys(sentence.stems, 1.0)
     # Adjacent pairs ("torture room", "hands tied") survive paraphrase of
     # the rest of the sentence and separate a fact from a shared topic.
     for pair in sentence.pairs:
@@ -83,7 +83,7 @@ def _features(sentence: Sentence) -> Counter:
 def _vectors(per_article: list[list[Sentence]]) -> list[list[dict[str, float]]]:
     """IDF-weighted, L2-normalised feature vectors for every sentence."""
     feats = [[_features(s) for s in sents] for sents in per_article]
-    df: Counter = Counter()
+    df: Counter[str] = Counter()
     total = 0
     for article in feats:
         for f in article:

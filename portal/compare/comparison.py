@@ -7,6 +7,7 @@ documents its shape), so the page can never show something the API lacks.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from store import EnrichedArticle
 
@@ -126,7 +127,7 @@ def build_comparison(articles: list[EnrichedArticle]) -> dict:
         raise ValueError("a comparison needs two or more articles")
     started = time.perf_counter()
     labels = column_labels(articles)
-    result = {
+    result: dict[str, Any] = {
         "articles": _articles(articles, labels),
         "dates": _dates(articles),
         "passages": _passages(articles),

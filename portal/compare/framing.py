@@ -31,7 +31,8 @@ LEXICON: tuple[tuple[str, str, str], ...] = (
     (
         "hedging",
         "not verified",
-        r"\b(?:has not|have not|could not|cannot|can't|did not|not)\s+(?:been\s+)?(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b",
+        r"\b(?:has not|have not|could not|cannot|can't|did not|not)\s+(?:been\s+)?"
+        r"(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b",
     ),
     ("hedging", "unconfirmed / unverified", r"\b(?:unconfirmed|unverified)\b"),
     ("hedging", "suspected / believed", r"\b(?:suspected|believed to|thought to)\b"),

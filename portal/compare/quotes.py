@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -25,7 +26,8 @@ PARTIAL_RATIO = 90.0
 MIN_PARTIAL_WORDS = 6
 _WORDS = re.compile(r"\S+")
 _TITLES = re.compile(
-    r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor|general|gen|police commander|commander|officer)\.?\s+",
+    r"^(?:the\s+)?(?:mr|mrs|ms|miss|dr|prof|sir|dame|president|prime minister|minister|senator|sen|rep|gov|governor"
+    r"|general|gen|police commander|commander|officer)\.?\s+",
     re.I,
 )
 
@@ -102,8 +104,12 @@ def merge_speakers(keys: list[str]) -> dict[str, str]:
 
 
 def _is_name_suffix(short: str, long: str) -> bool:
-    s, l = fold(short).lower().split(), fold(long).lower().split()
-    return bool(s) and s[0] not in ("a", "an", "the", "one", "another") and l[-len(s) :] == s
+    short_words, long_words = fold(short).lower().split(), fold(long).lower().split()
+    return (
+        bool(short_words)
+        and short_words[0] not in ("a", "an", "the", "one", "another")
+        and long_words[-len(short_words) :] == short_words
+    )
 
 
 def quote_refs(articles: list[EnrichedArticle]) -> list[QuoteRef]:
@@ -174,6 +180,6 @@ def speaker_matrix(refs: list[QuoteRef], n_articles: int) -> list[dict]:
     for ref in refs:
         name = ref.speaker or "(unattributed)"
         counts.setdefault(name, [0] * n_articles)[ref.article] += 1
-    rows = [{"speaker": name, "counts": c} for name, c in counts.items()]
+    rows: list[dict[str, Any]] = [{"speaker": name, "counts": c} for name, c in counts.items()]
     rows.sort(key=lambda r: (-sum(1 for x in r["counts"] if x), -sum(r["counts"]), r["speaker"].lower()))
     return rows

@@ -16,21 +16,14 @@ from werkzeug.datastructures import MultiDict
 
 from store import EnrichedArticle, SearchRequest, Store
 
-from ..params import BadParameter, parse_int
+from ..errors import UserError
+from ..params import parse_int
 
 MAX_COLUMNS = 8  # beyond this, columns are too narrow on a laptop screen
 DEFAULT_OUTLETS = 3
 SEARCH_DEPTH = 100  # hits read to find the best match per outlet
 THREAD_LIMIT = 200  # a thread is a few days of one subject; more is never shown
 STORY_LIMIT = 200
-
-
-class SelectionError(Exception):
-    """A selection the user can fix; `status` is 400 (bad request) or 404."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass
@@ -53,9 +46,9 @@ def select(args: MultiDict, store: Store) -> Selection:
     q = (args.get("q") or "").strip()
     given = [name for name, value in (("id", ids), ("story", story), ("q", q)) if value]
     if not given:
-        raise SelectionError("Say what to compare: two or more 'id' values, a 'story' id, or a search 'q'.")
+        raise UserError("Say what to compare: two or more 'id' values, a 'story' id, or a search 'q'.")
     if len(given) > 1:
-        raise SelectionError(f"Give only one of 'id', 'story' or 'q' (got {', '.join(given)}).")
+        raise UserError(f"Give only one of 'id', 'story' or 'q' (got {', '.join(given)}).")
     if ids:
         return _by_ids(ids, store)
     if story:
@@ -69,13 +62,13 @@ def _unique(values) -> list[str]:
 
 def _by_ids(ids: list[str], store: Store) -> Selection:
     if len(ids) < 2:
-        raise SelectionError("A comparison needs two or more different articles; pick at least one more.")
+        raise UserError("A comparison needs two or more different articles; pick at least one more.")
     if len(ids) > MAX_COLUMNS:
-        raise SelectionError(f"Compare at most {MAX_COLUMNS} articles at a time (got {len(ids)}).")
+        raise UserError(f"Compare at most {MAX_COLUMNS} articles at a time (got {len(ids)}).")
     found = store.get_many(ids)
     missing = [i for i in ids if i not in {a.id for a in found}]
     if missing:
-        raise SelectionError(f"No article with id {', '.join(repr(m) for m in missing)}.", 404)
+        raise UserError(f"No article with id {', '.join(repr(m) for m in missing)}.", 404)
     return Selection("ids", found, [("id", i) for i in ids])
 
 
@@ -96,17 +89,19 @@ def thread_articles(thread: str, store: Store) -> list[EnrichedArticle]:
 def _by_story(story: str, store: Store) -> Selection:
     articles = story_articles(story, store)
     if not articles:
-        raise SelectionError(f"No story with id {story!r}.", 404)
+        raise UserError(f"No story with id {story!r}.", 404)
     columns, rest = one_per_outlet(articles, MAX_COLUMNS)
     if len(columns) < 2:
-        raise SelectionError(f"Story {story!r} has articles from only one outlet; nothing to compare.", 404)
+        raise UserError(f"Story {story!r} has articles from only one outlet; nothing to compare.", 404)
     return Selection("story", columns, [("story", story)], story=story, left_out=rest)
 
 
 def one_per_outlet(articles: list[EnrichedArticle], limit: int) -> tuple[list[EnrichedArticle], list[EnrichedArticle]]:
     """The first article of each outlet, in the given order, up to `limit`;
     and the rest.  Unknown outlets are each their own."""
-    chosen, rest, outlets = [], [], set()
+    chosen: list[EnrichedArticle] = []
+    rest: list[EnrichedArticle] = []
+    outlets: set[str] = set()
     for article in articles:
         key = article.outlet if article.outlet and article.outlet != "Unknown" else "id:" + article.id
         if key in outlets or len(chosen) >= limit:
@@ -118,19 +113,12 @@ def one_per_outlet(articles: list[EnrichedArticle], limit: int) -> tuple[list[En
 
 
 def _by_query(q: str, args: MultiDict, store: Store) -> Selection:
-    n = _int(args.get("n"), DEFAULT_OUTLETS, "n", 2, MAX_COLUMNS)
+    n = parse_int(args.get("n"), DEFAULT_OUTLETS, "n", 2, MAX_COLUMNS)
     outlets = _unique(v.strip() for v in args.getlist("outlet") if v.strip())
     request = SearchRequest(q=q, size=SEARCH_DEPTH, filters={"outlet": outlets} if outlets else {})
     hits = store.search(request).hits  # QuerySyntaxError: the portal answers 400
     best, _ = one_per_outlet(store.get_many([h.id for h in hits]), n)
     if len(best) < 2:
-        raise SelectionError(f"Fewer than two outlets have an article matching {q!r}; nothing to compare.", 404)
+        raise UserError(f"Fewer than two outlets have an article matching {q!r}; nothing to compare.", 404)
     canonical = [("q", q)] + [("outlet", o) for o in outlets] + ([("n", str(n))] if n != DEFAULT_OUTLETS else [])
     return Selection("q", best, canonical, q=q)
-
-
-def _int(value: str | None, default: int, name: str, low: int, high: int) -> int:
-    try:
-        return parse_int(value, default, name, low, high)
-    except BadParameter as exc:
-        raise SelectionError(f"{exc}.") from None

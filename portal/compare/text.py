@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from textkit import NUMBER_WORDS, REPORTING, STOPWORDS, fold, split_sentences, stem, words
 from textkit.names import equivalent_name, government_key, seat_pattern
@@ -110,6 +111,6 @@ def sentences(text: str, entity_spans: list[tuple[int, int, str, str | None]] | 
         chunk = text[a:b]
         ents = actor_keys(chunk, [(name, eid) for s, e, name, eid in entity_spans if s >= a and e <= b])
         stems = content_stems(chunk)
-        pairs = frozenset(" ".join(sorted(p)) for p in zip(stems, stems[1:], strict=False) if p[0] != p[1])
+        pairs = frozenset(" ".join(sorted(p)) for p in pairwise(stems) if p[0] != p[1])
         out.append(Sentence(k, a, b, chunk, frozenset(stems), frozenset(numbers(chunk)), ents, pairs))
     return out

@@ -17,15 +17,16 @@ def seeds_app(tmp_path_factory):
     seeds = require_shared("corpus", "seeds")
     from indexer.pipeline import index_paths
     from portal import create_app
-    from store import open_store
+    from store import Settings, open_store
 
     data = tmp_path_factory.mktemp("compare-seeds")
-    store = open_store("embedded", data)
+    settings = Settings(backend="embedded", data_dir=data)
+    store = open_store(settings)
     summary = index_paths([seeds], store, workers=1, progress=False)
     assert summary.indexed == 3
     by_file = {re.search(r"(\d{3})_", a.source or "").group(1): a for a in store.scan()}
     store.close()
-    app = create_app({"PARALLAX_DATA": str(data), "PARALLAX_BACKEND": "embedded"})
+    app = create_app(settings)
     return app, by_file
 
 

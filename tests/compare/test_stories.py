@@ -19,7 +19,10 @@ def cluster(articles):
     return {i: event for i, (event, _) in both.items()}, both
 
 
-FLOOD = "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as the Vistula river rose."
+FLOOD = (
+    "A flood barrier failed in Riverton on Tuesday and 340 residents were evacuated from the Podgorze district as "
+    "the Vistula river rose."
+)
 FLOOD_2 = (
     "Riverton evacuated 340 residents of Podgorze after the Vistula flood barrier failed on Tuesday, officials said."
 )
@@ -38,7 +41,7 @@ def _corpus():
 
 
 def test_same_event_grouped_unrelated_and_distant_apart():
-    assignment, _ = cluster(_corpus())
+    assignment = cluster(_corpus())[0]
     assert assignment["flood-a"] is not None
     assert assignment["flood-a"] == assignment["flood-b"]
     # Same words three months later are another event (outside the date window).
@@ -47,32 +50,47 @@ def test_same_event_grouped_unrelated_and_distant_apart():
 
 
 def test_story_ids_are_stable_and_independent_of_order():
-    first, _ = cluster(_corpus())
-    second, _ = cluster(list(reversed(_corpus())))
+    first = cluster(_corpus())[0]
+    second = cluster(list(reversed(_corpus())))[0]
     assert first == second
 
 
 def test_undated_article_joins_only_a_close_match():
     articles = _corpus() + [make_article("flood-undated", "Metro", FLOOD_2)]
-    assignment, _ = cluster(articles)
+    assignment = cluster(articles)[0]
     assert assignment["flood-undated"] is not None
     assert assignment["flood-undated"] in {assignment["flood-a"], assignment["flood-late"]}
 
 
 def test_size_distribution_counts_singletons():
-    assignment, _ = cluster(_corpus())
+    assignment = cluster(_corpus())[0]
     assert size_distribution(assignment) == {1: 3, 2: 1}
 
 
 QUAKE = [
-    "A magnitude 6.1 earthquake struck near Valdora early on Wednesday, collapsing two apartment blocks and a school gymnasium.",
-    "Rescuers in Valdora dug through collapsed apartment blocks after Wednesday's 6.1 earthquake; the school gymnasium also fell.",
-    "The Valdora earthquake, magnitude 6.1, brought down apartment blocks; officials said the gymnasium collapse caused no deaths.",
+    (
+        "A magnitude 6.1 earthquake struck near Valdora early on Wednesday, collapsing two apartment blocks and a "
+        "school gymnasium."
+    ),
+    (
+        "Rescuers in Valdora dug through collapsed apartment blocks after Wednesday's 6.1 earthquake; the school "
+        "gymnasium also fell."
+    ),
+    (
+        "The Valdora earthquake, magnitude 6.1, brought down apartment blocks; officials said the gymnasium "
+        "collapse caused no deaths."
+    ),
 ]
 BUDGET = [
-    "The Senate passed a stopgap budget bill late on Wednesday, averting a shutdown of federal agencies until December.",
+    (
+        "The Senate passed a stopgap budget bill late on Wednesday, averting a shutdown of federal agencies until "
+        "December."
+    ),
     "Senators approved the stopgap budget on Wednesday night, so federal agencies avoid a shutdown until December.",
-    "A late Wednesday Senate vote on the stopgap budget bill kept federal agencies open through December, averting a shutdown.",
+    (
+        "A late Wednesday Senate vote on the stopgap budget bill kept federal agencies open through December, "
+        "averting a shutdown."
+    ),
 ]
 
 
@@ -84,7 +102,7 @@ def test_same_day_events_from_three_outlets_grouped_and_kept_apart():
         make_article("rates-a", "Centre Wire", RATES, published="2025-05-07"),
         make_article("fire-a", "Left Daily", FIRE, published="2025-05-07"),
     ]
-    assignment, _ = cluster(articles)
+    assignment = cluster(articles)[0]
     quake = {assignment[f"quake-{n}"] for n in range(3)}
     budget = {assignment[f"budget-{n}"] for n in range(3)}
     assert len(quake) == 1 and None not in quake
@@ -101,7 +119,7 @@ def test_next_day_follow_up_joins_but_a_week_later_does_not():
         make_article("quake-next", "Outlet 2", QUAKE[2], published="2025-05-08"),
         make_article("quake-later", "Outlet 3", QUAKE[2], published="2025-05-15"),
     ]
-    assignment, _ = cluster(articles)
+    assignment = cluster(articles)[0]
     assert assignment["quake-next"] is not None and assignment["quake-next"] == assignment["quake-0"]
     assert assignment["quake-later"] is None
 
@@ -115,7 +133,7 @@ def test_undated_article_joins_its_closest_story_without_bridging():
     ]
     # Undated and worded like both events: it may join one, never merge them.
     articles.append(make_article("both", "Metro", QUAKE[2] + " " + BUDGET[2]))
-    assignment, _ = cluster(articles)
+    assignment = cluster(articles)[0]
     assert assignment["quake-0"] != assignment["budget-0"]
     assert assignment["both"] in {assignment["quake-0"], assignment["budget-0"], None}
 

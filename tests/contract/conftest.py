@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from store import Settings
 from store.interface import Store
 
 LIVE_URL = os.environ.get("OPENSEARCH_URL")
@@ -28,7 +30,8 @@ def _opensearch() -> Iterator[Store]:
     from store.opensearch import OpenSearchStore
 
     alias = f"parallax-contract-{uuid.uuid4().hex[:10]}"
-    store = OpenSearchStore.from_env(index=alias, replicas=0)
+    settings = replace(Settings.from_env(), index=alias, index_replicas=0)
+    store = OpenSearchStore.from_settings(settings)
     yield store
     # Remove every index this test created (the alias goes with them).
     store.client.indices.delete(index=f"{alias}-v*", ignore_unavailable=True)

@@ -6,9 +6,10 @@ one right answer (which articles match, how each facet counts)."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
 from store.interface import QuerySyntaxError
-from store.records import EnrichedArticle, Entity, Quote, SearchRequest
+from store.records import SNIPPET_CHARS, EnrichedArticle, Entity, Quote, SearchRequest
 
 BUCHA = "Bodies were found in the streets of Bucha after Russian troops withdrew from the town near Kyiv."
 
@@ -157,6 +158,27 @@ def test_highlight_marks_matches_in_escaped_html(store):
     snippet = store.search(SearchRequest(q="torture")).hits[0].snippet
     assert "<mark>torture</mark>" in snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+def _visible(snippet: str) -> str:
+    """What a reader sees of a snippet: its text without the <mark> tags."""
+    return Markup(snippet).striptags()
+
+
+def test_snippets_are_about_snippet_chars_long_on_every_backend(store):
+    # A long invented body: many short sentences, one of them with the word.
+    filler = [f"Sentence {n} of the council report covers the river works in some detail." for n in range(60)]
+    filler[30] = "The council approved the new floodgate after a long debate about its cost."
+    article = corpus()[3]
+    article.text = " ".join(filler)
+    store.index([article])
+    matched = store.search(SearchRequest(q="floodgate")).hits[0].snippet
+    browsed = store.search(SearchRequest()).hits[0].snippet  # no words: the opening of the body
+    assert "<mark>floodgate</mark>" in matched
+    for snippet in (matched, browsed):
+        # A fragment ends at a word boundary, and the opening words may end with an ellipsis.
+        assert SNIPPET_CHARS // 2 <= len(_visible(snippet)) <= SNIPPET_CHARS + 20, snippet
+    assert _visible(browsed).startswith("Sentence 0 of the council report")
 
 
 def test_delete(filled):

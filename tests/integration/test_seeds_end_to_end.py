@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.shared_corpus, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def seeds_index(tmp_path_factory, seeds_dir):
     data = tmp_path_factory.mktemp("seeds-data")
-    result = run_cli("index", str(seeds_dir), "--quiet", data_dir=data)
+    result = run_cli("index", str(seeds_dir), data_dir=data)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "indexed 3" in result.stdout
     return data
@@ -84,7 +84,7 @@ def test_footer_is_not_searchable(portal):
 def test_indexing_again_changes_nothing(seeds_index, seeds_dir, portal):
     _, before = portal.get("/api/search?size=10")
     articles_before = [portal.get(f"/api/articles/{h['id']}")[1] for h in before["hits"]]
-    result = run_cli("index", str(seeds_dir), "--quiet", data_dir=seeds_index)
+    result = run_cli("index", str(seeds_dir), data_dir=seeds_index)
     assert result.returncode == 0, result.stderr
     _, after = portal.get("/api/search?size=10")
     assert after["total"] == 3

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # os_spec, fake_node, spec_overr
 from fake_node import FakeNode  # noqa: E402
 from os_spec import SPEC_ROOT, SpecValidator, require_shared, shared_spec  # noqa: E402
 
+from store import Settings  # noqa: E402
 from store.opensearch import OpenSearchStore  # noqa: E402
 
 
@@ -34,6 +35,7 @@ def node(spec: SpecValidator) -> Iterator[FakeNode]:
 @pytest.fixture
 def os_store(node: FakeNode) -> Iterator[OpenSearchStore]:
     # Tiny backoff so 429 retries do not slow the suite down.
-    store = OpenSearchStore.from_env(url=node.url, index="parallax-test", initial_backoff=0.01, max_backoff=0.05)
+    settings = Settings(opensearch_url=node.url, index="parallax-test")
+    store = OpenSearchStore.from_settings(settings, initial_backoff=0.01, max_backoff=0.05)
     yield store
     store.close()

@@ -8,7 +8,10 @@ from store.records import EnrichedArticle, Entity, Quote, SearchRequest
 
 
 def sample_article(article_id: str = "a1", **overrides) -> EnrichedArticle:
-    text = "\u201cWe will find them,\u201d said Volodymyr Zelensky in Bucha, near Kyiv. R\u00e9sum\u00e9 <b>tags</b> & all."
+    text = (
+        "\u201cWe will find them,\u201d said Volodymyr Zelensky in Bucha, near Kyiv. "
+        "R\u00e9sum\u00e9 <b>tags</b> & all."
+    )
     fields = dict(
         id=article_id,
         text=text,

@@ -42,7 +42,7 @@ def indexed_seeds(node, monkeypatch, tmp_path):
     monkeypatch.setenv("PARALLAX_BACKEND", "opensearch")
     monkeypatch.setenv("PARALLAX_INDEX", "parallax-articles")
     monkeypatch.setenv("PARALLAX_DATA", str(tmp_path / "data"))
-    exit_code = main(["index", str(seeds), "--backend", "opensearch", "--workers", "1", "--quiet"])
+    exit_code = main(["index", str(seeds), "--backend", "opensearch", "--workers", "1"])
     assert exit_code == 0
     return node
 

@@ -9,6 +9,7 @@ import pytest
 from fake_node import assert_clean
 from os_samples import sample_article
 
+from store import Settings, open_store
 from store.interface import QuerySyntaxError, StoreError
 from store.opensearch import OpenSearchStore
 from store.records import SearchRequest
@@ -59,7 +60,7 @@ def test_unreachable_cluster_is_a_clear_store_error():
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    store = OpenSearchStore.from_env(url=f"http://127.0.0.1:{port}", index="x", timeout=2)
+    store = OpenSearchStore.from_settings(Settings(opensearch_url=f"http://127.0.0.1:{port}", index="x"), timeout=2)
     with pytest.raises(StoreError, match=r"Cannot reach OpenSearch at http://127.0.0.1:\d+ .*OPENSEARCH_URL"):
         store.index(articles(1))
     with pytest.raises(StoreError, match="Cannot reach OpenSearch"):
@@ -158,18 +159,21 @@ def test_more_like_this_sends_a_valid_query_and_parses_ids(node, os_store):
     assert_clean(node)
 
 
-def test_from_env_reads_the_documented_variables(monkeypatch):
-    monkeypatch.setenv("OPENSEARCH_URL", "https://search.example:9200")
-    monkeypatch.setenv("OPENSEARCH_USER", "reader")
-    monkeypatch.setenv("OPENSEARCH_PASSWORD", "secret")
-    monkeypatch.setenv("OPENSEARCH_VERIFY_CERTS", "false")
-    monkeypatch.setenv("PARALLAX_INDEX", "news")
-    monkeypatch.setenv("PARALLAX_INDEX_REPLICAS", "2")
-    store = OpenSearchStore.from_env()
+def test_the_documented_variables_configure_the_store():
+    environ = {
+        "PARALLAX_BACKEND": "opensearch",
+        "OPENSEARCH_URL": "https://search.example:9200",
+        "OPENSEARCH_USER": "reader",
+        "OPENSEARCH_PASSWORD": "secret",
+        "OPENSEARCH_VERIFY_CERTS": "false",
+        "PARALLAX_INDEX": "news",
+        "PARALLAX_INDEX_REPLICAS": "2",
+    }
+    store = open_store(Settings.from_env(environ))
+    assert isinstance(store, OpenSearchStore)
     connection = store.client.transport.connection_pool.connections[0]
     assert (store.alias, store.url, store.replicas) == ("news", "https://search.example:9200", 2)
     assert connection.host == "https://search.example:9200"
-    assert "Authorization" in connection.headers or connection.session.auth if hasattr(connection, "session") else True
-    monkeypatch.setenv("PARALLAX_INDEX_SHARDS", "many")
-    with pytest.raises(StoreError, match="PARALLAX_INDEX_SHARDS must be a whole number"):
-        OpenSearchStore.from_env()
+    assert "secret" not in repr(Settings.from_env(environ))
+    with pytest.raises(StoreError, match="PARALLAX_INDEX_SHARDS='many': must be a whole number"):
+        Settings.from_env({**environ, "PARALLAX_INDEX_SHARDS": "many"})
