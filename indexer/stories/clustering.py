@@ -29,10 +29,13 @@ class Level:
     max_size: int
     span_days: int
     outlet_clash: float
+    growth: float = 0.0  # threshold factor per member beyond three
 
 
 def event_level(p: StoryParams) -> Level:
-    return Level(p.event_edge, p.event_link, p.event_max_size, p.event_span_days, p.event_outlet_clash)
+    return Level(
+        p.event_edge, p.event_link, p.event_max_size, p.event_span_days, p.event_outlet_clash, p.event_growth
+    )
 
 
 def thread_level(p: StoryParams) -> Level:
@@ -76,7 +79,8 @@ class Agglomerator:
             return False
         average = self.links[a].get(b, 0.0) / (self.size[a] * self.size[b])
         clash = not self.outlet_days[a].isdisjoint(self.outlet_days[b])
-        if average < level.link * (level.outlet_clash if clash else 1.0):
+        growth = 1.0 + level.growth * max(0, self.size[a] + self.size[b] - 3)
+        if average < level.link * growth * (level.outlet_clash if clash else 1.0):
             return False
         self._union(a, b)
         return True

@@ -29,6 +29,7 @@ class StoryParams:
     event_neighbours: int = 5  # as `neighbours`, for event edges: an event is each member's closest matches
     event_min_shared: int = 3  # distinct terms two articles must share for an event edge (one word is a subject)
     event_max_size: int = 6
+    event_growth: float = 0.0  # link threshold factor per member beyond three: big events need more cohesion
     event_span_days: int = 2
     event_outlet_clash: float = 3.0  # link threshold factor when a merge repeats an outlet on a day
     # -- threads: the same subject in the same days --------------------------

@@ -9,7 +9,7 @@ join, and the events and threads those belong to.
 Only the region is read and rewritten; everything else keeps its event and
 thread.  A full regroup (`parallax stories`) is the same step applied to
 the timeline `block_days` at a time, so the two paths share every rule.
-They can still differ (see docs/stories.md): an incremental run reconsiders
+They can still differ (docs/stories.md): an incremental run reconsiders
 only the events its new articles touch, while a full run has each block's
 articles together from the start.
 
