@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -190,15 +192,19 @@ def cluster(
 
 
 def regroup_cached(cache_dir: Path, params: StoryParams | None = None) -> dict[str, tuple[str | None, str | None]]:
-    """A full regroup of an existing feature cache, without reading or
-    writing the store (for tuning: benchmarks/story_triples.py --cached)."""
+    """A full regroup of a copy of an existing feature cache, without
+    reading or writing the store, and leaving the cache as it was (for
+    tuning: benchmarks/story_triples.py --cached)."""
     params = params or StoryParams()
-    cache = _open_cache(cache_dir, params)
-    try:
-        _full_regroup(cache, params)
-        return cache.assignments()
-    finally:
-        cache.close()
+    with tempfile.TemporaryDirectory(prefix="parallax-grouping-") as scratch:
+        copy = Path(scratch) / CACHE_DIR
+        shutil.copytree(cache_dir, copy)
+        cache = _open_cache(copy, params)
+        try:
+            _full_regroup(cache, params)
+            return cache.assignments()
+        finally:
+            cache.close()
 
 
 def fill_cache(cache_dir: Path, articles: Iterable[EnrichedArticle], params: StoryParams | None = None) -> None:
