@@ -33,9 +33,7 @@ class Level:
 
 
 def event_level(p: StoryParams) -> Level:
-    return Level(
-        p.event_edge, p.event_link, p.event_max_size, p.event_span_days, p.event_outlet_clash, p.event_growth
-    )
+    return Level(p.event_edge, p.event_link, p.event_max_size, p.event_span_days, p.event_outlet_clash, p.event_growth)
 
 
 def thread_level(p: StoryParams) -> Level:

@@ -24,14 +24,14 @@ class StoryParams:
     same_outlet_factor: float = 0.5  # similarity factor for two articles of one outlet
     neighbours: int = 5  # an edge must be among the strongest this many of one of its two articles
     # -- events: the same happening ------------------------------------------
-    event_edge: float = 0.12
-    event_link: float = 0.10  # average similarity two groups need to merge into one event
+    event_edge: float = 0.07
+    event_link: float = 0.06  # average similarity two groups need to merge into one event
     event_neighbours: int = 5  # as `neighbours`, for event edges: an event is each member's closest matches
     event_min_shared: int = 3  # distinct terms two articles must share for an event edge (one word is a subject)
-    event_max_size: int = 6
-    event_growth: float = 0.0  # link threshold factor per member beyond three: big events need more cohesion
+    event_max_size: int = 5
+    event_growth: float = 1.0  # link threshold factor per member beyond three: big events need more cohesion
     event_span_days: int = 2
-    event_outlet_clash: float = 3.0  # link threshold factor when a merge repeats an outlet on a day
+    event_outlet_clash: float = 5.0  # link threshold factor when a merge repeats an outlet on a day
     # -- threads: the same subject in the same days --------------------------
     thread_edge: float = 0.03
     thread_link: float = 0.01

@@ -172,13 +172,21 @@ def place_undated(
     groups = {r.id: (r.event, r.thread) for r in cache.by_ids([i for i in best_id if i])}
     groups.update({r.id: (r.event, r.thread) for r in undated})
     changes: dict[str, tuple[str | None, str | None]] = {}
+    sizes: dict[str, int] = {}
     for k in np.argsort(-best, kind="stable").tolist():  # closest pairs first
         match, row = best_id[k], undated[k]
         if match is None:
             continue
         event, thread = groups[match]
-        if event is None:  # the two start an event (and a thread) of their own
-            event = _fresh_id("s", min(match, row.id), lambda v: cache.id_taken("event", v))
+        if event is not None:
+            if event not in sizes:
+                sizes[event] = len(cache.members("event", [event]))
+            if sizes[event] >= params.event_max_size:
+                continue  # a full event takes no undated article
+            sizes[event] += 1
+        else:  # the two start an event (and a thread) of their own
+            event = _fresh_id("s", min(match, row.id), lambda v: cache.id_taken("event", v), set(sizes))
+            sizes[event] = 2
         if thread is None:
             thread = _fresh_id("t", min(match, row.id), lambda v: cache.id_taken("thread", v))
         for article_id in (match, row.id):
