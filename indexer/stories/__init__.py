@@ -96,10 +96,16 @@ def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[s
     return {i: groups for i, groups in after.items() if before.get(i) != groups}
 
 
+WRITE_BATCH = 1000  # articles rewritten per store call: memory stays bounded on a full regroup
+
+
 def _write(store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
-    if not changes:
-        return 0
-    return store.set_stories({i: e for i, (e, _) in changes.items()}, {i: t for i, (_, t) in changes.items()})
+    ids = sorted(changes)
+    written = 0
+    for k in range(0, len(ids), WRITE_BATCH):
+        batch = {i: changes[i] for i in ids[k : k + WRITE_BATCH]}
+        written += store.set_stories({i: e for i, (e, _) in batch.items()}, {i: t for i, (_, t) in batch.items()})
+    return written
 
 
 def _report(cache: FeatureCache, changed: int, started: float, mode: str, regions: int = 0) -> dict[str, Any]:
