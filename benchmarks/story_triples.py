@@ -159,7 +159,7 @@ def score_levels(
             "event_recall": round(event_scores["triples_grouped_pct"] / 100, 3),
             "exact_event_share": round(event_scores["exact_triples_pct"] / 100, 3),
             "foreign_per_grouped_triple": event_scores["foreign_per_triple_story"],
-            "merged_with_another_triple_pct": _merged_pct(events, subset),
+            "merged_with_another_triple_pct": _merged_pct(events, subset, triples),
             "thread_recall": round(thread_scores["triples_grouped_pct"] / 100, 3),
         }
     out["events"] = score(events, triples, topics)
@@ -167,19 +167,20 @@ def score_levels(
     return out
 
 
-def _merged_pct(assignment: dict[str, str | None], triples: list[list[str]]) -> float:
-    """Share of triples whose event also holds an article of another triple
-    (of all triples, not only of this subset: a merge with any is a merge)."""
+def _merged_pct(assignment: dict[str, str | None], subset: list[list[str]], triples: list[list[str]]) -> float:
+    """Share of the `subset` triples whose event also holds an article of
+    another triple (any of all `triples`: a merge with any is a merge)."""
     owner = {i: n for n, ids in enumerate(triples) for i in ids}
     members: dict[str, set[int]] = {}
     for article_id, story in assignment.items():
         if story is not None and article_id in owner:
             members.setdefault(story, set()).add(owner[article_id])
     merged = 0
-    for n, ids in enumerate(triples):
+    for ids in subset:
+        n = owner[ids[0]]
         stories = {assignment.get(i) for i in ids} - {None}
         merged += any(len(members[s] - {n}) > 0 for s in stories)
-    return round(100 * merged / max(1, len(triples)), 1)
+    return round(100 * merged / max(1, len(subset)), 1)
 
 
 def main() -> None:

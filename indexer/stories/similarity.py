@@ -95,8 +95,10 @@ def neighbours_of(
     new: list[Features], window: list[Features], matrix: sparse.csr_matrix, params: StoryParams, floor: float
 ) -> set[int]:
     """Indexes into `window` of the rows at least `floor` similar to a new
-    row (dated, at most `window_days` apart).  `matrix` holds the new rows
-    and then the window rows, in one vocabulary."""
+    row (dated, at most `window_days` apart) and among its `neighbours`
+    closest: the only rows whose edges the new row can be among (edges are
+    ranked the same way).  `matrix` holds the new rows and then the window
+    rows, in one vocabulary."""
     found: set[int] = set()
     offset = len(new)
     window_days = np.array([r.day if r.day is not None else -(10**9) for r in window], dtype=np.int64)
@@ -114,7 +116,9 @@ def neighbours_of(
         for r, k in enumerate(members):
             outlet = new[k].outlet
             same = np.array([bool(outlet) and window[j].outlet == outlet for j in near.tolist()])
-            found.update(near[sims[r] * np.where(same, params.same_outlet_factor, 1.0) >= floor].tolist())
+            scores = sims[r] * np.where(same, params.same_outlet_factor, 1.0)
+            closest = np.argsort(-scores, kind="stable")[: params.neighbours]
+            found.update(near[closest[scores[closest] >= floor]].tolist())
     return found
 
 
