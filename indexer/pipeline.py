@@ -13,6 +13,7 @@ pipeline once) while this process writes to the store.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from typing import Any
 from store import Store, StoreError
 from store.records import Article, EnrichedArticle
 
+from .enrich.aliases import entity_aliases
 from .enrich.metadata import fill_metadata
 from .ledger import Ledger
 from .progress import make_progress
@@ -86,6 +88,7 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
     ]
     extractor = get_extractor()
     extracted = extractor.extract_many([m.body for m in metas])
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     enriched = []
     for article, meta, (entities, quotes) in zip(articles, metas, extracted, strict=True):
         record = article.to_dict()
@@ -99,6 +102,8 @@ def enrich_batch(articles: list[Article], known_domains: dict[str, str] | None =
         )
         result = EnrichedArticle.from_dict(record)
         result.entities, result.quotes = list(entities), list(quotes)
+        result.aliases = entity_aliases(result.entities)
+        result.indexed = today
         enriched.append(result)
     return enriched
 

@@ -41,7 +41,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["parallax.settings"] = settings
     app.extensions["parallax.store"] = open_store(settings)
 
-    from . import api, articles, compare, quotes, search
+    from . import api, articles, compare, entities, quotes, search
     from .errors import register_error_handlers
     from .filters import register_filters
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(compare.bp)
     app.register_blueprint(quotes.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(entities.bp)
     register_error_handlers(app)
     register_filters(app)
     logging.getLogger(__name__).info("portal ready on %s backend", settings.backend)

@@ -19,6 +19,21 @@ def register_filters(app: Flask) -> None:
         return url_for("search.search_page") + _query(toggle_facet(request, facet, value))
 
     @app.template_global()
+    def facet_more_url(request, facet: str, contains: str | None = None, listing_page: int | None = None) -> str:
+        """The full listing of one facet for the same search (its own
+        `page` and `contains` replace the search's)."""
+        pairs = request_to_args(request, page=None, size=None)
+        pairs += [("contains", contains)] if contains else []
+        pairs += [("page", str(listing_page))] if listing_page and listing_page > 1 else []
+        return url_for("search.facet_page", facet=facet) + _query(pairs)
+
+    @app.template_global()
+    def entity_url(facet: str, value: str) -> str:
+        """The page of one person, place, organisation or outlet."""
+        kind = {"person": "people", "place": "places", "org": "organisations", "outlet": "outlets"}[facet]
+        return url_for("entities.entity_page", kind=kind, name=value)
+
+    @app.template_global()
     def filter_url(facet: str, value: str) -> str:
         """A fresh search filtered on one facet value (from an article page)."""
         return url_for("search.search_page") + _query([(facet, value)])

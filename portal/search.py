@@ -1,26 +1,30 @@
 """The search page: query box, hits with highlighted snippets, facets that
-toggle filters. The same state as JSON (/search.json) and CSV (/search.csv)."""
+toggle filters, each facet's full listing (/facets/<facet>) and /help. The
+same state as JSON (/search.json, also /api/search), CSV (/search.csv),
+JSON Lines (/search.jsonl) and Atom (/search.atom); see `exports`."""
 
 from __future__ import annotations
 
-import csv
-import io
+from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
 
 from store import SearchRequest, Store
 from store.records import FACETS
 
+from . import exports
 from .params import search_request_from_args
 from .store_access import get_store
 
 bp = Blueprint("search", __name__)
 
-FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place"}
-CSV_FIELDS = ("id", "title", "outlet", "published", "url", "snippet")
+FACET_LABELS = {"outlet": "Outlet", "person": "Person", "place": "Place", "org": "Organisation"}
+FACET_PLURALS = {"outlet": "outlets", "person": "people", "place": "places", "org": "organisations"}
+FACET_SHOWN = 10  # values listed beside the results; the rest behind "more…"
+# The facet listing's own arguments, which are not the search's.
+LISTING_ARGS = ("page", "size", "contains")
 
 
 @bp.get("/")
@@ -28,12 +32,16 @@ def search_page() -> ResponseReturnValue:
     search = search_request_from_args(request.args)
     store = get_store()
     result = store.search(search)
+    # Links and chips carry the stored values ("metro" typed -> "Metro").
+    search = replace(search, filters=result.filters)
     return render_template(
         "search.html",
         search=search,
+        facet_shown=FACET_SHOWN,
         result=result,
         facet_names=FACETS,
         facet_labels=FACET_LABELS,
+        facet_plurals=FACET_PLURALS,
         stats=store.stats(),
         pages=_page_count(result.total, search.size),
         timeline=timeline(result.histogram),
@@ -53,19 +61,49 @@ def search_json() -> ResponseReturnValue:
 
 @bp.get("/search.csv")
 def search_csv() -> ResponseReturnValue:
-    search = search_request_from_args(request.args, default_size=100)
-    result = get_store().search(search)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for hit in result.hits:
-        row = hit.to_dict()
-        # The snippet is HTML (escaped text, <mark> around matches): plain text for a spreadsheet.
-        row["snippet"] = Markup(row["snippet"] or "").striptags()
-        writer.writerow(row)
-    return Response(
-        buffer.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "inline; filename=search.csv"}
+    return exports.csv_response()
+
+
+@bp.get("/search.jsonl")
+def search_jsonl() -> ResponseReturnValue:
+    return exports.jsonl_response()
+
+
+@bp.get("/search.atom")
+def search_atom() -> ResponseReturnValue:
+    return exports.atom_response()
+
+
+def listing_search_args(args):
+    """The search's own arguments, without the facet listing's."""
+    search_args = args.copy()
+    for own in LISTING_ARGS:
+        search_args.pop(own, None)
+    return search_args
+
+
+@bp.get("/facets/<facet>")
+def facet_page(facet: str) -> ResponseReturnValue:
+    """Every value of one facet, searched within and paged: the "more…"
+    of the search page, as a plain page (no JavaScript needed)."""
+    from .api import facet_page_data
+
+    data = facet_page_data(get_store(), facet, request.args)
+    search_args = listing_search_args(request.args)
+    return render_template(
+        "facet.html",
+        data=data,
+        search=search_request_from_args(search_args),
+        label=FACET_LABELS[facet],
+        plural=FACET_PLURALS[facet],
+        pages=_page_count(data["total"], data["size"]),
+        hidden_args=list(search_args.items(multi=True)),
     )
+
+
+@bp.get("/help")
+def help_page() -> ResponseReturnValue:
+    return render_template("help.html")
 
 
 MAX_BARS = 24
@@ -73,20 +111,33 @@ MAX_BARS = 24
 
 def timeline(histogram: list[dict]) -> list[dict]:
     """Bars for the results' dates: by month, or by year when there are
-    more months than fit; each bar links to that period as a date filter."""
-    months = [(b["date"], b["count"]) for b in histogram]
+    more months than fit; periods with no article are shown (empty), so
+    the bars keep to the time scale. Each bar links to its period."""
+    counts = {b["date"]: b["count"] for b in histogram}
+    if not counts:
+        return []
+    months = _months_between(min(counts), max(counts))
     if len(months) > MAX_BARS:
         years: dict[str, int] = {}
-        for month, count in months:
-            years[month[:4]] = years.get(month[:4], 0) + count
+        for month in months:
+            years[month[:4]] = years.get(month[:4], 0) + counts.get(month, 0)
         periods = [(year, count, f"{year}-01-01", f"{year}-12-31") for year, count in years.items()]
     else:
-        periods = [(month, count, f"{month}-01", _month_end(month)) for month, count in months]
+        periods = [(month, counts.get(month, 0), f"{month}-01", _month_end(month)) for month in months]
     peak = max((p[1] for p in periods), default=0) or 1
     return [
-        {"label": label, "count": count, "from": start, "to": end, "percent": round(100 * count / peak)}
+        {"label": label, "count": count, "from": start, "to": end, "percent": round(100 * count / peak, 1)}
         for label, count, start, end in periods
     ]
+
+
+def _months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _month_end(month: str) -> str:

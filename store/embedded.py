@@ -29,12 +29,13 @@ from tantivy import Index, Occur, Order, Query
 from . import embedded_query as eq
 from .embedded_schema import ANALYZER, build_schema, news_analyzer, to_document, to_record
 from .interface import QuerySyntaxError, Store, StoreError
-from .query import parse_query
+from .query import check_filters, parse_query
 from .records import (
     FACET_FIELDS,
     FACETS,
     EnrichedArticle,
     FacetValue,
+    Hit,
     IndexReport,
     Quote,
     SearchRequest,
@@ -43,7 +44,13 @@ from .records import (
 
 log = logging.getLogger(__name__)
 
+# Facet terms each segment reports (exact counts up to this many distinct
+# values per segment; tantivy's bucket limit is 65,000) and how many values
+# past the requested ones are fetched to see where a tie at the cut ends.
+FACET_SEGMENT_TERMS = 50_000
+FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
+EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
 
@@ -61,7 +68,9 @@ class EmbeddedStore(Store):
         self._write_lock = threading.Lock()
         self.schema = build_schema()
         self.analyzer = news_analyzer()
-        self._stale: str | None = None  # why only `reindex` may read the index, when it may
+        # Set when the index on disk has an older schema: it can then only be
+        # read by `reindex`, which copies it into the current schema.
+        self._stale: StoreError | None = None
         self._tantivy = self._open_index(create)
 
     # -- opening -----------------------------------------------------------
@@ -82,16 +91,19 @@ class EmbeddedStore(Store):
         try:
             index = Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            # Opened under its own schema, only `reindex` may read it (to
-            # rebuild it under the current one); everything else refuses.
-            self._stale = f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
-            index = Index.open(str(path))
+            self._stale = StoreError(
+                f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
+            )
+            index = Index.open(str(path))  # with the schema it was written with, for reindex
         index.register_tokenizer(ANALYZER, self.analyzer)
         return index
 
-    def _searcher(self, stale_ok: bool = False) -> tantivy.Searcher:
-        if self._stale and not stale_ok:
-            raise StoreError(self._stale)
+    def _searcher(self) -> tantivy.Searcher:
+        if self._stale is not None:
+            raise self._stale
+        return self._any_searcher()
+
+    def _any_searcher(self) -> tantivy.Searcher:
         self._tantivy.reload()  # pick up commits made by other processes
         return self._tantivy.searcher()
 
@@ -120,8 +132,8 @@ class EmbeddedStore(Store):
         return report
 
     def _writer(self) -> tantivy.IndexWriter:
-        if self._stale:
-            raise StoreError(self._stale)
+        if self._stale is not None:
+            raise self._stale
         try:
             return self._tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # tantivy's lock: another process is writing
@@ -158,7 +170,7 @@ class EmbeddedStore(Store):
         """Copy every stored article into a fresh index folder built with the
         current schema, then point CURRENT at it (one rename: atomic)."""
         old_dir = self._current_dir()
-        articles = list(self._scan(stale_ok=True))
+        articles = list(self._scan(self._any_searcher()))  # also from an older schema
         number = int(old_dir.name.rsplit("-", 1)[-1]) + 1 if old_dir.name.startswith("index-") else 1
         new_dir = self.data_dir / f"index-{number}"
         if new_dir.exists():
@@ -201,10 +213,9 @@ class EmbeddedStore(Store):
         return [found[i] for i in ids if i in found]
 
     def scan(self) -> Iterator[EnrichedArticle]:
-        return self._scan()
+        return self._scan(self._searcher())
 
-    def _scan(self, stale_ok: bool = False) -> Iterator[EnrichedArticle]:
-        searcher = self._searcher(stale_ok)
+    def _scan(self, searcher: tantivy.Searcher) -> Iterator[EnrichedArticle]:
         total = searcher.num_docs
         if not total:
             return
@@ -213,48 +224,106 @@ class EmbeddedStore(Store):
 
     # -- searching ---------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def run_search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
-        text_query = eq.text_query(self.schema, self.analyzer, parsed)
+        check_filters(request.filters)
+        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only)
         searcher = self._searcher()
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
         offset = max(request.page - 1, 0) * request.size
+        # tantivy refuses a limit of 0 (a panic); size 0 asks for counts only.
+        limit = max(request.size, 1)
         try:
             if request.sort == "date":
-                result = searcher.search(
-                    hits_query, request.size, offset=offset, order_by_field="published", order=Order.Desc
-                )
+                result = searcher.search(hits_query, limit, offset=offset, order_by_field="published", order=Order.Desc)
             else:
-                result = searcher.search(hits_query, request.size, offset=offset)
+                result = searcher.search(hits_query, limit, offset=offset)
         except ValueError as exc:
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
-        snippets = eq.snippet_generator(self._tantivy, searcher, self.schema, self.analyzer, parsed)
-        hits = [eq.to_hit(searcher.doc(address), score, snippets, request.sort) for score, address in result.hits]
-        facets = {
-            name: self._facet(
-                searcher,
-                request,
-                name,
-                eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)]),
-            )
-            for name in FACETS
-        }
-        return SearchResponse(
-            total=_count(result),
-            page=request.page,
-            hits=hits,
-            facets=facets,
-            histogram=self._histogram(searcher, hits_query),
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        hits = [
+            eq.to_hit(searcher.doc(address), score, snippets, request.sort)
+            for score, address in result.hits[: request.size]
+        ]
+        facets: dict[str, list[FacetValue]] = {}
+        histogram: list[dict[str, Any]] = []
+        if request.facet_size:  # 0: exports and internal look-ups need neither
+            facets = {
+                name: self._facet(
+                    searcher,
+                    request,
+                    name,
+                    eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)]),
+                )
+                for name in FACETS
+            }
+            histogram = self._histogram(searcher, hits_query)
+        return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
+
+    def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """Every hit of a search up to `limit`, in pages (exports)."""
+        parsed = parse_query(request.q)
+        query = eq.all_of(
+            [
+                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only),
+                *eq.scope_clauses(self.schema, request),
+                *eq.facet_filters(self.schema, request, skip=None),
+            ]
         )
+        searcher = self._searcher()
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        offset = 0
+        while offset < limit:
+            size = min(EXPORT_PAGE, limit - offset)
+            if request.sort == "date":
+                result = searcher.search(query, size, offset=offset, order_by_field="published", order=Order.Desc)
+            else:
+                result = searcher.search(query, size, offset=offset)
+            for score, address in result.hits:
+                yield eq.to_hit(searcher.doc(address), score, snippets, request.sort)
+            if len(result.hits) < size:
+                return
+            offset += size
+
+    def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
+        if facet not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
+        parsed = parse_query(request.q)
+        query = eq.all_of(
+            [
+                eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only),
+                *eq.scope_clauses(self.schema, request),
+                *eq.facet_filters(self.schema, request, skip=facet),
+            ]
+        )
+        terms = {"field": FACET_FIELDS[facet], "size": limit, "segment_size": limit}  # exact across segments
+        result = self._searcher().aggregate(query, {facet: {"terms": terms}})
+        selected = set(request.filters.get(facet) or [])
+        values = [
+            FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
+            for bucket in result[facet]["buckets"]
+        ]
+        return sorted(values, key=lambda v: (-v.count, v.value))
+
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        terms = {"field": "story", "size": limit, "segment_size": limit, "order": {"latest": "desc"}}
+        aggs = {"stories": {"terms": terms, "aggs": {"latest": {"max": {"field": "published"}}}}}
+        buckets = self._searcher().aggregate(Query.all_query(), aggs)["stories"]["buckets"]
+
+        def day(nanoseconds: float | None) -> str | None:
+            if nanoseconds is None:
+                return None
+            return dt.datetime.fromtimestamp(nanoseconds / 1e9, tz=dt.UTC).date().isoformat()
+
+        return [(b["key"], day(b["latest"].get("value")), int(b["doc_count"])) for b in buckets]
 
     def _facet(self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query) -> list[FacetValue]:
         field = FACET_FIELDS[name]
-        result = searcher.aggregate(query, {name: {"terms": {"field": field, "size": request.facet_size}}})
         selected = set(request.filters.get(name) or [])
         values = [
-            FacetValue(bucket["key"], int(bucket["doc_count"]), bucket["key"] in selected)
-            for bucket in result[name]["buckets"]
+            FacetValue(value, count, value in selected)
+            for value, count in self._top_values(searcher, query, field, request.facet_size)
         ]
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
@@ -262,6 +331,30 @@ class EmbeddedStore(Store):
             count = _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
             values.append(FacetValue(value, count, True))
         return values
+
+    @staticmethod
+    def _top_values(searcher: tantivy.Searcher, query: Query, field: str, size: int) -> list[tuple[str, int]]:
+        """The `size` most frequent values with exact counts, ties broken by
+        value, as OpenSearch orders them. tantivy counts each segment's top
+        `segment_size` terms only (10 x size by default), which undercounts
+        values that are frequent overall but not in every segment, and it
+        leaves the order of equal counts open; so ask each segment for all
+        its terms, and for more than `size` until the tie at the cut is whole."""
+        if size <= 0:
+            return []
+        fetch = size + FACET_TIE_MARGIN
+        while True:
+            terms = {"field": field, "size": fetch, "segment_size": FACET_SEGMENT_TERMS}
+            buckets = [
+                (b["key"], int(b["doc_count"]))
+                for b in searcher.aggregate(query, {"f": {"terms": terms}})["f"]["buckets"]
+            ]
+            tie_is_whole = len(buckets) < fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
+            if tie_is_whole or fetch >= FACET_SEGMENT_TERMS:
+                break
+            fetch = FACET_SEGMENT_TERMS
+        buckets.sort(key=lambda bucket: (-bucket[1], bucket[0]))
+        return buckets[:size]
 
     def _histogram(self, searcher: tantivy.Searcher, query: Query) -> list[dict[str, Any]]:
         """Matching articles per month (the date histogram of the results)."""

@@ -8,6 +8,8 @@ that tokenises the user's words exactly as the index did).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import tantivy
@@ -15,50 +17,109 @@ from markupsafe import escape
 from tantivy import Occur, Query
 
 from .embedded_schema import parse_date
-from .query import ParsedQuery, Term
-from .records import FACET_FIELDS, SNIPPET_CHARS, Hit, SearchRequest
+from .interface import QuerySyntaxError
+from .query import Node, Not, Or, ParsedQuery, Term, fold, names_only
+from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, Hit, SearchRequest, snippet_parts
 
 TITLE_BOOST = 2.0
+# Other names of entities count, but less than the words as written.
+ALIAS_BOOST = 0.5
 
 
 def all_of(queries: list[Query]) -> Query:
     return Query.boolean_query([(Occur.Must, q) for q in queries])
 
 
-def term_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, term: Term) -> Query | None:
-    """A word or phrase, searched in the title (boosted) and the body; None
-    when the analyser leaves no token of it."""
+def term_query(
+    schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, term: Term, alias_mode: str = "also"
+) -> Query | None:
+    """A word or phrase, searched in the title (boosted), the body and, by
+    `alias_mode` (see SearchRequest), the other names of the entities named
+    (`alias`); None when the analyser leaves no token of it."""
+    if term.prefix:
+        return prefix_query(schema, term, alias_mode != "never")
     tokens: list[str | tuple[int, str]] = list(analyzer.analyze(term.text))
     if not tokens:
         return None
-    per_field = []
-    for field, boost in (("title", TITLE_BOOST), ("text", 1.0)):
+
+    def in_field(field: str, boost: float) -> tuple[Occur, Query]:
         if len(tokens) == 1:
             query = Query.term_query(schema, field, tokens[0])
         else:
             query = Query.phrase_query(schema, field, tokens)
-        per_field.append((Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query))
-    return Query.boolean_query(per_field)
+        return Occur.Should, Query.boost_query(query, boost) if boost != 1.0 else query
+
+    words = [in_field("title", TITLE_BOOST), in_field("text", 1.0)]
+    if term.names_only:
+        names = in_field("alias", ALIAS_BOOST)[1]
+        return Query.boolean_query([(Occur.Must, names), (Occur.MustNot, Query.boolean_query(words))])
+    if alias_mode == "never":
+        return Query.boolean_query(words)
+    return Query.boolean_query([*words, in_field("alias", ALIAS_BOOST)])
 
 
-def text_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, parsed: ParsedQuery) -> Query:
-    """Groups are ANDed, alternatives inside a group ORed, exclusions removed;
-    no positive term matches everything (browsing)."""
-    clauses: list[tuple[Occur, Query]] = []
-    for group in parsed.groups:
-        alternatives = [q for q in (term_query(schema, analyzer, t) for t in group) if q is not None]
+def prefix_query(schema: tantivy.Schema, term: Term, expand_aliases: bool = True) -> Query | None:
+    """Indexed words starting with the folded prefix (as OpenSearch's
+    `prefix` query on the same fields)."""
+    prefix = prefix_token(term.text)
+    if not prefix:
+        return None
+    pattern = re.escape(prefix) + ".*"
+    clauses = [
+        (Occur.Should, Query.boost_query(Query.regex_query(schema, "title", pattern), TITLE_BOOST)),
+        (Occur.Should, Query.regex_query(schema, "text", pattern)),
+    ]
+    if expand_aliases:
+        clauses.append((Occur.Should, Query.boost_query(Query.regex_query(schema, "alias", pattern), ALIAS_BOOST)))
+    return Query.boolean_query(clauses)
+
+
+def prefix_token(text: str) -> str:
+    """The indexed form a prefix is compared with: folded, letters and
+    digits only (the analyser splits on everything else)."""
+    words = re.findall(r"[^\W_]+", fold(text))
+    return words[-1] if words else ""
+
+
+def text_query(
+    schema: tantivy.Schema,
+    analyzer: tantivy.TextAnalyzer,
+    parsed: ParsedQuery,
+    alias_mode: str = "also",
+    names_only_term: str | None = None,
+) -> Query:
+    """The query tree; an empty query (or one with no searchable word)
+    matches everything (browsing)."""
+    parsed = names_only(parsed, names_only_term)
+    query = node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
+    return query if query is not None else Query.all_query()
+
+
+def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, alias_mode: str) -> Query | None:
+    """One node of the query tree in tantivy terms; None for a node with no
+    searchable word (punctuation only), which then constrains nothing."""
+    if isinstance(node, Term):
+        return term_query(schema, analyzer, node, alias_mode)
+    if isinstance(node, Not):
+        inner = node_query(schema, analyzer, node.child, alias_mode)
+        if inner is None:
+            return None
+        return Query.boolean_query([(Occur.Must, Query.all_query()), (Occur.MustNot, inner)])
+    if isinstance(node, Or):
+        alternatives = [
+            q for q in (node_query(schema, analyzer, c, alias_mode) for c in node.children) if q is not None
+        ]
         if not alternatives:
-            continue
-        group_query = (
-            alternatives[0]
-            if len(alternatives) == 1
-            else Query.boolean_query([(Occur.Should, q) for q in alternatives])
-        )
-        clauses.append((Occur.Must, group_query))
-    for term in parsed.excluded:
-        query = term_query(schema, analyzer, term)
+            return None
+        return Query.boolean_query([(Occur.Should, q) for q in alternatives])
+    clauses: list[tuple[Occur, Query]] = []
+    for child in node.children:
+        negated = isinstance(child, Not)
+        query = node_query(schema, analyzer, child.child if isinstance(child, Not) else child, alias_mode)
         if query is not None:
-            clauses.append((Occur.MustNot, query))
+            clauses.append((Occur.MustNot if negated else Occur.Must, query))
+    if not clauses:
+        return None
     if not any(occur == Occur.Must for occur, _ in clauses):
         clauses.append((Occur.Must, Query.all_query()))
     return Query.boolean_query(clauses)
@@ -68,13 +129,18 @@ def scope_clauses(schema: tantivy.Schema, request: SearchRequest) -> list[Query]
     """Restrictions that are not facets: dates, story, explicit ids."""
     clauses = []
     if request.date_from or request.date_to:
-        lower = parse_date(request.date_from) if request.date_from else tantivy.MIN_DATETIME
-        upper = parse_date(request.date_to) if request.date_to else tantivy.MAX_DATETIME
+        # tantivy dates span 1677-2262; a bound beyond that keeps everything on its side.
+        lower = clamp(parse_date(request.date_from)) if request.date_from else tantivy.MIN_DATETIME
+        upper = clamp(parse_date(request.date_to)) if request.date_to else tantivy.MAX_DATETIME
         clauses.append(Query.range_query(schema, "published", tantivy.FieldType.Date, lower, upper))
     if request.story:
         clauses.append(Query.term_query(schema, "story", request.story))
     if request.thread:
         clauses.append(Query.term_query(schema, "thread", request.thread))
+    for name, values in request.require.items():
+        if name not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {name!r}: choose one of {', '.join(FACETS)}")
+        clauses.append(Query.term_set_query(schema, FACET_FIELDS[name], list(values)))
     if request.ids is not None:
         clauses.append(Query.term_set_query(schema, "id", list(request.ids)) if request.ids else Query.empty_query())
     return clauses
@@ -92,23 +158,24 @@ def facet_filters(schema: tantivy.Schema, request: SearchRequest, skip: str | No
 
 
 def snippet_generator(
-    index: tantivy.Index,
     searcher: tantivy.Searcher,
     schema: tantivy.Schema,
     analyzer: tantivy.TextAnalyzer,
     parsed: ParsedQuery,
 ) -> tantivy.SnippetGenerator | None:
-    """Highlighting of the query's positive words in the body, at most
-    SNIPPET_CHARS long; None when there is nothing to highlight."""
-    terms = [t for t in parsed.positive_terms() if analyzer.analyze(t.text)]
-    if not terms:
+    """Highlighting of the query's positive words and phrases in the body
+    (not the aliases, which are not in the text as typed, nor prefixes), at
+    most SNIPPET_CHARS long; None when there is nothing to highlight."""
+    clauses = []
+    for term in parsed.positive_terms():
+        tokens: list[str | tuple[int, str]] = [] if term.prefix else list(analyzer.analyze(term.text))
+        if len(tokens) == 1:
+            clauses.append((Occur.Should, Query.term_query(schema, "text", tokens[0])))
+        elif tokens:
+            clauses.append((Occur.Should, Query.phrase_query(schema, "text", tokens)))
+    if not clauses:
         return None
-    words = " ".join(f'"{t.text}"' if t.phrase else t.text for t in terms)
-    try:
-        query = index.parse_query_lenient(strip_parser_syntax(words), ["text"])[0]
-    except ValueError:
-        return None
-    generator = tantivy.SnippetGenerator.create(searcher, query, schema, "text")
+    generator = tantivy.SnippetGenerator.create(searcher, Query.boolean_query(clauses), schema, "text")
     generator.set_max_num_chars(SNIPPET_CHARS)
     return generator
 
@@ -122,12 +189,14 @@ def to_hit(document: tantivy.Document, order_key: Any, snippets: tantivy.Snippet
         values = raw.get(name)
         return values[0] if values else None
 
-    # tantivy escapes the text and wraps matches in <b>; the API promises <mark>.
-    snippet = snippets.snippet_from_doc(document).to_html() if snippets else ""
-    snippet = snippet.replace("<b>", "<mark>").replace("</b>", "</mark>")
-    if not snippet:
-        snippet = str(escape(lede(first("text") or "")))
+    # tantivy escapes the text and wraps matches in <b>; snippet_html promises <mark>.
+    snippet_html = snippets.snippet_from_doc(document).to_html() if snippets else ""
+    snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
+    if not snippet_html:
+        snippet_html = str(escape(lede(first("text") or "")))
+    snippet, highlights = snippet_parts(snippet_html)
     published = first("published")
+    indexed = first("indexed")
     return Hit(
         id=first("id"),
         title=first("title"),
@@ -135,16 +204,18 @@ def to_hit(document: tantivy.Document, order_key: Any, snippets: tantivy.Snippet
         published=published.date().isoformat() if published else None,
         url=first("url"),
         snippet=snippet,
+        snippet_html=snippet_html,
+        highlights=highlights,
+        authors=list(raw.get("authors") or []),
+        indexed=indexed.date().isoformat() if indexed else None,
         score=float(order_key) if sort != "date" and order_key is not None else None,
         story=first("story"),
         title_derived=bool(first("title_derived")),
     )
 
 
-def strip_parser_syntax(text: str) -> str:
-    """Remove characters tantivy's query parser treats as syntax, keeping
-    the quotes that mark phrases; the snippet only needs the words."""
-    return "".join(ch if ch.isalnum() or ch in ' "' else " " for ch in text)
+def clamp(moment: dt.datetime) -> dt.datetime:
+    return min(max(moment, tantivy.MIN_DATETIME), tantivy.MAX_DATETIME)
 
 
 def lede(text: str) -> str:

@@ -11,7 +11,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
+from .records import (
+    EnrichedArticle,
+    FacetPage,
+    FacetValue,
+    Hit,
+    IndexReport,
+    Quote,
+    SearchRequest,
+    SearchResponse,
+)
 
 
 class StoreError(Exception):
@@ -40,9 +49,56 @@ class Store(ABC):
         found = (self.get(i) for i in article_ids)
         return [a for a in found if a is not None]
 
-    @abstractmethod
     def search(self, request: SearchRequest) -> SearchResponse:
-        """Hits, total and facets. Raises QuerySyntaxError for a bad query."""
+        """Hits, total and facets. Raises QuerySyntaxError for a bad query.
+
+        Facet filters are first read forgivingly (any case, accents, an
+        alias of a known entity) and replaced by the stored values; query
+        words that matched only through an entity's other names are
+        reported in `alias_matches`."""
+        from . import lookups  # the shared, backend-neutral parts
+
+        resolved = lookups.resolve_filters(self, request)
+        response = self.run_search(resolved)
+        response.filters = {k: list(v) for k, v in resolved.filters.items() if v}
+        if request.page == 1 and request.facet_size:
+            response.alias_matches = lookups.alias_matches(self, resolved)
+        return response
+
+    @abstractmethod
+    def run_search(self, request: SearchRequest) -> SearchResponse:
+        """`search` without reading the filters forgivingly: exact values."""
+
+    @abstractmethod
+    def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
+        """The values of one facet under the request's query and every filter
+        but the facet's own, most frequent first (ties by value), at most
+        `limit`; `selected` marks the request's own values."""
+
+    @abstractmethod
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        """(story id, latest publication day, articles) for every story,
+        newest first (by its latest article), at most `limit`."""
+
+    def iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """Every hit of the search, up to `limit`, read in pages (exports).
+        Filters are read forgivingly, as in `search`."""
+        from . import lookups
+
+        yield from self.run_iter_hits(lookups.resolve_filters(self, request), limit)
+
+    @abstractmethod
+    def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        """`iter_hits` with exact filter values."""
+
+    def facet_values(
+        self, request: SearchRequest, facet: str, contains: str = "", page: int = 1, size: int = 20
+    ) -> FacetPage:
+        """One page of a facet's values whose name contains `contains`
+        (case- and accent-insensitive)."""
+        from . import lookups
+
+        return lookups.facet_page(self, lookups.resolve_filters(self, request), facet, contains, page, size)
 
     @abstractmethod
     def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:

@@ -22,12 +22,29 @@ from opensearchpy import exceptions as os_errors
 from . import opensearch_query as q
 from .interface import Store, StoreError
 from .query import parse_query
-from .records import EnrichedArticle, IndexReport, Quote, SearchRequest, SearchResponse
+from .records import EnrichedArticle, FacetValue, Hit, IndexReport, Quote, SearchRequest, SearchResponse
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+
+class _OneLineConnectionFailures(logging.Filter):
+    """opensearch-py logs every failed attempt on one node with the whole
+    urllib3 traceback, even when the request then succeeds on another node
+    (a node down in a cluster). Keep its one-line message, drop the
+    traceback unless debugging."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR and not logging.getLogger("opensearch").isEnabledFor(logging.DEBUG):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+logging.getLogger("opensearch").addFilter(_OneLineConnectionFailures())
+
 DEFAULT_INDEX = Settings.index  # the alias when none is configured
+EXPORT_PAGE = 1_000  # hits per search_after round of an export
 
 
 def _reason(error: os_errors.TransportError) -> str:
@@ -198,8 +215,18 @@ class OpenSearchStore(Store):
                     report.failed[article_id] = q.bulk_item_reason(info)
         report.indexed = list(acknowledged)
         if report.indexed:
-            self.refresh()
+            self._refresh_after_write("indexing")
         return report
+
+    def _refresh_after_write(self, doing: str) -> None:
+        """Make acknowledged writes searchable now rather than at the next
+        scheduled refresh (within a second). A failure here must not turn
+        articles the cluster acknowledged into reported failures: they are
+        stored, and become searchable on the cluster's own schedule."""
+        try:
+            self.refresh()
+        except StoreError as e:
+            log.warning("written, but the refresh after %s failed (searchable within a second anyway): %s", doing, e)
 
     def delete(self, article_ids: Iterable[str]) -> int:
         ids = list(dict.fromkeys(article_ids))
@@ -230,7 +257,7 @@ class OpenSearchStore(Store):
                 elif not ok and info.get("status") != 404:
                     log.warning("story of %s not updated: %s", article_id, q.bulk_item_reason(info))
         if changed:
-            self.refresh()
+            self._refresh_after_write("setting story ids")
         return changed
 
     # ------------------------------------------------------------ reading
@@ -267,12 +294,36 @@ class OpenSearchStore(Store):
                     return None
                 raise
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def run_search(self, request: SearchRequest) -> SearchResponse:
         body = q.search_body(request, parse_query(request.q))
         response = self._search(body, "searching")
         if response is None:
             return q.empty_response(request)
         return q.parse_search_response(response, request)
+
+    def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
+        body = q.facet_counts_body(request, parse_query(request.q), facet, limit)
+        response = self._search(body, "counting facet values") or {}
+        return q.parse_facet_counts(response, [v for v in request.filters.get(facet, []) if v])
+
+    def stories_by_latest(self, limit: int) -> list[tuple[str, str | None, int]]:
+        response = self._search(q.stories_body(limit), "listing stories") or {}
+        return q.parse_stories(response)
+
+    def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
+        parsed = parse_query(request.q)
+        after: list[Any] | None = None
+        sent = 0
+        while sent < limit:
+            size = min(EXPORT_PAGE, limit - sent)
+            response = self._search(q.export_body(request, parsed, size, after), "exporting") or {}
+            hits = (response.get("hits") or {}).get("hits", [])
+            for hit in hits:
+                yield q.parse_hit(hit)
+            sent += len(hits)
+            if len(hits) < size:
+                return
+            after = hits[-1].get("sort")
 
     def more_like_this(
         self, article_id: str, size: int = 10, date_window_days: int | None = None

@@ -17,7 +17,7 @@ from typing import Any
 import mappings
 
 from .interface import QuerySyntaxError
-from .query import ParsedQuery, Term
+from .query import And, Node, Not, Or, ParsedQuery, Term, check_filters, fold, names_only
 from .records import (
     DERIVED_FIELDS,
     FACET_FIELDS,
@@ -28,13 +28,16 @@ from .records import (
     Hit,
     SearchRequest,
     SearchResponse,
+    snippet_parts,
 )
 
-# Fields searched by the user's words; titles weigh more than body text.
+# Fields searched by the user's words; titles weigh more than body text, the
+# other names of entities (`alias`) less (same weights as the embedded store).
 TEXT_FIELDS = ["title^2", "text"]
+ALIAS_FIELD = "alias^0.5"
 # Fields a hit needs; the body is left out of search responses (the snippet
 # comes from highlighting), which keeps responses small on long articles.
-HIT_SOURCE = ["id", "title", "outlet", "published", "url", "story", "title_derived"]
+HIT_SOURCE = ["id", "title", "outlet", "published", "url", "story", "title_derived", "authors", "indexed"]
 MAX_RESULT_WINDOW = 10_000  # OpenSearch's index.max_result_window default
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _AGG_FACET = "facet_"
@@ -116,29 +119,59 @@ def story_action(index: str, article_id: str, story: Any, thread: Any = KEEP) ->
 # ------------------------------------------------------------- the query
 
 
-def term_clause(term: Term) -> dict[str, Any]:
-    """One word or phrase, matched in title or body."""
-    if term.phrase:
-        return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "phrase"}}
-    # A "word" may still analyse to several tokens (war-crimes); all must match.
-    return {"multi_match": {"query": term.text, "fields": TEXT_FIELDS, "type": "best_fields", "operator": "and"}}
+def term_clause(term: Term, alias_mode: str = "also") -> dict[str, Any]:
+    """One word, phrase or prefix, matched in title or body and, by
+    `alias_mode` (see SearchRequest), in the other names of the entities an
+    article names."""
+    if term.prefix:
+        return prefix_clause(term, alias_mode != "never")
+    if term.names_only:
+        return {"bool": {"must": [_match(term, [ALIAS_FIELD])], "must_not": [_match(term, TEXT_FIELDS)]}}
+    return _match(term, TEXT_FIELDS + ([ALIAS_FIELD] if alias_mode == "also" else []))
 
 
-def text_query(parsed: ParsedQuery) -> dict[str, Any]:
-    """Groups are ANDed, alternatives inside a group ORed, exclusions removed."""
-    must: list[dict[str, Any]] = []
-    for group in parsed.groups:
-        clauses = [term_clause(t) for t in group]
-        must.append(clauses[0] if len(clauses) == 1 else {"bool": {"should": clauses, "minimum_should_match": 1}})
-    must_not = [term_clause(t) for t in parsed.excluded]
-    if not must and not must_not:
-        return {"match_all": {}}
-    if not must:
-        must = [{"match_all": {}}]
-    query: dict[str, Any] = {"must": must}
+def _match(term: Term, fields: list[str]) -> dict[str, Any]:
+    """A "word" may analyse to several tokens (war-crimes, U.S.): they must
+    stand together, as a phrase, which is what the embedded backend does
+    too. For one token a phrase query is a plain term query."""
+    return {"multi_match": {"query": term.text, "fields": fields, "type": "phrase"}}
+
+
+def prefix_clause(term: Term, alias_mode: bool = True) -> dict[str, Any]:
+    """Indexed words starting with the folded prefix (not analysed, so it is
+    folded here the way the analyser folds before stemming)."""
+    words = re.findall(r"[^\W_]+", fold(term.text))
+    value = words[-1] if words else term.text.lower()
+    should: list[dict[str, Any]] = [
+        {"prefix": {"title": {"value": value, "boost": 2.0}}},
+        {"prefix": {"text": {"value": value}}},
+    ]
+    if alias_mode:
+        should.append({"prefix": {"alias": {"value": value, "boost": 0.5}}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def node_clause(node: Node, alias_mode: str = "also") -> dict[str, Any]:
+    """The query tree as an OpenSearch bool query."""
+    if isinstance(node, Term):
+        return term_clause(node, alias_mode)
+    if isinstance(node, Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [node_clause(node.child, alias_mode)]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [node_clause(c, alias_mode) for c in node.children], "minimum_should_match": 1}}
+    assert isinstance(node, And)
+    must = [node_clause(c, alias_mode) for c in node.children if not isinstance(c, Not)]
+    must_not = [node_clause(c.child, alias_mode) for c in node.children if isinstance(c, Not)]
+    query: dict[str, Any] = {"must": must or [{"match_all": {}}]}
     if must_not:
         query["must_not"] = must_not
     return {"bool": query}
+
+
+def text_query(parsed: ParsedQuery, alias_mode: str = "also") -> dict[str, Any]:
+    if parsed.root is None:
+        return {"match_all": {}}
+    return node_clause(parsed.root, alias_mode)
 
 
 def facet_clause(facet: str, values: list[str]) -> dict[str, Any]:
@@ -147,16 +180,14 @@ def facet_clause(facet: str, values: list[str]) -> dict[str, Any]:
 
 
 def active_facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
-    """The facet filters the user selected, by facet; unknown facets are a
-    user error (a hand-edited URL), reported rather than ignored."""
+    """The facet filters the user selected, by facet (unknown facets are
+    refused by `check_filters`, as on the embedded backend)."""
+    check_filters(request.filters)
     active: dict[str, dict[str, Any]] = {}
     for facet, values in request.filters.items():
         values = [v for v in values if v]
-        if not values:
-            continue
-        if facet not in FACET_FIELDS:
-            raise QuerySyntaxError(f"Unknown filter {facet!r}: filter by {', '.join(FACETS)}")
-        active[facet] = facet_clause(facet, values)
+        if values:
+            active[facet] = facet_clause(facet, values)
     return active
 
 
@@ -191,13 +222,17 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
         filters.append({"term": {"story": request.story}})
     if request.thread:
         filters.append({"term": {"thread": request.thread}})
+    for facet, values in request.require.items():
+        if facet not in FACET_FIELDS:
+            raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
+        filters.append(facet_clause(facet, values))
     if request.ids is not None:
         filters.append({"ids": {"values": list(request.ids)}})
     return filters
 
 
 def main_query(parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
-    query = text_query(parsed)
+    query = text_query(names_only(parsed, request.names_only), request.alias_mode)
     filters = scope_filters(request)
     if not filters:
         return query
@@ -293,7 +328,8 @@ def paging(request: SearchRequest) -> tuple[int, int]:
 
 
 def search_body(request: SearchRequest, parsed: ParsedQuery) -> dict[str, Any]:
-    """The `_search` body for one portal search."""
+    """The `_search` body for one portal search (no aggregations when
+    `facet_size` is 0: exports and internal look-ups)."""
     active = active_facet_filters(request)
     start, size = paging(request)
     body: dict[str, Any] = {
@@ -304,11 +340,78 @@ def search_body(request: SearchRequest, parsed: ParsedQuery) -> dict[str, Any]:
         "sort": sort_clause(request),
         "_source": {"includes": HIT_SOURCE},
         "highlight": highlight_clause(),
-        "aggs": facet_aggregations(request, active),
     }
+    if request.facet_size:
+        body["aggs"] = facet_aggregations(request, active)
     if active:
         body["post_filter"] = all_of(list(active.values()))
     return body
+
+
+def export_body(request: SearchRequest, parsed: ParsedQuery, size: int, after: list[Any] | None) -> dict[str, Any]:
+    """One page of an export: every filter in the query, sorted with the id
+    tie-breaker so `search_after` can resume exactly after the last hit
+    (from/size stops at 10,000; exports go to 100,000)."""
+    active = active_facet_filters(request)
+    query = main_query(parsed, request)
+    if active:
+        query = {"bool": {"must": [query], "filter": list(active.values())}}
+    body: dict[str, Any] = {
+        "query": query,
+        "size": size,
+        "track_total_hits": False,
+        "sort": sort_clause(request),
+        "_source": {"includes": HIT_SOURCE},
+        "highlight": highlight_clause(),
+    }
+    if after:
+        body["search_after"] = after
+    return body
+
+
+def facet_counts_body(request: SearchRequest, parsed: ParsedQuery, facet: str, limit: int) -> dict[str, Any]:
+    """Counts of one facet's values under the query and every other filter."""
+    if facet not in FACET_FIELDS:
+        raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")
+    active = active_facet_filters(request)
+    others = [clause for name, clause in active.items() if name != facet]
+    query = main_query(parsed, request)
+    if others:
+        query = {"bool": {"must": [query], "filter": others}}
+    return {
+        "query": query,
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            "values": {
+                "terms": {"field": FACET_FIELDS[facet], "size": limit, "order": [{"_count": "desc"}, {"_key": "asc"}]}
+            }
+        },
+    }
+
+
+def stories_body(limit: int) -> dict[str, Any]:
+    """Every story id with its latest publication day, newest first."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {
+            "stories": {
+                "terms": {"field": "story", "size": limit, "order": [{"latest": "desc"}, {"_key": "asc"}]},
+                "aggs": {"latest": {"max": {"field": "published", "format": "strict_date"}}},
+            }
+        },
+    }
+
+
+def parse_stories(response: dict[str, Any]) -> list[tuple[str, str | None, int]]:
+    buckets = ((response.get("aggregations") or {}).get("stories") or {}).get("buckets", [])
+    return [(str(b["key"]), (b.get("latest") or {}).get("value_as_string"), int(b["doc_count"])) for b in buckets]
+
+
+def parse_facet_counts(response: dict[str, Any], selected: list[str]) -> list[FacetValue]:
+    buckets = ((response.get("aggregations") or {}).get("values") or {}).get("buckets", [])
+    return [FacetValue(str(b["key"]), int(b["doc_count"]), str(b["key"]) in selected) for b in buckets]
 
 
 def more_like_this_body(
@@ -360,7 +463,8 @@ def quotes_query(speaker: str, mentions: str) -> dict[str, Any]:
             "nested": {
                 "path": "quotes",
                 "query": {"bool": condition},
-                "inner_hits": {"size": 5},
+                # 100 is OpenSearch's index.max_inner_result_window default.
+                "inner_hits": {"size": 100},
             }
         },
         "_source": ["id"],
@@ -400,7 +504,7 @@ def total_of(hits: dict[str, Any]) -> int:
     return int(total or 0)
 
 
-def snippet_of(hit: dict[str, Any]) -> str:
+def snippet_html_of(hit: dict[str, Any]) -> str:
     """Highlight fragments are already HTML-escaped by the `html` encoder."""
     fragments = (hit.get("highlight") or {}).get("text") or []
     if fragments:
@@ -411,13 +515,19 @@ def snippet_of(hit: dict[str, Any]) -> str:
 
 def parse_hit(hit: dict[str, Any]) -> Hit:
     source = hit.get("_source") or {}
+    snippet_html = snippet_html_of(hit)
+    snippet, highlights = snippet_parts(snippet_html)
     return Hit(
         id=source.get("id") or hit.get("_id") or "",
         title=source.get("title"),
         outlet=source.get("outlet"),
         published=source.get("published"),
         url=source.get("url"),
-        snippet=snippet_of(hit),
+        snippet=snippet,
+        snippet_html=snippet_html,
+        highlights=highlights,
+        authors=list(source.get("authors") or []),
+        indexed=source.get("indexed"),
         score=hit.get("_score"),
         story=source.get("story"),
         title_derived=bool(source.get("title_derived", False)),

@@ -7,6 +7,9 @@ stored copy in the embedded index) without a second definition.
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
@@ -17,9 +20,12 @@ from typing import Any, NamedTuple
 # spaCy labels that make up the "place" facet (docs/architecture.md, "JSON API").
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # Facets offered by search, in display order.
-FACETS = ("outlet", "person", "place")
+FACETS = ("outlet", "person", "place", "org")
 # Facet name in the API -> keyword field in the index (both backends).
-FACET_FIELDS: dict[str, str] = {"outlet": "outlet", "person": "person", "place": "place"}
+FACET_FIELDS: dict[str, str] = {"outlet": "outlet", "person": "person", "place": "place", "org": "org"}
+# Most distinct values one facet listing reads before filtering by `contains`
+# (OpenSearch's default search.max_buckets is 65,535).
+MAX_FACET_VALUES = 60_000
 # Characters of article text in a search hit's snippet, on both backends
 # (tests/contract pins it).
 SNIPPET_CHARS = 240
@@ -130,6 +136,11 @@ class EnrichedArticle(Article):
     quotes: list[Quote] = field(default_factory=list)
     story: str | None = None  # the event: the same happening, told by several outlets
     thread: str | None = None  # the looser thread of events on one subject in the same days
+    # Other names of the entities named, by canonical name ("Volodymyr
+    # Zelensky": ["Zelenskyy", ...], "Kyiv": ["Kiev", ...]), found at index
+    # time so that the store can search them without the indexer.
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    indexed: str | None = None  # ISO date the indexer enriched it (dates an undated article in feeds)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EnrichedArticle:
@@ -148,6 +159,14 @@ class EnrichedArticle(Article):
     def organisations(self) -> list[str]:
         return _unique(e.canonical for e in self.entities if e.label == "ORG")
 
+    def alias_names(self) -> list[str]:
+        """Every name the article's entities go by (canonical, as written,
+        known aliases): the searched `alias` field."""
+        names = [e.canonical for e in self.entities] + [e.text for e in self.entities]
+        for canonical, others in self.aliases.items():
+            names += [canonical, *others]
+        return _unique(names)
+
     def speakers(self) -> list[str]:
         return _unique(q.speaker_canonical or q.speaker for q in self.quotes if (q.speaker_canonical or q.speaker))
 
@@ -159,6 +178,7 @@ DERIVED_FIELDS: dict[str, Callable[[EnrichedArticle], list[str]]] = {
     "place": EnrichedArticle.places,
     "org": EnrichedArticle.organisations,
     "speaker": EnrichedArticle.speakers,
+    "alias": EnrichedArticle.alias_names,
 }
 
 
@@ -182,10 +202,19 @@ class SearchRequest:
     sort: str = "relevance"  # relevance | date
     page: int = 1
     size: int = 10
-    facet_size: int = 20
+    facet_size: int = 20  # 0: no facets and no histogram (exports, internal look-ups)
     story: str | None = None  # restrict to one story (event)
     thread: str | None = None  # restrict to one thread
     ids: list[str] | None = None  # restrict to these article ids
+    # Facet values every article must have, applied to the hits and to every
+    # facet's counts alike (an entity page: who is mentioned with X).
+    require: dict[str, list[str]] = field(default_factory=dict)
+    # How the other names of entities (the `alias` field) count: "also"
+    # (words or names) or "never" (the words as written).
+    alias_mode: str = "also"
+    # A query word (as typed) to match only through the other names, not as
+    # written: how alias reports count the articles a name alone found.
+    names_only: str | None = None
 
 
 @dataclass
@@ -195,13 +224,49 @@ class Hit:
     outlet: str | None
     published: str | None
     url: str | None
-    snippet: str  # HTML: escaped text with <mark> around matched terms
+    snippet: str  # plain text (no markup, no entities)
     score: float | None = None
     story: str | None = None
     title_derived: bool = False
+    snippet_html: str = ""  # the same text HTML-escaped, <mark> around matched terms
+    highlights: list[list[int]] = field(default_factory=list)  # [start, end) of matches in `snippet`
+    authors: list[str] = field(default_factory=list)
+    indexed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def snippet_parts(snippet_html: str) -> tuple[str, list[list[int]]]:
+    """Plain text and highlight offsets from an escaped snippet with <mark>s
+    (what both engines produce), so the HTML is built in one place only."""
+    text_parts: list[str] = []
+    offsets: list[list[int]] = []
+    length = 0
+    pos = 0
+    for match in _MARK.finditer(snippet_html):
+        before = html.unescape(_TAG.sub("", snippet_html[pos : match.start()]))
+        marked = html.unescape(_TAG.sub("", match.group(1)))
+        text_parts += [before, marked]
+        length += len(before)
+        offsets.append([length, length + len(marked)])
+        length += len(marked)
+        pos = match.end()
+    text_parts.append(html.unescape(_TAG.sub("", snippet_html[pos:])))
+    return "".join(text_parts), offsets
+
+
+def fold_value(text: str) -> str:
+    """How a typed facet value is compared with the stored ones: case,
+    accents, punctuation and spacing ignored ("ezra klein" = "Ezra Klein",
+    "Krakow" = "Kraków")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
 @dataclass
@@ -221,6 +286,11 @@ class SearchResponse:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     histogram: list[dict[str, Any]] = field(default_factory=list)  # [{"date": "2022-04", "count": n}]
+    # Query words that also matched other names of an entity:
+    # [{"term": "Zelenskyy", "names": ["Volodymyr Zelensky"]}]
+    alias_matches: list[dict[str, Any]] = field(default_factory=list)
+    # The filters as applied: typed values replaced by the canonical ones.
+    filters: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,6 +299,31 @@ class SearchResponse:
             "hits": [h.to_dict() for h in self.hits],
             "facets": {name: [v.to_dict() for v in values] for name, values in self.facets.items()},
             "histogram": self.histogram,
+            "alias_matches": self.alias_matches,
+            "filters": self.filters,
+        }
+
+
+@dataclass
+class FacetPage:
+    """One page of a facet's values (`GET /api/facets/<facet>`); `total`
+    counts the values that match `contains`, over all pages."""
+
+    facet: str
+    values: list[FacetValue]
+    total: int
+    page: int = 1
+    size: int = 20
+    contains: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facet": self.facet,
+            "values": [v.to_dict() for v in self.values],
+            "total": self.total,
+            "page": self.page,
+            "size": self.size,
+            "contains": self.contains,
         }
 
 

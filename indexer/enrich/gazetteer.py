@@ -112,6 +112,10 @@ class Gazetteer:
     def __contains__(self, name: str) -> bool:
         return normalise_name(name) in self._entries
 
+    def names(self) -> list[str]:
+        """Every name the gazetteer knows (its lookup keys)."""
+        return list(self._entries)
+
 
 def _centroids(cities: dict, key) -> dict[str, tuple[float, float]]:
     """Population-weighted centre of the cities grouped by `key`: a point for

@@ -107,6 +107,17 @@ def test_bad_query_is_a_syntax_error(filled):
         filled.search(SearchRequest(q='"unclosed'))
 
 
+def test_unknown_filter_is_refused_on_both_backends(filled):
+    with pytest.raises(QuerySyntaxError, match="Unknown filter 'colour'"):
+        filled.search(SearchRequest(filters={"colour": ["red"]}))
+    assert filled.search(SearchRequest(filters={"colour": []})).total == 4  # nothing selected: nothing to refuse
+
+
+def test_size_zero_counts_without_hits(filled):
+    r = filled.search(SearchRequest(q="bucha", size=0))
+    assert r.total == 3 and r.hits == [] and facet(r, "outlet")["BBC"] == (1, False)
+
+
 def test_filters_or_within_and_across_facets(filled):
     r = filled.search(SearchRequest(filters={"outlet": ["BBC", "Metro"]}))
     assert ids(r) == {"bbc-1", "bbc-2", "metro-1"}
@@ -123,6 +134,22 @@ def test_each_facet_counts_with_all_filters_but_its_own(filled):
     assert facet(r, "person") == {"Volodymyr Zelensky": (1, True)}
     # place counts: every filter
     assert facet(r, "place") == {"Bucha": (1, False), "Kyiv": (1, False)}
+
+
+def test_facet_counts_are_exact_across_separate_writes(store):
+    # Each index() call is its own segment on the embedded backend. "Xavier
+    # Quill" is in one article of the first write (outranked there by ten
+    # names in two articles each) and in two of the second: three in all.
+    crowd = [person(f"Person {n:02d}") for n in range(10)]
+    first = [EnrichedArticle(id=f"a{i}", text="first write", entities=crowd) for i in range(2)]
+    first.append(EnrichedArticle(id="a2", text="first write", entities=[person("Xavier Quill")]))
+    store.index(first)
+    store.index([EnrichedArticle(id=f"b{i}", text="second write", entities=[person("Xavier Quill")]) for i in range(2)])
+    top = store.search(SearchRequest(facet_size=1)).facets["person"]
+    assert [(v.value, v.count) for v in top] == [("Xavier Quill", 3)]
+    # Equal counts: the first values alphabetically make the cut.
+    top = store.search(SearchRequest(q="first", facet_size=2)).facets["person"]
+    assert [(v.value, v.count) for v in top] == [("Person 00", 2), ("Person 01", 2)]
 
 
 def test_selected_value_with_no_results_stays_visible(filled):
@@ -155,9 +182,13 @@ def test_highlight_marks_matches_in_escaped_html(store):
     article = corpus()[2]
     article.text = "Officials said <script>alert(1)</script> a torture room was found in Bucha."
     store.index([article])
-    snippet = store.search(SearchRequest(q="torture")).hits[0].snippet
-    assert "<mark>torture</mark>" in snippet
-    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+    hit = store.search(SearchRequest(q="torture")).hits[0]
+    # snippet_html is for HTML pages: escaped, matches in <mark>.
+    assert "<mark>torture</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    # snippet is plain text (exports, JSON clients), highlights are offsets into it.
+    assert "<script>alert(1)</script>" in hit.snippet and "<mark>" not in hit.snippet
+    assert [hit.snippet[start:end] for start, end in hit.highlights] == ["torture"]
 
 
 def _visible(snippet: str) -> str:
@@ -172,8 +203,8 @@ def test_snippets_are_about_snippet_chars_long_on_every_backend(store):
     article = corpus()[3]
     article.text = " ".join(filler)
     store.index([article])
-    matched = store.search(SearchRequest(q="floodgate")).hits[0].snippet
-    browsed = store.search(SearchRequest()).hits[0].snippet  # no words: the opening of the body
+    matched = store.search(SearchRequest(q="floodgate")).hits[0].snippet_html
+    browsed = store.search(SearchRequest()).hits[0].snippet_html  # no words: the opening of the body
     assert "<mark>floodgate</mark>" in matched
     for snippet in (matched, browsed):
         # A fragment ends at a word boundary, and the opening words may end with an ellipsis.

@@ -74,6 +74,11 @@ def portal(tmp_path_factory, mixed_inputs):
         "size=100000",
         "from=yesterday",
         "sort=oldest",
+        # Other engines' syntax is named, not silently read as "everything" (issue 14).
+        "q=%2A%3A%28%5B",
+        "q=%28",
+        "q=%2A",
+        "q=%7E",
     ],
 )
 def test_bad_queries_get_a_400_with_a_message(portal, query):
@@ -85,8 +90,10 @@ def test_bad_queries_get_a_400_with_a_message(portal, query):
 
 def test_odd_but_valid_queries_work(portal):
     for query in [
-        "q=%2A%3A%28%5B",
         "q=-lisbon",
+        "q=port+AND+NOT+harbour",
+        "q=%28port+OR+harbour%29+-lisbon",
+        "q=harb%2A",
         "q=port+OR+harbour",
         "q=%E2%80%9Cport+talks%E2%80%9D",
         "outlet=Nobody",

@@ -38,8 +38,12 @@ def test_search_bucha_finds_all_three_with_facets(portal):
     assert {"The Independent", "Metro"} <= set(outlets)
     assert "Volodymyr Zelensky" in _values(body["facets"]["person"])
     assert "Bucha" in _values(body["facets"]["place"])
-    assert all("<mark>" in hit["snippet"] for hit in body["hits"])
-    assert {"id", "title", "outlet", "published", "url", "snippet"} <= set(body["hits"][0])
+    # Since issue 14: `snippet` is plain text, `snippet_html` carries the <mark>s.
+    assert all("<mark>" in hit["snippet_html"] for hit in body["hits"])
+    assert all("<" not in hit["snippet"] and "&#39;" not in hit["snippet"] for hit in body["hits"])
+    assert {"id", "title", "outlet", "published", "url", "snippet", "snippet_html", "highlights"} <= set(
+        body["hits"][0]
+    )
 
 
 def test_facet_counts_ignore_their_own_filter(portal):

@@ -49,11 +49,14 @@ QUERIES = [
     '"war crimes" OR genocide -"press conference"',
     "-russia",
     "war-crimes d\u2019Amato",
+    "krak* (kyiv OR kiev) AND NOT putin",
+    "NOT (russia OR moscow)",
 ]
 FILTERS = [
     {},
     {"outlet": ["BBC"]},
     {"outlet": ["BBC", "The Independent"], "person": ["Volodymyr Zelensky"], "place": ["Bucha", "Kyiv"]},
+    {"org": ["United Nations"], "outlet": ["BBC"]},
 ]
 SCOPES = [
     {},
@@ -61,6 +64,7 @@ SCOPES = [
     {"date_from": "2022-04-01", "story": "story-bucha"},
     {"ids": ["a1", "a2"], "date_to": "2022-12-31"},
     {"ids": []},
+    {"require": {"person": ["Volodymyr Zelensky"]}, "date_from": "2022-04-01"},
 ]
 SORTS = [("relevance", 1, 10), ("date", 3, 20), ("date", 1, 0)]
 

@@ -20,6 +20,9 @@ PORTAL_SEARCHES = [
     "q=bucha&outlet=BBC&outlet=The+Independent&person=Volodymyr+Zelensky&place=Bucha",
     "q=kyiv&from=2022-04-01&to=2022-05-31&page=2&size=1",
     "place=Bucha&place=Kyiv&sort=date",
+    "q=(kyiv OR kiev) AND NOT putin",
+    "q=buch*&sort=date",
+    "q=zelenskyy&outlet=metro&place=kiev",
 ]
 
 
@@ -70,7 +73,7 @@ def test_portal_searches_send_only_valid_bodies(indexed_seeds):
         assert response.status_code == 200, (query, response.get_json())
         payload = response.get_json()
         assert set(payload) >= {"total", "page", "hits", "facets"}
-        assert set(payload["facets"]) == {"outlet", "person", "place"}
+        assert set(payload["facets"]) == {"outlet", "person", "place", "org"}
         assert client.get(f"/?{query}").status_code == 200
     searches = [r for r in node.received[before:] if r.path.endswith("/_search")]
     assert len(searches) >= 2 * len(PORTAL_SEARCHES)

@@ -74,7 +74,6 @@ def test_mapping_serves_facets_and_quote_queries():
     analysis = mappings.load()["settings"]["analysis"]
     news = analysis["analyzer"]["news_english"]
     assert "asciifolding" in news["filter"]
-    assert "typographic_quotes" in news["char_filter"]
 
 
 def test_every_portal_search_body_is_valid(spec):
@@ -112,7 +111,8 @@ def test_query_syntax_reaches_the_body():
     )
     must = body["query"]["bool"]["must"]
     assert [c["multi_match"]["query"] for c in must[0]["bool"]["should"]] == ["kyiv", "kiev"]
-    assert must[1]["multi_match"] == {"query": "war crimes", "fields": q.TEXT_FIELDS, "type": "phrase"}
+    fields = [*q.TEXT_FIELDS, q.ALIAS_FIELD]
+    assert must[1]["multi_match"] == {"query": "war crimes", "fields": fields, "type": "phrase"}
     assert body["query"]["bool"]["must_not"][0]["multi_match"]["query"] == "putin"
 
 
@@ -137,6 +137,24 @@ def test_other_search_bodies_are_valid(spec):
         "more_like_this_no_window": q.more_like_this_body("a1", 5),
         "quotes": q.quotes_query("Volodymyr Zelensky", "genocide"),
         "stats": q.stats_body(),
+        "stories": q.stories_body(60000),
+        "facet_counts": q.facet_counts_body(
+            SearchRequest(q="bucha", filters={"outlet": ["BBC"], "person": ["X"]}),
+            parse_query("bucha"),
+            "person",
+            60000,
+        ),
+        "export_first_page": q.export_body(SearchRequest(q="krak*", sort="date"), parse_query("krak*"), 1000, None),
+        "export_next_page": q.export_body(
+            SearchRequest(filters={"org": ["UN"]}), parse_query(""), 1000, [1.5, "article-id"]
+        ),
+        "alias_only": q.search_body(
+            SearchRequest(q='"Volodymyr Zelenskyy" bucha', names_only="Volodymyr Zelenskyy", facet_size=0, size=5),
+            parse_query('"Volodymyr Zelenskyy" bucha'),
+        ),
+        "without_aliases": q.search_body(
+            SearchRequest(q="zelenskyy", alias_mode="never", facet_size=0), parse_query("zelenskyy")
+        ),
     }
     assert {name: spec.validate_request(*SEARCH, body) for name, body in bodies.items()} == dict.fromkeys(bodies, [])
     assert spec.validate_request(*SEARCH, q.SCAN_QUERY, params=["scroll", "size"]) == []

@@ -135,7 +135,9 @@ def test_full_search_response_is_spec_shaped_and_parsed(spec):
     assert (parsed.total, parsed.page) == (12, 2)
     hit = parsed.hits[0]
     assert (hit.id, hit.outlet, hit.score, hit.story, hit.title_derived) == ("bbc-1", "BBC", 3.2, "s1", True)
-    assert hit.snippet == "bodies in <mark>Bucha</mark> &amp; Irpin \u2026 <mark>Bucha</mark> again"
+    assert hit.snippet_html == "bodies in <mark>Bucha</mark> &amp; Irpin \u2026 <mark>Bucha</mark> again"
+    assert hit.snippet == "bodies in Bucha & Irpin \u2026 Bucha again"
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Bucha", "Bucha"]
     assert [(v.value, v.count, v.selected) for v in parsed.facets["outlet"]] == [("BBC", 7, True), ("CNN", 5, False)]
     assert parsed.facets["person"] == []
     assert parsed.histogram == [{"date": "2022-04", "count": 6}, {"date": "2022-06", "count": 1}]

@@ -77,6 +77,15 @@ def test_refused_request_is_a_clear_store_error(node, os_store):
         os_store.search(SearchRequest(q="bucha"))
 
 
+def test_a_failed_refresh_does_not_lose_acknowledged_articles(node, os_store, caplog):
+    # A refresh can fail after the bulk was acknowledged (a node lost in
+    # between); the articles are stored and must be reported as indexed.
+    node.fail_next = ("_refresh$", 500, "no_shard_available_action_exception", "no shard available")
+    report = os_store.index(articles())
+    assert sorted(report.indexed) == sorted(a.id for a in articles()) and report.failed == {}
+    assert "refresh after indexing failed" in caplog.text
+
+
 def test_bad_user_query_is_refused_before_sending(node, os_store):
     with pytest.raises(QuerySyntaxError):
         os_store.search(SearchRequest(q='"unclosed phrase'))
@@ -92,7 +101,8 @@ def test_search_facets_and_histogram(node, os_store):
     assert outlets == {"BBC": (1, True), "Metro": (1, False), "The Independent": (1, False)}
     assert response.facets["person"][0].value == "Volodymyr Zelensky" and response.facets["person"][0].count == 1
     assert response.histogram == [{"date": "2022-04", "count": 1}]
-    assert "&lt;b&gt;" in response.hits[0].snippet  # escaped HTML, never raw tags
+    assert "&lt;b&gt;" in response.hits[0].snippet_html  # escaped HTML, never raw tags
+    assert "<b>" in response.hits[0].snippet  # plain text outside HTML
     assert_clean(node)
 
 
