@@ -10,6 +10,7 @@ WORKDIR /app
 
 # Dependencies first, so code changes do not reinstall them.
 COPY pyproject.toml README.md ./
+COPY textkit ./textkit
 COPY store ./store
 COPY mappings ./mappings
 COPY indexer ./indexer

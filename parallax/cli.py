@@ -113,7 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
 
     command("reindex", cmd_reindex, "rebuild the index under the current schema and switch to it", backend)
-    command("stories", cmd_stories, "group the indexed articles into stories again", backend)
+    stories = command("stories", cmd_stories, "group the indexed articles into events and threads again", backend)
+    stories.add_argument(
+        "--rebuild-cache", action="store_true", help="recompute every article's grouping features from the store"
+    )
     command("status", cmd_status, "what is indexed, and the last runs' failures", backend)
     return parser
 
@@ -178,7 +181,10 @@ def _print_summary(summary) -> None:
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
-        print(f"stories: {summary.stories.get('stories', '?')} groups of two or more articles")
+        print(
+            f"stories: {summary.stories.get('stories', '?')} events of two or more articles"
+            f" in {summary.stories.get('threads', '?')} threads"
+        )
     if summary.failures:
         print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
@@ -273,7 +279,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.stories import group_stories
 
-    print(json.dumps(group_stories(open_store(settings)), indent=2))
+    print(json.dumps(group_stories(open_store(settings), rebuild=args.rebuild_cache), indent=2))
     return 0
 
 

@@ -163,12 +163,14 @@ class EmbeddedStore(Store):
         self._tantivy.reload()
         return len(ids)
 
-    def set_stories(self, assignments: dict[str, str | None]) -> int:
+    def set_stories(self, assignments: dict[str, str | None], threads: dict[str, str | None] | None = None) -> int:
+        threads = threads or {}
         changed = []
-        for article in self.get_many(list(assignments)):
-            story = assignments[article.id]
-            if article.story != story:
-                article.story = story
+        for article in self.get_many(list(dict.fromkeys([*assignments, *threads]))):
+            story = assignments.get(article.id, article.story)
+            thread = threads.get(article.id, article.thread)
+            if (article.story, article.thread) != (story, thread):
+                article.story, article.thread = story, thread
                 changed.append(article)
         if changed:
             self.index(changed)

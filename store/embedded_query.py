@@ -135,6 +135,8 @@ def scope_clauses(schema: tantivy.Schema, request: SearchRequest) -> list[Query]
         clauses.append(Query.range_query(schema, "published", tantivy.FieldType.Date, lower, upper))
     if request.story:
         clauses.append(Query.term_query(schema, "story", request.story))
+    if request.thread:
+        clauses.append(Query.term_query(schema, "thread", request.thread))
     for name, values in request.require.items():
         if name not in FACET_FIELDS:
             raise QuerySyntaxError(f"Unknown facet {name!r}: choose one of {', '.join(FACETS)}")

@@ -135,8 +135,9 @@ class Store(ABC):
         as story grouping and reindexing)."""
 
     @abstractmethod
-    def set_stories(self, assignments: dict[str, str | None]) -> int:
-        """Set the story id of the given articles; returns how many changed."""
+    def set_stories(self, assignments: dict[str, str | None], threads: dict[str, str | None] | None = None) -> int:
+        """Set the story (event) id of the given articles and, for the ids in
+        `threads`, their thread id; returns how many articles changed."""
 
     @abstractmethod
     def reindex(self) -> dict[str, Any]:

@@ -241,12 +241,16 @@ class OpenSearchStore(Store):
                 return 0
         return int(response.get("deleted", 0))
 
-    def set_stories(self, assignments: dict[str, str | None]) -> int:
-        if not assignments:
+    def set_stories(self, assignments: dict[str, str | None], threads: dict[str, str | None] | None = None) -> int:
+        threads = threads or {}
+        if not assignments and not threads:
             return 0
         changed = 0
         with self._errors("setting story ids"):
-            actions = (q.story_action(self.alias, i, s) for i, s in assignments.items())
+            actions = (
+                q.story_action(self.alias, i, assignments.get(i, q.KEEP), threads.get(i, q.KEEP))
+                for i in dict.fromkeys([*assignments, *threads])
+            )
             for ok, article_id, info in self._bulk(actions):
                 if ok and info.get("result") == "updated":
                     changed += 1

@@ -105,10 +105,15 @@ def index_action(index: str, article: EnrichedArticle) -> dict[str, Any]:
     return {"_op_type": "index", "_index": index, "_id": article.id, "_source": article_to_source(article)}
 
 
-def story_action(index: str, article_id: str, story: str | None) -> dict[str, Any]:
-    """A bulk partial update of one article's story id. OpenSearch answers
-    `noop` when the value is unchanged, which is how changes are counted."""
-    return {"_op_type": "update", "_index": index, "_id": article_id, "doc": {"story": story}}
+KEEP = object()  # story_action: leave this field as it is
+
+
+def story_action(index: str, article_id: str, story: Any, thread: Any = KEEP) -> dict[str, Any]:
+    """A bulk partial update of one article's story (event) and thread ids
+    (`KEEP`: unchanged). OpenSearch answers `noop` when the values are
+    unchanged, which is how changes are counted."""
+    doc = {name: value for name, value in (("story", story), ("thread", thread)) if value is not KEEP}
+    return {"_op_type": "update", "_index": index, "_id": article_id, "doc": doc}
 
 
 # ------------------------------------------------------------- the query
@@ -215,6 +220,8 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
         filters.append({"range": {"published": bounds}})
     if request.story:
         filters.append({"term": {"story": request.story}})
+    if request.thread:
+        filters.append({"term": {"thread": request.thread}})
     for facet, values in request.require.items():
         if facet not in FACET_FIELDS:
             raise QuerySyntaxError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}")

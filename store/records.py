@@ -140,7 +140,8 @@ class EnrichedArticle(Article):
     boilerplate: list[str] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    story: str | None = None
+    story: str | None = None  # the event: the same happening, told by several outlets
+    thread: str | None = None  # the looser thread of events on one subject in the same days
     # Other names of the entities named, by canonical name ("Volodymyr
     # Zelensky": ["Zelenskyy", ...], "Kyiv": ["Kiev", ...]), found at index
     # time so that the store can search them without the indexer.
@@ -208,7 +209,8 @@ class SearchRequest:
     page: int = 1
     size: int = 10
     facet_size: int = 20  # 0: no facets and no histogram (exports, internal look-ups)
-    story: str | None = None  # restrict to one story
+    story: str | None = None  # restrict to one story (event)
+    thread: str | None = None  # restrict to one thread
     ids: list[str] | None = None  # restrict to these article ids
     # Facet values every article must have, applied to the hits and to every
     # facet's counts alike (an entity page: who is mentioned with X).

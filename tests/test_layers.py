@@ -15,6 +15,8 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "indexer": frozenset({"portal", "parallax"}),
     "portal": frozenset({"indexer", "parallax"}),
     "store": frozenset({"indexer", "portal", "parallax"}),
+    # The ground floor: the text toolkit both sides share imports no Parallax package.
+    "textkit": frozenset({"indexer", "portal", "parallax", "store", "mappings"}),
 }
 
 
@@ -60,6 +62,9 @@ def test_the_repository_keeps_its_layers():
     # The checker saw the real code: store and the portal do use the store.
     assert "store" in imported_packages(ROOT / "portal" / "search.py", ROOT)
     assert "store" in imported_packages(ROOT / "store" / "embedded.py", ROOT)  # relative imports resolved
+    # Both sides use the one text toolkit.
+    assert "textkit" in imported_packages(ROOT / "portal" / "compare" / "text.py", ROOT)
+    assert "textkit" in imported_packages(ROOT / "indexer" / "stories" / "features.py", ROOT)
 
 
 def test_the_checker_finds_forbidden_imports(tmp_path: Path):

@@ -19,14 +19,14 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from store import QuerySyntaxError, Store
+from store import EnrichedArticle, QuerySyntaxError, Store
 from store.records import ENTITY_KINDS
 
 from ..errors import UserError
 from ..store_access import get_store
 from .comparison import build_comparison
 from .framing import CATEGORIES, LEXICON
-from .selection import MAX_COLUMNS, Selection, select, story_articles
+from .selection import MAX_COLUMNS, Selection, select, story_articles, thread_articles
 
 bp = Blueprint("compare", __name__)
 
@@ -106,7 +106,40 @@ def story_summary(store: Store, story_id: str) -> dict[str, Any]:
             for a in articles
         ],
         "compare": url_for("compare.compare_page", story=story_id) if len(outlets) > 1 else None,
+        **related_coverage(store, story_id, articles),
     }
+
+
+def related_coverage(store: Store, story_id: str, articles: list[EnrichedArticle]) -> dict[str, Any]:
+    """The story's thread and the thread's other events (and its articles
+    in no event), newest coverage of the same subject in the same days."""
+    threads = [a.thread for a in articles if a.thread]
+    if not threads:
+        return {"thread": None, "related": []}
+    thread = max(set(threads), key=lambda t: (threads.count(t), t))
+    events: dict[str | None, list[EnrichedArticle]] = {}
+    for article in thread_articles(thread, store):
+        if article.story != story_id:
+            events.setdefault(article.story, []).append(article)
+    related: list[dict[str, Any]] = []
+    for event, members in events.items():
+        dated = [a.published for a in members if a.published]
+        for group in [members] if event else [[a] for a in members]:  # articles in no event: one entry each
+            first = group[0]
+            related.append(
+                {
+                    "story": event,
+                    "title": first.title,
+                    "size": len(group),
+                    "outlets": sorted({a.outlet or "Unknown" for a in group}),
+                    "first_published": min(dated) if dated and event else first.published,
+                    "url": url_for("compare.story_page", story_id=event)
+                    if event
+                    else url_for("articles.article_page", article_id=first.id),
+                }
+            )
+    related.sort(key=lambda r: (-r["size"], r["first_published"] or "", r["title"] or ""))
+    return {"thread": thread, "related": related}
 
 
 @bp.get("/stories/<story_id>")

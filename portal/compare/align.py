@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from store import EnrichedArticle
+from textkit import UnionFind
 
 from .text import Sentence, sentences
 
@@ -62,7 +63,7 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_
 
 
 def article_sentences(article: EnrichedArticle) -> list[Sentence]:
-    spans = [(e.start, e.end, e.canonical or e.text) for e in article.entities if e.label in ENTITY_LABELS]
+    spans = [(e.start, e.end, e.canonical or e.text, e.entity_id) for e in article.entities if e.label in ENTITY_LABELS]
     return sentences(article.text or "", spans)
 
 
@@ -131,14 +132,7 @@ def match_pair(
 def align(articles: list[EnrichedArticle], threshold: float = THRESHOLD) -> Alignment:
     per_article = [article_sentences(a) for a in articles]
     vectors = _vectors(per_article)
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-    def find(x: tuple[int, int]) -> tuple[int, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets: UnionFind[tuple[int, int]] = UnionFind()
 
     weakest: dict[tuple[int, int], float] = {}
     pair_scores: dict[tuple[int, int, int, int], float] = {}
@@ -146,25 +140,26 @@ def align(articles: list[EnrichedArticle], threshold: float = THRESHOLD) -> Alig
         for b in range(a + 1, len(articles)):
             for score, i, j in match_pair(vectors[a], vectors[b], threshold):
                 pair_scores[(a, i, b, j)] = round(score, 3)
-                ra, rb = find((a, i)), find((b, j))
+                ra, rb = sets.find((a, i)), sets.find((b, j))
                 low = min(score, weakest.get(ra, 1.0), weakest.get(rb, 1.0))
-                if ra != rb:
-                    parent[rb] = ra
-                weakest[ra] = low
-    return _groups(per_article, parent, find, weakest, pair_scores)
+                weakest[sets.union(ra, rb)] = low
+    return _groups(per_article, sets, weakest, pair_scores)
 
 
-def _groups(per_article, parent, find, weakest, pair_scores) -> Alignment:
-    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for node in list(parent):
-        members.setdefault(find(node), []).append(node)
+def _groups(
+    per_article: list[list[Sentence]],
+    sets: UnionFind[tuple[int, int]],
+    weakest: dict[tuple[int, int], float],
+    pair_scores: dict[tuple[int, int, int, int], float],
+) -> Alignment:
+    members = sets.groups()
     # Order groups by where they appear: first article that has them, then position.
     ordered = sorted((sorted(m) for m in members.values() if len({a for a, _ in m}) > 1), key=lambda m: m[0])
     groups = []
     group_of: list[dict[int, str]] = [dict() for _ in per_article]
     for n, m in enumerate(ordered, start=1):
         gid = f"p{n}"
-        groups.append(PassageGroup(gid, m, round(weakest.get(find(m[0]), 0.0), 3)))
+        groups.append(PassageGroup(gid, m, round(weakest.get(sets.find(m[0]), 0.0), 3)))
         for a, i in m:
             group_of[a][i] = gid
     return Alignment(per_article, groups, group_of, pair_scores)

@@ -14,7 +14,7 @@ from store import EnrichedArticle
 from .align import THRESHOLD, align
 from .framing import framing
 from .matrix import entity_matrix
-from .quotes import link_quotes, quote_refs, speaker_matrix, wording_diff
+from .quotes import link_quotes, quote_refs, speaker_matrix, unify_speakers, wording_diff
 
 
 def column_labels(articles: list[EnrichedArticle]) -> list[str]:
@@ -85,8 +85,10 @@ def _passages(articles: list[EnrichedArticle]) -> dict:
 
 def _quotes(articles: list[EnrichedArticle]) -> dict:
     refs = quote_refs(articles)
+    linked = link_quotes(refs)
+    unify_speakers(linked)  # before the matrix: a shared quotation is one speaker row
     groups = []
-    for n, group in enumerate(link_quotes(refs), start=1):
+    for n, group in enumerate(linked, start=1):
         first = group[0]
         members = [
             {

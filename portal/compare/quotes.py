@@ -17,6 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from store import EnrichedArticle, Quote
+from textkit import UnionFind
 
 from .text import fold
 
@@ -120,18 +121,38 @@ def quote_refs(articles: list[EnrichedArticle]) -> list[QuoteRef]:
     return refs
 
 
+_VAGUE_SPEAKER = re.compile(r"^(?:the|a|an|one|some|another|two|three|several|many|other|its|his|her|their)\b", re.I)
+
+
+def is_named(speaker: str) -> bool:
+    """A speaker given by name ("Prosecutor General's Office", "Iryna
+    Venediktova"), not by description ("the department", "an official")."""
+    return bool(speaker) and not _VAGUE_SPEAKER.match(speaker) and speaker[:1].isupper()
+
+
+def unify_speakers(groups: list[list[QuoteRef]]) -> None:
+    """One speaker per shared quotation: when outlets name its speaker
+    differently, the named one wins (most outlets first, then the longer
+    name); a quotation only described ("the department") everywhere keeps
+    the most common description."""
+    for group in groups:
+        speakers = [r.speaker for r in group if r.speaker]
+        if len(set(speakers)) < 2 and len(speakers) == len(group):
+            continue
+        named = [s for s in speakers if is_named(s)] or speakers
+        if not named:
+            continue
+        counts = {s: named.count(s) for s in named}
+        winner = max(counts, key=lambda s: (counts[s], len(s), s))
+        for ref in group:
+            ref.speaker = winner
+
+
 def link_quotes(refs: list[QuoteRef]) -> list[list[QuoteRef]]:
     """Groups of quotes that are the same quotation, one per article at most
     per group (best match), in order of first appearance; unshared quotes
     are groups of one."""
-    parent = list(range(len(refs)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[int] = UnionFind(range(len(refs)))
     pairs = []
     for x in range(len(refs)):
         for y in range(x + 1, len(refs)):
@@ -141,18 +162,16 @@ def link_quotes(refs: list[QuoteRef]) -> list[list[QuoteRef]]:
                     pairs.append((score, x, y))
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
     for _, x, y in pairs:
-        rx, ry = find(x), find(y)
+        rx, ry = sets.find(x), sets.find(y)
         if rx == ry:
             continue
-        articles_x = {refs[i].article for i in range(len(refs)) if find(i) == rx}
-        articles_y = {refs[i].article for i in range(len(refs)) if find(i) == ry}
+        articles_x = {refs[i].article for i in range(len(refs)) if sets.find(i) == rx}
+        articles_y = {refs[i].article for i in range(len(refs)) if sets.find(i) == ry}
         if articles_x & articles_y:
             continue  # keep one quote per article in a group
-        parent[ry] = rx
-    groups: dict[int, list[QuoteRef]] = {}
-    for i, ref in enumerate(refs):
-        groups.setdefault(find(i), []).append(ref)
-    return sorted(groups.values(), key=lambda g: (-len(g), g[0].article, g[0].index))
+        sets.union(rx, ry)
+    groups = [[refs[i] for i in members] for members in sets.groups().values()]
+    return sorted(groups, key=lambda g: (-len(g), g[0].article, g[0].index))
 
 
 def speaker_matrix(refs: list[QuoteRef], n_articles: int) -> list[dict]:

@@ -22,6 +22,7 @@ from ..params import parse_int
 MAX_COLUMNS = 8  # beyond this, columns are too narrow on a laptop screen
 DEFAULT_OUTLETS = 3
 SEARCH_DEPTH = 100  # hits read to find the best match per outlet
+THREAD_LIMIT = 200  # a thread is a few days of one subject; more is never shown
 STORY_LIMIT = 200
 
 
@@ -74,6 +75,13 @@ def _by_ids(ids: list[str], store: Store) -> Selection:
 def story_articles(story: str, store: Store) -> list[EnrichedArticle]:
     """The articles of a story, oldest first (undated last)."""
     hits = store.search(SearchRequest(story=story, size=STORY_LIMIT, sort="date")).hits
+    articles = store.get_many([h.id for h in hits])
+    return sorted(articles, key=lambda a: (a.published is None, a.published or "", a.id))
+
+
+def thread_articles(thread: str, store: Store) -> list[EnrichedArticle]:
+    """The articles of a thread (all its events), oldest first."""
+    hits = store.search(SearchRequest(thread=thread, size=THREAD_LIMIT, sort="date")).hits
     articles = store.get_many([h.id for h in hits])
     return sorted(articles, key=lambda a: (a.published is None, a.published or "", a.id))
 

@@ -1,69 +1,24 @@
 """Sentences and content words: the units the comparison works on.
 
-The portal does not import the indexer (docs/architecture.md, "Layers"), so this small text
-toolkit lives here; it needs no model, which keeps a comparison fast.
+Words, stems, stopwords and sentence boundaries come from `textkit`, the
+project's one text toolkit (shared with story grouping); what is here is
+particular to aligning facts: paraphrase groups, numbers, and the keys
+under which names that stand for one another ("the Kremlin", "Moscow",
+"Russia") count as one actor.  No model, which keeps a comparison fast.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets)
-# before whitespace and an upper-case letter, digit or opening quote; or at
-# a line break (news bodies put one paragraph, often one sentence, a line).
-_BOUNDARY = re.compile(
-    r"""(?<=[.!?])(?P<close>["'”’)\]]*)(?P<gap>[ \t]+)(?=["'“‘(\[]?[A-Z0-9])|(?P<close2>)(?P<gap2>\s*\n\s*)"""
-)
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|St|Jr|Sr|No|vs|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
-)
-_WORD = re.compile(r"[\w]+(?:['’]\w+)*", re.UNICODE)
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+from textkit import NUMBER_WORDS, REPORTING, STOPWORDS, fold, split_sentences, stem, words
+from textkit.names import equivalent_name, government_key, seat_pattern
 
-STOPWORDS = frozenset(
-    """
-    a about above after again against all am an and any are as at be because been before being below between both but by
-    can could did do does doing down during each few for from further had has have having he her here hers herself him
-    himself his how i if in into is it its itself just me more most my myself nor of off on once or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves then there these they
-    this those through to too under until up very was we were what when where which while who whom why will with would
-    you your yours yourself yourselves also us its it's that's there's mr mrs ms dr see saw seen go goes went gone come
-    came get got make made take took know knew think want look use used give gave put keep let seem like now then even
-    still yet only many much well back way just one another people thing things time year years day
-    """.split()
-)
-# Reporting verbs say *how* an outlet attributes a fact, not what the fact
-# is: they are left out of content matching (framing.py counts them).
-REPORTING = frozenset(
-    """
-    said say says saying told tell tells claim claims claimed claiming allege alleges alleged allegedly according added
-    add adds stated state states report reports reported reportedly announced announce announces posted wrote write
-    writes
-    """.split()
-)
-NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "twenty": "20",
-    "hundred": "100",
-    "thousand": "1000",
-    "million": "1000000",
-    "dozen": "12",
-}
+__all__ = ["Sentence", "content_stems", "fold", "numbers", "sentences", "split_sentences", "word_count"]
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 # Common news paraphrases folded to one stem, so "uncovered a torture
@@ -106,50 +61,11 @@ class Sentence:
     pairs: frozenset[str] = field(default_factory=frozenset)  # adjacent content stems, order-free
 
 
-def fold(text: str) -> str:
-    """Typographic quotes and apostrophes to ASCII, accents kept, NFC."""
-    text = unicodedata.normalize("NFC", text)
-    return text.translate(str.maketrans("’‘“”–—", "''\"\"--"))
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, whitespace trimmed, offsets into `text`."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        gap = "gap" if match.group("gap") is not None else "gap2"
-        end = match.start(gap)
-        if gap == "gap" and _ABBREV.search(text[start : match.start()]):
-            continue
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a and any(c.isalnum() for c in text[a:b]):
-            out.append((a, b))
-    return out
-
-
-def stem(word: str) -> str:
-    """A light suffix strip: enough for killed/killing/kills to meet."""
-    if word.isdigit():
-        return word
-    for suffix in ("ations", "ation", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
-
-
 def content_stems(text: str) -> list[str]:
-    """Stems of the words that carry a fact (no stopwords, no reporting verbs)."""
+    """Stems of the words that carry a fact (no stopwords, no reporting
+    verbs, no numbers: those are counted apart), paraphrases folded."""
     out = []
-    for word in _WORD.findall(fold(text).lower()):
-        word = word.split("'")[0]
+    for word in words(text):
         if word in NUMBER_WORDS or word.isdigit():
             continue
         if len(word) < 2 or word in STOPWORDS or word in REPORTING:
@@ -161,23 +77,39 @@ def content_stems(text: str) -> list[str]:
 
 def numbers(text: str) -> set[str]:
     found = {n.replace(",", "") for n in _NUMBER.findall(text)}
-    found |= {NUMBER_WORDS[w] for w in _WORD.findall(text.lower()) if w in NUMBER_WORDS}
+    found |= {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS}
     return found
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(words(text))
 
 
-def sentences(text: str, entity_spans: list[tuple[int, int, str]] | None = None) -> list[Sentence]:
-    """Sentences of `text` with their content stems, numbers and the
-    canonical names of the entities inside them."""
+def actor_keys(chunk: str, names: list[tuple[str, str | None]]) -> frozenset[str]:
+    """Keys of the actors a sentence names: each entity's canonical id (or
+    name) and, for a country, its capital or its seat of government, one
+    key for the government ("gov:RU"), also when the seat is not tagged as
+    an entity ("the Kremlin denied")."""
+    keys: set[str] = set()
+    for name, entity_id in names:
+        keys |= equivalent_name(name, entity_id)
+    for match in seat_pattern().finditer(chunk):
+        key = government_key(match.group(0))
+        if key:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def sentences(text: str, entity_spans: list[tuple[int, int, str, str | None]] | None = None) -> list[Sentence]:
+    """Sentences of `text` with their content stems, numbers and the keys
+    of the actors they name.  `entity_spans`: (start, end, canonical name,
+    entity id or None)."""
     spans = split_sentences(text)
-    entity_spans = sorted(entity_spans or [])
+    entity_spans = sorted(entity_spans or [], key=lambda e: (e[0], e[1]))
     out = []
     for k, (a, b) in enumerate(spans):
         chunk = text[a:b]
-        ents = frozenset(name.lower() for s, e, name in entity_spans if s >= a and e <= b)
+        ents = actor_keys(chunk, [(name, eid) for s, e, name, eid in entity_spans if s >= a and e <= b])
         stems = content_stems(chunk)
         pairs = frozenset(" ".join(sorted(p)) for p in pairwise(stems) if p[0] != p[1])
         out.append(Sentence(k, a, b, chunk, frozenset(stems), frozenset(numbers(chunk)), ents, pairs))

@@ -24,11 +24,15 @@ def test_from_search_to_story_to_comparison_without_javascript(no_js_page, demo_
     page.goto(demo_portal.url + "/?q=flood+barrier")
     page.locator(".hit .meta a", has_text="story").first.click()
     page.wait_for_url(re.compile(r"/stories/"))
+    story_outlets = page.locator("ul.outlets li").count()
+    # The demo's flood is told over two days: the story is one day's event,
+    # the other day's event is its related coverage (same thread).
     assert page.locator("body").inner_text().count("Copperline Daily") >= 1
+    assert page.locator(".related-events li a").count() >= 1
     page.get_by_text("Compare the outlets side by side").click()
     page.wait_for_url(re.compile(r"/compare\?"))
     outlets = page.locator("#framing thead th.outlet").all_inner_texts()
-    assert len(outlets) == 4 and len(set(outlets)) == 4  # one column per outlet
+    assert len(outlets) == story_outlets >= 2 and len(set(outlets)) == len(outlets)  # one column per outlet
     assert page.locator("#passages tbody tr").count() >= 3  # facts several outlets share
     assert page.locator("#quotes .quote-group").count() >= 1  # a quotation used by several outlets
     assert page.get_by_text("only here", exact=False).count() >= 1  # passages one outlet alone has

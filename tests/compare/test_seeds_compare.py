@@ -122,3 +122,35 @@ def test_grouping_through_the_store_is_stable(seeds_app, tmp_path):
     assert again["changed"] == 0
     assert again["stories"] == first["stories"]
     assert sum(k * v for k, v in again["size_distribution"].items()) == 3
+
+
+def test_shared_quotation_has_one_speaker_row_and_names_align_across_wording(seeds_app):
+    app, by_file = seeds_app
+    body = app.test_client().get("/api/compare?" + "&".join(f"id={i}" for i in _ids(by_file))).get_json()
+    pgo = [g for g in body["quotes"]["groups"] if g["shared"] and "tortured unarmed" in g["members"][0]["text"]][0]
+    speakers = {m["speaker"] for m in pgo["members"]}
+    written = {m["speaker_written"] for m in pgo["members"]}
+    assert len(speakers) == 1 and len(written) == 2  # outlets name it differently; one speaker is shown
+    (speaker,) = speakers
+    assert "Prosecutor General" in speaker  # the named speaker wins over a description
+    rows = [r for r in body["quotes"]["speakers"] if sum(1 for c in r["counts"] if c) and r["speaker"] == speaker]
+    assert len(rows) == 1 and sum(1 for c in rows[0]["counts"] if c) == 2
+    assert not any(r["speaker"].lower().startswith("the department") for r in body["quotes"]["speakers"])
+    # "The Kremlin has denied ..." and "Russia has denied ..." are one fact.
+    kremlin = [
+        g
+        for g in body["passages"]["groups"]
+        if any("Kremlin" in m["text"] for m in g["members"]) and any("Russia" in m["text"] for m in g["members"])
+    ]
+    assert kremlin, [[m["text"][:60] for m in g["members"]] for g in body["passages"]["groups"]]
+
+
+def test_story_page_shows_its_thread_and_related_coverage(seeds_app):
+    app, by_file = seeds_app
+    client = app.test_client()
+    story = next(a.story for a in by_file.values() if a.story)
+    body = client.get(f"/api/stories/{story}").get_json()
+    assert "thread" in body and isinstance(body["related"], list)
+    assert body["thread"] == next(a.thread for a in by_file.values() if a.story == story)
+    for entry in body["related"]:
+        assert entry["story"] != story and client.get(entry["url"]).status_code == 200

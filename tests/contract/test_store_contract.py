@@ -258,3 +258,11 @@ def test_quotes_by_a_speaker_that_mention_words(filled):
     assert [(article_id, quote.text) for article_id, quote in found] == [("bbc-1", "This is genocide,")]
     # "evidence" is in an article where Zelensky is named, but not in his quote.
     assert filled.search_quotes("Volodymyr Zelensky", "evidence") == []
+
+
+def test_threads_are_set_with_stories_and_searchable(filled):
+    assert filled.set_stories({"metro-1": "bucha-2"}, threads={"metro-1": "war", "bbc-1": "war"}) == 2
+    assert ids(filled.search(SearchRequest(thread="war"))) == {"metro-1", "bbc-1"}
+    assert (filled.get("metro-1").story, filled.get("metro-1").thread) == ("bucha-2", "war")
+    assert filled.get("bbc-1").story == "bucha"  # only its thread was given
+    assert filled.set_stories({}, threads={"bbc-1": "war"}) == 0

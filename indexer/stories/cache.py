@@ -1,0 +1,194 @@
+"""The grouping cache: each stored article's features and its event and
+thread, in SQLite in the data directory (`<data>/grouping/`).
+
+Why a cache: regrouping the few days new articles fall in must not re-read
+and re-tokenise every article of those days from the search engine.  The
+store stays the truth: `parallax stories` rebuilds the cache from it, and
+an incremental run that finds the cache out of step with the store (other
+article count) rebuilds it too.  Document frequencies (for IDF) are kept
+per hash bucket beside it, updated as articles arrive.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import Features
+
+
+@dataclass
+class Row:
+    """An article in the cache: its features, its event and thread now,
+    and before the running full regroup (ids are inherited from those)."""
+
+    features: Features
+    event: str | None
+    thread: str | None
+    prior_event: str | None
+    prior_thread: str | None
+
+    @property
+    def id(self) -> str:
+        return self.features.id
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS features (
+    id TEXT PRIMARY KEY,
+    day INTEGER,
+    outlet TEXT NOT NULL,
+    terms BLOB NOT NULL,
+    counts BLOB NOT NULL,
+    event TEXT,
+    thread TEXT,
+    prior_event TEXT,
+    prior_thread TEXT
+);
+CREATE INDEX IF NOT EXISTS features_day ON features (day);
+CREATE INDEX IF NOT EXISTS features_event ON features (event);
+CREATE INDEX IF NOT EXISTS features_thread ON features (thread);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+_COLUMNS = "id, day, outlet, terms, counts, event, thread, prior_event, prior_thread"
+
+
+class FeatureCache:
+    """Features, df and assignments; `path` None keeps everything in memory."""
+
+    def __init__(self, path: Path | None, hash_bits: int) -> None:
+        self.path = path
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(":memory:" if path is None else str(path / "features.sqlite"))
+        self.db.executescript(_SCHEMA)
+        self.hash_bits = hash_bits
+        self.df = self._load_df()
+
+    # -- document frequencies ----------------------------------------------
+
+    def _df_path(self) -> Path | None:
+        return None if self.path is None else self.path / "df.npy"
+
+    def _load_df(self) -> np.ndarray:
+        path = self._df_path()
+        if path is not None and path.exists():
+            df = np.load(path)
+            if len(df) == 1 << self.hash_bits:
+                return df
+        return np.zeros(1 << self.hash_bits, dtype=np.int32)
+
+    def _save_df(self) -> None:
+        path = self._df_path()
+        if path is not None:
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, self.df)
+            tmp.replace(path)
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM features").fetchone()[0]
+
+    # -- writing -------------------------------------------------------------
+
+    def add(
+        self, rows: Iterable[Features], assigned: dict[str, tuple[str | None, str | None]] | None = None
+    ) -> list[str]:
+        """Store features (replacing an article's earlier ones, whose event
+        and thread are kept); returns the ids written."""
+        written = []
+        for row in rows:
+            old = self.db.execute("SELECT terms FROM features WHERE id = ?", (row.id,)).fetchone()
+            if old is not None:
+                np.subtract.at(self.df, np.frombuffer(old[0], dtype=np.uint32), 1)
+            np.add.at(self.df, row.terms, 1)
+            self.db.execute(
+                "INSERT INTO features (id, day, outlet, terms, counts) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET day = excluded.day, outlet = excluded.outlet, "
+                "terms = excluded.terms, counts = excluded.counts",
+                (row.id, row.day, row.outlet, row.terms.tobytes(), row.counts.tobytes()),
+            )
+            written.append(row.id)
+        if assigned:
+            self.assign(assigned)
+        self.db.commit()
+        self._save_df()
+        return written
+
+    def clear(self) -> None:
+        self.db.execute("DELETE FROM features")
+        self.db.commit()
+        self.df[:] = 0
+        self._save_df()
+
+    def start_full_regroup(self) -> None:
+        """Current assignments become the prior ones (ids are inherited
+        from them) and every article starts unassigned."""
+        self.db.execute("UPDATE features SET prior_event = event, prior_thread = thread, event = NULL, thread = NULL")
+        self.db.commit()
+
+    def assign(self, assignments: dict[str, tuple[str | None, str | None]]) -> None:
+        self.db.executemany(
+            "UPDATE features SET event = ?, thread = ? WHERE id = ?",
+            [(event, thread, i) for i, (event, thread) in assignments.items()],
+        )
+        self.db.commit()
+
+    # -- reading -------------------------------------------------------------
+
+    def _rows(self, sql: str, args: Iterable = ()) -> Iterator[Row]:
+        for id_, day, outlet, terms, counts, *groups in self.db.execute(sql, tuple(args)):
+            features = Features(id_, day, outlet, np.frombuffer(terms, np.uint32), np.frombuffer(counts, np.float32))
+            yield Row(features, *groups)
+
+    def by_ids(self, ids: Iterable[str]) -> list[Row]:
+        ids = list(dict.fromkeys(ids))
+        out: list[Row] = []
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            out += self._rows(f"SELECT {_COLUMNS} FROM features WHERE id IN ({marks})", chunk)
+        return out
+
+    def by_days(self, first: int, last: int) -> list[Row]:
+        return list(self._rows(f"SELECT {_COLUMNS} FROM features WHERE day BETWEEN ? AND ?", (first, last)))
+
+    def members(self, column: str, ids: Iterable[str]) -> list[str]:
+        """Article ids whose `column` (event or thread) is one of `ids`."""
+        assert column in ("event", "thread")
+        ids = [i for i in dict.fromkeys(ids) if i]
+        out: list[str] = []
+        for k in range(0, len(ids), 500):
+            chunk = ids[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [r[0] for r in self.db.execute(f"SELECT id FROM features WHERE {column} IN ({marks})", chunk)]
+        return out
+
+    def id_taken(self, column: str, value: str) -> bool:
+        assert column in ("event", "thread")
+        return self.db.execute(f"SELECT 1 FROM features WHERE {column} = ? LIMIT 1", (value,)).fetchone() is not None
+
+    def days(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT DISTINCT day FROM features WHERE day IS NOT NULL ORDER BY day")]
+
+    def undated_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM features WHERE day IS NULL ORDER BY id")]
+
+    def scan_chunks(self, size: int = 5000) -> Iterator[list[Row]]:
+        """Every row, `size` at a time (memory stays bounded)."""
+        last = ""
+        while True:
+            chunk = list(self._rows(f"SELECT {_COLUMNS} FROM features WHERE id > ? ORDER BY id LIMIT ?", (last, size)))
+            if not chunk:
+                return
+            yield chunk
+            last = chunk[-1].id
+
+    def assignments(self) -> dict[str, tuple[str | None, str | None]]:
+        return {i: (e, t) for i, e, t in self.db.execute("SELECT id, event, thread FROM features")}
+
+    def close(self) -> None:
+        self.db.close()

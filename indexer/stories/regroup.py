@@ -1,0 +1,207 @@
+"""Regrouping a region: the new articles, the stored articles they can
+join, and the events and threads those belong to.
+
+    new articles ─► their days ± window_days ─► cached rows of those days
+        ─► rows similar enough to a new one (thread threshold): "touched"
+        ─► region = new + touched + every member of their threads
+        ─► edges within the region ─► events, then threads ─► ids ─► write
+
+Only the region is read and rewritten; everything else keeps its event and
+thread.  A full regroup (`parallax stories`) is the same step applied to
+the timeline `block_days` at a time, so the two paths share every rule.
+They can still differ (docs/stories.md): an incremental run reconsiders
+only the events its new articles touch, while a full run has each block's
+articles together from the start.
+
+Ids are stable: a new event takes the id of the old event it shares most
+articles with (each old id once, biggest overlap first); an event with no
+old one gets an id derived from its smallest article id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from .cache import FeatureCache, Row
+from .clustering import cluster_region
+from .params import StoryParams
+from .similarity import edges_within, mutual_rank_filter, neighbours_of, vectors
+
+
+def _day_ranges(days: Iterable[int], radius: int) -> list[tuple[int, int]]:
+    """Merged [first, last] day ranges covering each day ± radius."""
+    ranges: list[tuple[int, int]] = []
+    for day in sorted(set(days)):
+        lo, hi = day - radius, day + radius
+        if ranges and lo <= ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hi))
+        else:
+            ranges.append((lo, hi))
+    return ranges
+
+
+def _floor(params: StoryParams) -> float:
+    return min(params.event_edge, params.thread_edge)
+
+
+def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> list[Row]:
+    """The new articles' rows plus every row they can change."""
+    new = [r for r in cache.by_ids(new_ids) if r.features.day is not None]
+    if not new:
+        return []
+    window: list[Row] = []
+    for first, last in _day_ranges((r.features.day for r in new if r.features.day is not None), params.window_days):
+        window += cache.by_days(first, last)
+    rows = [r.features for r in new] + [r.features for r in window]
+    matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
+    near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params))
+    touched = [window[k] for k in near]
+    ids = {r.id for r in new} | {r.id for r in touched}
+    ids |= set(cache.members("thread", {r.thread for r in touched if r.thread}))
+    ids |= set(cache.members("event", {r.event for r in touched if r.event}))
+    return sorted(cache.by_ids(ids), key=lambda r: r.id)
+
+
+def _stable_ids(
+    groups: list[list[int]], prior: list[str | None], prefix: str, taken, members_ids: list[str]
+) -> list[str | None]:
+    """One id per group (None for a group of one article): the prior id it
+    overlaps most, else a fresh one from its smallest member id."""
+    out: list[str | None] = [None] * len(groups)
+    candidates: list[tuple[int, str, int]] = []
+    for g, members in enumerate(groups):
+        if len(members) < 2:
+            continue
+        for old, overlap in Counter(p for p in (prior[m] for m in members) if p).items():
+            candidates.append((-overlap, old, g))
+    used: set[str] = set()
+    for _, old, g in sorted(candidates):
+        if out[g] is None and old not in used:
+            out[g] = old
+            used.add(old)
+    for g, members in enumerate(groups):
+        if len(members) < 2 or out[g] is not None:
+            continue
+        candidate = _fresh_id(prefix, min(members_ids[m] for m in members), taken, used)
+        out[g] = candidate
+        used.add(candidate)
+    return out
+
+
+def regroup_region(
+    cache: FeatureCache, region: list[Row], params: StoryParams, use_prior: bool
+) -> dict[str, tuple[str | None, str | None]]:
+    """Events and threads for the region's rows; returns the rows whose
+    (event, thread) changed, and writes them to the cache."""
+    if not region:
+        return {}
+    rows = [r.features for r in region]
+    matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
+    i, j, w = edges_within(rows, matrix, params, _floor(params))
+    keep = mutual_rank_filter(i, j, w, params.neighbours)
+    strong = w >= params.event_edge
+    keep_event = np.zeros(len(w), dtype=bool)
+    keep_event[strong] = mutual_rank_filter(i[strong], j[strong], w[strong], params.event_neighbours)
+    events, threads = cluster_region(
+        rows, (i[keep_event], j[keep_event], w[keep_event]), (i[keep], j[keep], w[keep]), params
+    )
+    ids = [r.id for r in region]
+
+    def taken(column: str):
+        # An id held outside the region cannot be reused; inside, the
+        # region's own rows are being reassigned.
+        return lambda value: value not in prior_ids[column] and cache.id_taken(column, value)
+
+    prior_event = [r.prior_event if use_prior else r.event for r in region]
+    prior_thread = [r.prior_thread if use_prior else r.thread for r in region]
+    prior_ids = {"event": {p for p in prior_event if p}, "thread": {p for p in prior_thread if p}}
+    event_ids = _stable_ids(events, prior_event, "s", taken("event"), ids)
+    thread_ids = _stable_ids(threads, prior_thread, "t", taken("thread"), ids)
+    assigned: dict[str, tuple[str | None, str | None]] = {}
+    event_of: dict[int, str | None] = {m: event_ids[g] for g, members in enumerate(events) for m in members}
+    for g, members in enumerate(threads):
+        for m in members:
+            assigned[ids[m]] = (event_of[m], thread_ids[g])
+    current = {r.id: (r.event, r.thread) for r in region}
+    changes = {i: groups for i, groups in assigned.items() if groups != current[i]}
+    cache.assign(changes)
+    return changes
+
+
+def place_undated(
+    cache: FeatureCache, undated_ids: list[str], params: StoryParams
+) -> dict[str, tuple[str | None, str | None]]:
+    """An undated article joins the event and thread of its closest match
+    (anywhere in the cache, read a chunk at a time; with it alone when the
+    match is in no event) when that match is at least `undated_threshold`
+    similar.  With nothing to place it in time, an undated article never
+    bridges two groups: it has one edge, to its closest match."""
+    undated = cache.by_ids(undated_ids)
+    if not undated:
+        return {}
+    n_docs = max(cache.count(), 1)
+    best = np.full(len(undated), params.undated_threshold, dtype=np.float32)
+    best_id: list[str | None] = [None] * len(undated)
+    outlet_codes: dict[str, int] = {}
+
+    def codes(rows: list[Row]) -> np.ndarray:
+        # Unknown outlets ("") never count as one outlet: each its own code.
+        return np.array(
+            [
+                outlet_codes.setdefault(r.features.outlet, len(outlet_codes)) if r.features.outlet else -1 - k
+                for k, r in enumerate(rows)
+            ],
+            dtype=np.int64,
+        )
+
+    undated_codes = codes(undated)
+    for chunk in cache.scan_chunks():
+        both = vectors([r.features for r in undated] + [r.features for r in chunk], cache.df, n_docs, params)
+        sims = (both[: len(undated)] @ both[len(undated) :].T).toarray()
+        same = undated_codes[:, None] == codes(chunk)[None, :]
+        sims *= np.where(same & (undated_codes[:, None] >= 0), params.same_outlet_factor, 1.0)
+        sims[np.array([r.id for r in undated])[:, None] == np.array([r.id for r in chunk])[None, :]] = 0.0
+        top = np.argmax(sims, axis=1)
+        scores = sims[np.arange(len(undated)), top]
+        for k in np.flatnonzero(scores > best).tolist():
+            best[k], best_id[k] = scores[k], chunk[int(top[k])].id
+    groups = {r.id: (r.event, r.thread) for r in cache.by_ids([i for i in best_id if i])}
+    groups.update({r.id: (r.event, r.thread) for r in undated})
+    changes: dict[str, tuple[str | None, str | None]] = {}
+    sizes: dict[str, int] = {}
+    for k in np.argsort(-best, kind="stable").tolist():  # closest pairs first
+        match, row = best_id[k], undated[k]
+        if match is None:
+            continue
+        event, thread = groups[match]
+        if event is not None:
+            if event not in sizes:
+                sizes[event] = len(cache.members("event", [event]))
+            if sizes[event] >= params.event_max_size:
+                continue  # a full event takes no undated article
+            sizes[event] += 1
+        else:  # the two start an event (and a thread) of their own
+            event = _fresh_id("s", min(match, row.id), lambda v: cache.id_taken("event", v), set(sizes))
+            sizes[event] = 2
+        if thread is None:
+            thread = _fresh_id("t", min(match, row.id), lambda v: cache.id_taken("thread", v))
+        for article_id in (match, row.id):
+            if groups[article_id] != (event, thread) and (article_id == row.id or groups[article_id][0] is None):
+                groups[article_id] = changes[article_id] = (event, thread)
+    cache.assign(changes)
+    return changes
+
+
+def _fresh_id(prefix: str, seed: str, taken, used: set[str] | None = None) -> str:
+    """prefix + a hash of `seed` (salted until neither taken nor used)."""
+    salt = 0
+    while True:
+        key = seed if salt == 0 else f"{seed}#{salt}"
+        candidate = prefix + hashlib.sha1(key.encode("utf-8")).hexdigest()[:15]
+        if candidate not in (used or set()) and not taken(candidate):
+            return candidate
+        salt += 1

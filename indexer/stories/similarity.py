@@ -1,0 +1,141 @@
+"""TF-IDF vectors and the similarities grouping links articles by.
+
+Vectors: sublinear tf times IDF over the whole cache (document frequencies
+per hash bucket), the strongest `top_terms` kept, L2-normalised, one sparse
+row per article.  Similarities are computed day by day: a day's articles
+against its own and the next `window_days` days', never all pairs, so the
+work grows with the corpus, not with its square.  The weight of a pair is
+the cosine times `next_day_weight` per day of gap, times
+`same_outlet_factor` for two articles of one outlet (an outlet's pieces
+share boilerplate, and an event is told by several outlets).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from .features import Features
+from .params import StoryParams
+
+
+def vectors(rows: list[Features], df: np.ndarray, n_docs: int, params: StoryParams) -> sparse.csr_matrix:
+    """One L2-normalised TF-IDF row per article.  Columns are the hash
+    buckets these rows use, renumbered from 0 (a matrix over all 2**22
+    buckets would make every transpose cost millions of steps): rows are
+    only comparable within one call."""
+    idf = np.log((n_docs + 1) / (df.astype(np.float32) + 1)).astype(np.float32) + 1.0
+    indptr = [0]
+    indices: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    for row in rows:
+        terms = row.terms.astype(np.int64)
+        weights = (1.0 + np.log(np.maximum(row.counts, 1e-6))).clip(min=0.0) * idf[terms]
+        keep = weights > 0
+        terms, weights = terms[keep], weights[keep]
+        if len(terms) > params.top_terms:
+            top = np.argpartition(-weights, params.top_terms)[: params.top_terms]
+            top.sort()
+            terms, weights = terms[top], weights[top]
+        norm = float(np.linalg.norm(weights))
+        indices.append(terms)
+        data.append((weights / norm if norm else weights).astype(np.float32))
+        indptr.append(indptr[-1] + len(terms))
+    all_terms = np.concatenate(indices) if indices else np.zeros(0, np.int64)
+    vocabulary, columns = np.unique(all_terms, return_inverse=True)
+    return sparse.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, np.float32),
+            columns.astype(np.int64),
+            np.array(indptr, dtype=np.int64),
+        ),
+        shape=(len(rows), max(len(vocabulary), 1)),
+    )
+
+
+def _pair_factors(rows: list[Features], a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.ndarray:
+    """Gap decay times the same-outlet discount for the pairs (a[k], b[k])."""
+    days_a = np.array([rows[i].day for i in a], dtype=np.int64)
+    days_b = np.array([rows[i].day for i in b], dtype=np.int64)
+    factor = params.next_day_weight ** np.abs(days_a - days_b).astype(np.float32)
+    same = np.array([bool(rows[i].outlet) and rows[i].outlet == rows[j].outlet for i, j in zip(a, b, strict=True)])
+    return factor * np.where(same, params.same_outlet_factor, 1.0).astype(np.float32)
+
+
+def edges_within(
+    rows: list[Features], matrix: sparse.csr_matrix, params: StoryParams, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted similarities (i, j, w), i < j, between dated rows at most
+    `window_days` apart, for pairs weighing at least `floor`."""
+    dated = sorted((r.day, k) for k, r in enumerate(rows) if r.day is not None)
+    order = np.array([k for _, k in dated], dtype=np.int64)
+    days = np.array([d for d, _ in dated], dtype=np.int64)
+    out_i, out_j, out_w = [], [], []
+    for day in np.unique(days).tolist():
+        a0, a1 = np.searchsorted(days, day, "left"), np.searchsorted(days, day, "right")
+        b1 = np.searchsorted(days, day + params.window_days, "right")
+        left, right = order[a0:a1], order[a0:b1]
+        sims = (matrix[left] @ matrix[right].T).toarray()
+        sims[np.arange(len(left))[:, None] >= np.arange(len(right))[None, :]] = 0.0  # same-day pairs once
+        r, c = np.nonzero(sims >= floor * 0.999)
+        if not len(r):
+            continue
+        i, j = left[r], right[c]
+        w = sims[r, c] * _pair_factors(rows, i, j, params)
+        keep = w >= floor
+        out_i.append(np.minimum(i, j)[keep])
+        out_j.append(np.maximum(i, j)[keep])
+        out_w.append(w[keep])
+    if not out_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w).astype(np.float32)
+
+
+def neighbours_of(
+    new: list[Features], window: list[Features], matrix: sparse.csr_matrix, params: StoryParams, floor: float
+) -> set[int]:
+    """Indexes into `window` of the rows at least `floor` similar to a new
+    row (dated, at most `window_days` apart) and among its `neighbours`
+    closest: the only rows whose edges the new row can be among (edges are
+    ranked the same way).  `matrix` holds the new rows and then the window
+    rows, in one vocabulary."""
+    found: set[int] = set()
+    offset = len(new)
+    window_days = np.array([r.day if r.day is not None else -(10**9) for r in window], dtype=np.int64)
+    by_day: dict[int, list[int]] = {}
+    for k, row in enumerate(new):
+        if row.day is not None:
+            by_day.setdefault(row.day, []).append(k)
+    for day, members in by_day.items():
+        near = np.flatnonzero(np.abs(window_days - day) <= params.window_days)
+        if not len(near):
+            continue
+        sims = (matrix[members] @ matrix[near + offset].T).toarray()
+        gaps = np.abs(window_days[near] - day).astype(np.float32)
+        sims *= (params.next_day_weight**gaps)[None, :]
+        for r, k in enumerate(members):
+            outlet = new[k].outlet
+            same = np.array([bool(outlet) and window[j].outlet == outlet for j in near.tolist()])
+            scores = sims[r] * np.where(same, params.same_outlet_factor, 1.0)
+            closest = np.argsort(-scores, kind="stable")[: params.neighbours]
+            found.update(near[closest[scores[closest] >= floor]].tolist())
+    return found
+
+
+def mutual_rank_filter(i: np.ndarray, j: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
+    """Mask of edges among the `k` strongest of i or of j: a threshold
+    relative to each article's neighbourhood.  A busy news day has many
+    articles sharing some words; what marks one event is being an
+    article's closest match."""
+    n = len(i)
+    if n == 0 or k <= 0:
+        return np.ones(n, dtype=bool)
+    src = np.concatenate([i, j])
+    strength = np.concatenate([w, w])
+    edge = np.concatenate([np.arange(n), np.arange(n)])
+    order = np.lexsort((edge, -strength, src))
+    sorted_src = src[order]
+    first = np.searchsorted(sorted_src, sorted_src, side="left")
+    rank = np.empty(2 * n, dtype=np.int64)
+    rank[order] = np.arange(2 * n) - first
+    return np.minimum(rank[:n], rank[n:]) < k
