@@ -368,6 +368,10 @@ def index_paths(
         summary.continues = resume.run_id
     display = make_progress(progress, count_articles(paths) if progress else None)
     grouper = _story_grouper(store) if group_stories else None
+    # Into an empty store, or continuing a killed run, every article is new:
+    # a full regroup then gives the same events whatever was interrupted
+    # (the incremental regroup may differ a little, see docs/stories.md).
+    regroup_fully = resume is not None or not int(store.stats().get("articles") or 0)
     run = _Run(store, ledger, resume, summary, display, workers, grouper)
     try:
         run.read_and_enrich(read_inputs(paths, manifest=manifest, outlet=outlet))
@@ -378,11 +382,13 @@ def index_paths(
     summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
     if grouper is not None:
         grouping = time.monotonic()
-        summary.stories = grouper.finish()
-        # A resumed run regroups fully when the killed run had indexed
-        # everything: it may have been killed while grouping.
-        if summary.stories is None and summary.skipped:
-            summary.stories = _group_stories(store)
+        if regroup_fully:
+            grouper.cache.close()  # the features it cached are what the full regroup reads
+            # A resumed run regroups even when the killed run had indexed
+            # everything: it may have been killed while grouping.
+            summary.stories = _group_stories(store) if summary.indexed or summary.skipped else None
+        else:
+            summary.stories = grouper.finish()
         summary.timing["group_seconds"] = round(time.monotonic() - grouping, 2)
     summary.seconds = time.monotonic() - started
     summary.timing["this_process_cpu"] = time.process_time() - cpu  # with tantivy's threads and grouping

@@ -97,7 +97,7 @@ def _kill_after_first_commit(corpus: Path, data: Path) -> int:
     return rows
 
 
-def _all_articles(data: Path, ids: list[str]) -> dict[str, object]:
+def _all_articles(data: Path, ids: list[str]) -> dict[str, dict]:
     from portal import create_app
 
     with LiveServer(create_app({"PARALLAX_DATA": str(data), "PARALLAX_BACKEND": "embedded"})) as server:
@@ -133,7 +133,14 @@ def test_killed_run_continued_equals_a_clean_run(corpus, tmp_path):
     ids = _article_ids(clean)
     assert len(ids) == ARTICLES
     assert _article_ids(killed) == ids  # each article once, none missing
-    assert _all_articles(killed, ids) == _all_articles(clean, ids)
+    resumed, reference = _all_articles(killed, ids), _all_articles(clean, ids)
+    differences = [
+        (article_id, field)
+        for article_id in ids
+        for field in sorted(set(resumed[article_id]) | set(reference[article_id]))
+        if resumed[article_id].get(field) != reference[article_id].get(field)
+    ]
+    assert not differences, f"{len(differences)} differences, e.g. {differences[:10]}"
 
     status = run_cli("status", data_dir=killed).stdout
     assert f'"articles": {ARTICLES},' in status
