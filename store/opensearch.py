@@ -12,6 +12,7 @@ against the official OpenSearch API specification.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +56,17 @@ def _reason(error: os_errors.TransportError) -> str:
         root = (err.get("root_cause") or [err])[0]
         return f"{root.get('type', 'error')}: {root.get('reason', '')}".strip()
     return str(err or error.error or error)
+
+
+# A bulk chunk lost to a transport error is sent again this many times in all,
+# after pauses of 1, 2, 4… seconds.
+TRANSPORT_ROUNDS = 5
+TRANSPORT_PAUSE_SECONDS = 1.0
+
+
+def _lost_in_transport(info: dict[str, Any]) -> bool:
+    """A bulk item that failed without any HTTP answer (connection refused, reset, timeout)."""
+    return info.get("status") in (None, "N/A") or isinstance(info.get("exception"), os_errors.ConnectionError)
 
 
 class OpenSearchStore(Store):
@@ -202,17 +214,31 @@ class OpenSearchStore(Store):
             yield ok, str(info.get("_id")), info
 
     def index(self, articles: Iterable[EnrichedArticle]) -> IndexReport:
+        """Write articles; only what the cluster acknowledged counts as indexed.
+        Items lost to a transport error (a node died mid-request: no HTTP
+        status) are sent again after a pause, by which time the client has
+        marked that node dead and the cluster has promoted its replicas."""
         self._ensure_index()
         report = IndexReport()
         acknowledged: dict[str, None] = {}
+        pending = {a.id: a for a in articles}
         with self._errors("indexing articles"):
-            for ok, article_id, info in self._bulk(q.index_action(self.alias, a) for a in articles):
-                if ok:
-                    acknowledged[article_id] = None
-                    report.failed.pop(article_id, None)
-                else:
+            for attempt in range(TRANSPORT_ROUNDS):
+                lost: dict[str, EnrichedArticle] = {}
+                for ok, article_id, info in self._bulk(q.index_action(self.alias, a) for a in pending.values()):
+                    if ok:
+                        acknowledged[article_id] = None
+                        report.failed.pop(article_id, None)
+                        continue
                     acknowledged.pop(article_id, None)
                     report.failed[article_id] = q.bulk_item_reason(info)
+                    if _lost_in_transport(info) and article_id in pending:
+                        lost[article_id] = pending[article_id]
+                if not lost or attempt == TRANSPORT_ROUNDS - 1:
+                    break
+                log.warning("%d articles lost to a transport error; sending them again", len(lost))
+                time.sleep(TRANSPORT_PAUSE_SECONDS * 2**attempt)
+                pending = lost
         report.indexed = list(acknowledged)
         if report.indexed:
             self._refresh_after_write("indexing")
