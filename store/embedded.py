@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import math
 import shutil
 import threading
 from collections import Counter
@@ -29,7 +30,7 @@ import tantivy
 from tantivy import Index, Occur, Order, Query
 
 from . import embedded_query as eq
-from .embedded_schema import ANALYZER, build_schema, document_fields, news_analyzer, to_document, to_record
+from .embedded_schema import build_schema, document_fields, news_analyzer, parse_date, register_tokenizers, to_record
 from .interface import IndexSession, QuerySyntaxError, Store, StoreError
 from .query import check_filters, parse_query
 from .records import (
@@ -53,7 +54,10 @@ FACET_SEGMENT_TERMS = 50_000
 FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
-EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
+EXACT_TERMS = 10_000_000
+# more_like_this: words shorter than this are left out, and the query keeps this many.
+MLT_MIN_WORD_LENGTH = 3
+MLT_QUERY_TERMS = 40  # a terms aggregation this wide returns every distinct value
 
 
 def _count(result: tantivy.SearchResult) -> int:
@@ -97,7 +101,7 @@ class EmbeddedStore(Store):
                 f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
             )
             index = Index.open(str(path))  # with the schema it was written with, for reindex
-        index.register_tokenizer(ANALYZER, self.analyzer)
+        register_tokenizers(index)
         return index
 
     def _searcher(self) -> tantivy.Searcher:
@@ -118,12 +122,16 @@ class EmbeddedStore(Store):
             try:
                 for article in articles:
                     try:
-                        document = to_document(article)
+                        document = self.prepare(article)
                     except (TypeError, ValueError) as exc:
                         report.failed[article.id] = f"could not be stored: {exc}"
                         continue
                     writer.delete_documents_by_term("id", article.id)
-                    writer.add_document(document)
+                    try:
+                        writer.add_json(document)
+                    except ValueError as exc:
+                        report.failed[article.id] = f"could not be stored: {exc}"
+                        continue
                     report.indexed.append(article.id)
                 writer.commit()
                 writer.wait_merging_threads()
@@ -143,7 +151,7 @@ class EmbeddedStore(Store):
 
     def prepare(self, article: EnrichedArticle) -> str:
         """The tantivy document as JSON (`IndexWriter.add_json` reads it in
-        Rust): the same fields and values `to_document` adds."""
+        Rust): the indexed fields and the compressed record."""
         return json.dumps(document_fields(article), ensure_ascii=False)
 
     def session(self) -> EmbeddedSession:
@@ -187,10 +195,10 @@ class EmbeddedStore(Store):
             shutil.rmtree(new_dir)
         new_dir.mkdir(parents=True)
         new_index = Index(self.schema, path=str(new_dir), reuse=False)
-        new_index.register_tokenizer(ANALYZER, self.analyzer)
+        register_tokenizers(new_index)
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
         for article in articles:
-            writer.add_document(to_document(article))
+            writer.add_json(self.prepare(article))
         writer.commit()
         writer.wait_merging_threads()
         pointer_tmp = self.data_dir / "CURRENT.tmp"
@@ -253,7 +261,7 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
         snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
         hits = [
-            eq.to_hit(searcher.doc(address), score, snippets, request.sort)
+            eq.to_hit(to_record(searcher.doc(address)), score, snippets, request.sort)
             for score, address in result.hits[: request.size]
         ]
         facets: dict[str, list[FacetValue]] = {}
@@ -291,7 +299,7 @@ class EmbeddedStore(Store):
             else:
                 result = searcher.search(query, size, offset=offset)
             for score, address in result.hits:
-                yield eq.to_hit(searcher.doc(address), score, snippets, request.sort)
+                yield eq.to_hit(to_record(searcher.doc(address)), score, snippets, request.sort)
             if len(result.hits) < size:
                 return
             offset += size
@@ -398,28 +406,51 @@ class EmbeddedStore(Store):
     def more_like_this(
         self, article_id: str, size: int = 10, date_window_days: int | None = None
     ) -> list[tuple[str, float]]:
+        """Articles sharing the most distinctive words of this one (tantivy's
+        more-like-this reads the stored fields, and this index stores the
+        record compressed instead, so the query is built here the same way:
+        the top words by tf-idf, each weighted by it)."""
         searcher = self._searcher()
         result = searcher.search(Query.term_query(self.schema, "id", article_id), 1)
         if not result.hits:
             return []
-        address = result.hits[0][1]
-        similar = Query.more_like_this_query(
-            address, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40, min_word_length=3
-        )
+        article = to_record(searcher.doc(result.hits[0][1]))
+        similar = self._similar_words_query(searcher, article)
         clauses = [(Occur.Must, similar), (Occur.MustNot, Query.term_query(self.schema, "id", article_id))]
-        published = searcher.doc(address).to_dict().get("published")
-        if date_window_days is not None and published:
+        if date_window_days is not None and article.published:
+            published = parse_date(article.published)
             window = dt.timedelta(days=date_window_days)
             clauses.append(
                 (
                     Occur.Must,
                     Query.range_query(
-                        self.schema, "published", tantivy.FieldType.Date, published[0] - window, published[0] + window
+                        self.schema, "published", tantivy.FieldType.Date, published - window, published + window
                     ),
                 )
             )
         hits = searcher.search(Query.boolean_query(clauses), size).hits
-        return [(searcher.doc(a).to_dict()["id"][0], float(score)) for score, a in hits]
+        return [(to_record(searcher.doc(a)).id, float(score)) for score, a in hits]
+
+    def _similar_words_query(self, searcher: tantivy.Searcher, article: EnrichedArticle) -> Query:
+        """The article's words in the title, the body and the names of its
+        entities (`alias`), each field's top words by tf-idf, as tantivy's
+        more-like-this weighs them."""
+        fields = {"title": article.title or "", "text": article.text or "", "alias": " ".join(article.alias_names())}
+        total = max(searcher.num_docs, 1)
+        weights = []
+        for field, text in fields.items():
+            counts = Counter(token for token in self.analyzer.analyze(text) if len(token) >= MLT_MIN_WORD_LENGTH)
+            for token, frequency in counts.items():
+                documents = searcher.doc_freq(field, token)
+                idf = math.log(1 + (total - documents + 0.5) / (documents + 0.5))
+                weights.append((frequency * idf, field, token))
+        weights.sort(reverse=True)
+        clauses = [
+            (Occur.Should, Query.boost_query(Query.term_query(self.schema, field, token), weight))
+            for weight, field, token in weights[:MLT_QUERY_TERMS]
+            if weight > 0
+        ]
+        return Query.boolean_query(clauses) if clauses else Query.empty_query()
 
     def stats(self) -> dict[str, Any]:
         searcher = self._searcher()

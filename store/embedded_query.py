@@ -19,7 +19,7 @@ from tantivy import Occur, Query
 from .embedded_schema import parse_date
 from .interface import QuerySyntaxError
 from .query import Node, Not, Or, ParsedQuery, Term, fold, names_only
-from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, Hit, SearchRequest, snippet_parts
+from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, EnrichedArticle, Hit, SearchRequest, snippet_parts
 
 TITLE_BOOST = 2.0
 # Other names of entities count, but less than the words as written.
@@ -180,38 +180,39 @@ def snippet_generator(
     return generator
 
 
-def to_hit(document: tantivy.Document, order_key: Any, snippets: tantivy.SnippetGenerator | None, sort: str) -> Hit:
-    """A hit from a stored document; `order_key` is the score (relevance)
+def to_hit(article: EnrichedArticle, order_key: Any, snippets: tantivy.SnippetGenerator | None, sort: str) -> Hit:
+    """A hit from a stored record; `order_key` is the score (relevance)
     or the sort field's value (date)."""
-    raw = document.to_dict()
-
-    def first(name: str) -> Any:
-        values = raw.get(name)
-        return values[0] if values else None
-
     # tantivy escapes the text and wraps matches in <b>; snippet_html promises <mark>.
-    snippet_html = snippets.snippet_from_doc(document).to_html() if snippets else ""
+    snippet_html = snippets.snippet_from_doc(body_document(article.text)).to_html() if snippets else ""
     snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
     if not snippet_html:
-        snippet_html = str(escape(lede(first("text") or "")))
+        snippet_html = str(escape(lede(article.text or "")))
     snippet, highlights = snippet_parts(snippet_html)
-    published = first("published")
-    indexed = first("indexed")
     return Hit(
-        id=first("id"),
-        title=first("title"),
-        outlet=first("outlet"),
-        published=published.date().isoformat() if published else None,
-        url=first("url"),
+        id=article.id,
+        title=article.title,
+        outlet=article.outlet,
+        published=article.published,
+        url=article.url,
         snippet=snippet,
         snippet_html=snippet_html,
         highlights=highlights,
-        authors=list(raw.get("authors") or []),
-        indexed=indexed.date().isoformat() if indexed else None,
+        authors=list(article.authors),
+        indexed=article.indexed,
         score=float(order_key) if sort != "date" and order_key is not None else None,
-        story=first("story"),
-        title_derived=bool(first("title_derived")),
+        story=article.story,
+        title_derived=bool(article.title_derived),
     )
+
+
+def body_document(text: str | None) -> tantivy.Document:
+    """A document holding only the body, for the snippet generator (the
+    index stores the body inside the compressed record, not as a field)."""
+    document = tantivy.Document()
+    if text:
+        document.add_text("text", text)
+    return document
 
 
 def clamp(moment: dt.datetime) -> dt.datetime:

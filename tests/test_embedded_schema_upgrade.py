@@ -10,7 +10,8 @@ import pytest
 import tantivy
 
 import mappings
-from store.embedded import ANALYZER, EmbeddedStore, news_analyzer
+from store.embedded import EmbeddedStore
+from store.embedded_schema import ANALYZER, news_analyzer
 from store.interface import StoreError
 from store.records import SearchRequest
 
