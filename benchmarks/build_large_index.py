@@ -7,9 +7,8 @@ Copy k of every stored article gets a new id (`<id>~<k>`), its date moved
 back k * 37 days, its outlet renamed `<outlet> <k>` (copy 0 keeps the
 original) and its story id suffixed, so nothing is deduplicated and facets
 grow as an archive's would. The copies are written as enriched records
-through the store's writing session (`IndexSession`), in the form
-`Store.prepare` gives (its JSON for the fields a copy shares is made once
-per source article): full enrichment of a million articles takes hours on
+through the store's writing session (`IndexSession`), prepared
+(`Store.prepare`) by `--preparers` forked processes: full enrichment of a million articles takes hours on
 two cores, the records it would produce are these. Generated data: never commit it; delete it after.
 Prints the time taken and the size on disk.
 """
@@ -17,8 +16,11 @@ Prints the time taken and the size on disk.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
+import multiprocessing
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,58 +28,75 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from store.embedded import EmbeddedStore  # noqa: E402
-from store.embedded_schema import document_fields  # noqa: E402
+from store.records import EnrichedArticle  # noqa: E402
 
 COMMIT_EVERY = 50_000
+CHUNK = 500  # source articles per job of a preparing process
+_PREPARER: EmbeddedStore
 DAYS_PER_COPY = 37
 
 
-CHANGED = ("id", "published", "outlet", "story")  # the fields a copy changes
+def copy_of(article: EnrichedArticle, k: int) -> EnrichedArticle:
+    """Copy k of an article: new id, date moved back, outlet and story renamed."""
+    if not k:
+        return article
+    published = article.published
+    if published:
+        published = (dt.date.fromisoformat(published[:10]) - dt.timedelta(days=k * DAYS_PER_COPY)).isoformat()
+    return dataclasses.replace(
+        article,
+        id=f"{article.id}~{k}",
+        published=published,
+        outlet=f"{article.outlet} {k}" if article.outlet else article.outlet,
+        story=f"{article.story}~{k}" if article.story else article.story,
+    )
 
 
-def shared_json(fields: dict) -> str:
-    """The document's other fields, serialised once: the inside of a JSON object."""
-    return json.dumps({k: v for k, v in fields.items() if k not in CHANGED}, ensure_ascii=False)[1:-1]
+_SOURCE: list[EnrichedArticle] = []  # the source articles, inherited by the forked preparers
 
 
-def copy_json(fields: dict, shared: str, k: int) -> tuple[str, str]:
-    """(id, document JSON) of copy k of one article."""
-    changed = {name: fields[name] for name in CHANGED if name in fields}
-    if k:
-        changed["id"] = f"{fields['id']}~{k}"
-        if "published" in changed:
-            day = dt.datetime.fromisoformat(changed["published"]) - dt.timedelta(days=k * DAYS_PER_COPY)
-            changed["published"] = day.isoformat()
-        if "outlet" in changed:
-            changed["outlet"] = f"{changed['outlet']} {k}"
-        if "story" in changed:
-            changed["story"] = f"{changed['story']}~{k}"
-    head = json.dumps(changed, ensure_ascii=False)[1:-1]
-    return changed["id"], "{" + head + (", " + shared if shared else "") + "}"
+def prepare_copies(job: tuple[int, int, int]) -> list[tuple[str, str]]:
+    """(id, prepared document) of copy k of source articles [start, stop)."""
+    k, start, stop = job
+    store = _PREPARER
+    return [(copy.id, store.prepare(copy)) for copy in (copy_of(a, k) for a in _SOURCE[start:stop])]
+
+
+def jobs(source_count: int, articles: int) -> list[tuple[int, int, int]]:
+    """(copy, start, stop) slices of the source until `articles` are made."""
+    todo, k, out = articles, 0, []
+    while todo > 0:
+        limit = min(source_count, todo)
+        out += [(k, start, min(start + CHUNK, limit)) for start in range(0, limit, CHUNK)]
+        todo -= limit
+        k += 1
+    return out
 
 
 def main() -> None:
+    global _PREPARER
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", required=True, help="data directory of an enriched index")
     parser.add_argument("--data", required=True, help="data directory to create")
     parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--preparers", type=int, default=os.cpu_count() or 1, help="processes making documents")
     args = parser.parse_args()
-    source = []
-    for article in EmbeddedStore(args.source, create=False).scan():
-        fields = document_fields(article)
-        source.append((fields, shared_json(fields)))
+    source_store = EmbeddedStore(args.source, create=False)
+    _SOURCE.extend(source_store._scan(source_store._any_searcher()))  # also from an older schema
     target = EmbeddedStore(args.data)
+    _PREPARER = target
     started = time.monotonic()
-    written = k = 0
-    with target.session() as session:
-        while written < args.articles:
-            for fields, shared in source[: args.articles - written]:
-                session.add(*copy_json(fields, shared, k))
+    written = 0
+    work = jobs(len(_SOURCE), args.articles)
+    k = max(job[0] for job in work) + 1
+    with multiprocessing.get_context("fork").Pool(args.preparers) as pool, target.session() as session:
+        for documents in pool.imap(prepare_copies, work, chunksize=1):
+            for article_id, prepared in documents:
+                session.add(article_id, prepared)
                 written += 1
                 if written % COMMIT_EVERY == 0:
                     session.commit()
                     print(f"{written:,} articles, {time.monotonic() - started:.0f} s", flush=True)
-            k += 1
         session.commit()
     seconds = time.monotonic() - started
     location = Path(target.stats()["location"])
@@ -87,7 +106,7 @@ def main() -> None:
             {
                 "articles": target.stats()["articles"],
                 "copies_of_each_source_article": k,
-                "source_articles": len(source),
+                "source_articles": len(_SOURCE),
                 "seconds": round(seconds, 1),
                 "articles_per_second": round(written / seconds, 1),
                 "index_bytes": size,
