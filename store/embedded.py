@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 # values per segment; tantivy's bucket limit is 65,000) and how many values
 # past the requested ones are fetched to see where a tie at the cut ends.
 FACET_SEGMENT_TERMS = 50_000
+FACET_FIRST_SEGMENT_TERMS = 1_000  # each segment's top terms in a facet's first, cheaper round
 FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
@@ -261,22 +262,13 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
         snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
         hits = [
-            eq.to_hit(to_record(searcher.doc(address)), score, snippets, request.sort)
+            eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
             for score, address in result.hits[: request.size]
         ]
         facets: dict[str, list[FacetValue]] = {}
         histogram: list[dict[str, Any]] = []
         if request.facet_size:  # 0: exports and internal look-ups need neither
-            facets = {
-                name: self._facet(
-                    searcher,
-                    request,
-                    name,
-                    eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)]),
-                )
-                for name in FACETS
-            }
-            histogram = self._histogram(searcher, hits_query)
+            facets, histogram = self._facets_and_histogram(searcher, request, text_query, scope, hits_query)
         return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
 
     def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
@@ -299,7 +291,7 @@ class EmbeddedStore(Store):
             else:
                 result = searcher.search(query, size, offset=offset)
             for score, address in result.hits:
-                yield eq.to_hit(to_record(searcher.doc(address)), score, snippets, request.sort)
+                yield eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
             if len(result.hits) < size:
                 return
             offset += size
@@ -336,12 +328,54 @@ class EmbeddedStore(Store):
 
         return [(b["key"], day(b["latest"].get("value")), int(b["doc_count"])) for b in buckets]
 
-    def _facet(self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query) -> list[FacetValue]:
+    def _facets_and_histogram(
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        text_query: Query,
+        scope: list[Query],
+        hits_query: Query,
+    ) -> tuple[dict[str, list[FacetValue]], list[dict[str, Any]]]:
+        """Every facet's values and the histogram. A facet with no value
+        selected counts under the hits' own query, as the histogram does: all
+        of those are one aggregation (one pass over the matches) instead of
+        one each; a facet with values selected counts without its own filter."""
+        shared = [name for name in FACETS if not request.filters.get(name)]
+        aggregations: dict[str, Any] = {
+            f"facet {name}": {"terms": self._terms(name, request.facet_size + FACET_TIE_MARGIN)} for name in shared
+        }
+        aggregations["days"] = {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}
+        result = searcher.aggregate(hits_query, aggregations)
+        facets: dict[str, list[FacetValue]] = {}
+        for name in FACETS:
+            if name in shared:
+                query, first = hits_query, result[f"facet {name}"]
+            else:
+                query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)])
+                first = None
+            facets[name] = self._facet(searcher, request, name, query, first)
+        months: Counter[str] = Counter()
+        for bucket in result["days"]["buckets"]:
+            months[_month_of(int(bucket["key"]))] += int(bucket["doc_count"])
+        return facets, [{"date": month, "count": count} for month, count in sorted(months.items())]
+
+    @staticmethod
+    def _terms(name: str, fetch: int, segment_size: int | None = None) -> dict[str, Any]:
+        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": segment_size or FACET_FIRST_SEGMENT_TERMS}
+
+    def _facet(
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        name: str,
+        query: Query,
+        first: dict[str, Any] | None = None,
+    ) -> list[FacetValue]:
         field = FACET_FIELDS[name]
         selected = set(request.filters.get(name) or [])
         values = [
             FacetValue(value, count, value in selected)
-            for value, count in self._top_values(searcher, query, field, request.facet_size)
+            for value, count in self._top_values(searcher, query, name, request.facet_size, first)
         ]
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
@@ -350,39 +384,69 @@ class EmbeddedStore(Store):
             values.append(FacetValue(value, count, True))
         return values
 
-    @staticmethod
-    def _top_values(searcher: tantivy.Searcher, query: Query, field: str, size: int) -> list[tuple[str, int]]:
+    @classmethod
+    def _top_values(
+        cls, searcher: tantivy.Searcher, query: Query, name: str, size: int, first: dict[str, Any] | None = None
+    ) -> list[tuple[str, int]]:
         """The `size` most frequent values with exact counts, ties broken by
         value, as OpenSearch orders them. tantivy counts each segment's top
-        `segment_size` terms only (10 x size by default), which undercounts
-        values that are frequent overall but not in every segment, and it
-        leaves the order of equal counts open; so ask each segment for all
-        its terms, and for more than `size` until the tie at the cut is whole."""
+        `segment_size` terms only, which can undercount values frequent
+        overall but not in every segment, and it leaves the order of equal
+        counts open. A first round asks each segment for its top
+        FACET_FIRST_SEGMENT_TERMS; when that is not provably exact (see
+        `_exact`), every segment is asked for all its terms, which costs
+        three times as much on a broad search. `first`: the first round's
+        result, when it was part of another aggregation."""
         if size <= 0:
             return []
         fetch = size + FACET_TIE_MARGIN
-        while True:
-            terms = {"field": field, "size": fetch, "segment_size": FACET_SEGMENT_TERMS}
+        if first is None:
+            first = searcher.aggregate(query, {"f": {"terms": cls._terms(name, fetch)}})["f"]
+        buckets = cls._exact(searcher, query, name, first, size, fetch)
+        if buckets is None:
+            every = cls._terms(name, FACET_SEGMENT_TERMS, FACET_SEGMENT_TERMS)
             buckets = [
                 (b["key"], int(b["doc_count"]))
-                for b in searcher.aggregate(query, {"f": {"terms": terms}})["f"]["buckets"]
+                for b in searcher.aggregate(query, {"f": {"terms": every}})["f"]["buckets"]
             ]
-            tie_is_whole = len(buckets) < fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
-            if tie_is_whole or fetch >= FACET_SEGMENT_TERMS:
-                break
-            fetch = FACET_SEGMENT_TERMS
         buckets.sort(key=lambda bucket: (-bucket[1], bucket[0]))
         return buckets[:size]
 
-    def _histogram(self, searcher: tantivy.Searcher, query: Query) -> list[dict[str, Any]]:
-        """Matching articles per month (the date histogram of the results)."""
-        result = searcher.aggregate(
-            query, {"days": {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}}
-        )
-        months: Counter[str] = Counter()
-        for bucket in result["days"]["buckets"]:
-            months[_month_of(int(bucket["key"]))] += int(bucket["doc_count"])
-        return [{"date": month, "count": count} for month, count in sorted(months.items())]
+    @staticmethod
+    def _exact(
+        searcher: tantivy.Searcher, query: Query, name: str, first: dict[str, Any], size: int, fetch: int
+    ) -> list[tuple[str, int]] | None:
+        """The first round's values with exact counts, every value that could
+        be in the top `size` among them; None when that cannot be shown.
+
+        One segment, or no segment left terms out (tantivy's error bound is
+        0): the counts are exact, and the values are complete if the tie at
+        the cut ends within the `fetch` values read. Otherwise a value may be
+        short by up to the error bound, and one left out entirely may have
+        up to the last value's count plus that bound: the candidates are
+        counted again exactly (`include`), and they are complete if the
+        `size`-th count is above what any value left out could have."""
+        buckets = [(b["key"], int(b["doc_count"])) for b in first["buckets"]]
+        error = int(first.get("doc_count_error_upper_bound") or 0)
+        if searcher.num_segments == 1 or not error:
+            tie_is_whole = len(buckets) < fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
+            return buckets if tie_is_whole else None
+        candidates = [key for key, _ in buckets]
+        floor = buckets[-1][1] if len(buckets) >= fetch else 0
+        recount = {
+            "field": FACET_FIELDS[name],
+            "size": len(candidates),
+            "segment_size": len(candidates),
+            "include": candidates,
+        }
+        exact = [
+            (b["key"], int(b["doc_count"]))
+            for b in searcher.aggregate(query, {"f": {"terms": recount}})["f"]["buckets"]
+        ]
+        exact.sort(key=lambda bucket: (-bucket[1], bucket[0]))
+        if len(exact) < size or exact[size - 1][1] <= floor + error:
+            return None
+        return exact
 
     def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:
         """Articles where `speaker` is quoted and the words occur, then the

@@ -182,12 +182,14 @@ def encode_record(article: EnrichedArticle) -> bytes:
     return zlib.compress(text.encode("utf-8"), RECORD_COMPRESSION)
 
 
-def decode_record(payload: bytes) -> EnrichedArticle:
-    """Back from `encode_record`."""
+def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
+    """Back from `encode_record`; without the entities and quotes when
+    `mentions` is False (a search hit shows neither)."""
     record = json.loads(zlib.decompress(payload))
     body = record.get("text", "")
-    entities = record.pop("entities", None)
-    quotes = record.pop("quotes", None)
+    entities, quotes = record.pop("entities", None), record.pop("quotes", None)
+    if not mentions:
+        entities = quotes = None
     article = EnrichedArticle.from_dict(record)
     if entities:
         kinds = entities["kinds"]
@@ -207,12 +209,12 @@ def decode_record(payload: bytes) -> EnrichedArticle:
     return article
 
 
-def to_record(document: tantivy.Document) -> EnrichedArticle:
-    """The record of a stored document."""
+def to_record(document: tantivy.Document, mentions: bool = True) -> EnrichedArticle:
+    """The record of a stored document (see `decode_record` for `mentions`)."""
     raw = document.to_dict()
     payload = raw.get(RECORD_FIELD)
     if payload:
-        return decode_record(bytes(payload[0]))
+        return decode_record(bytes(payload[0]), mentions)
     return _legacy_record(raw)
 
 
