@@ -517,7 +517,9 @@ class EmbeddedStore(Store):
         return Query.boolean_query(clauses) if clauses else Query.empty_query()
 
     def stats(self) -> dict[str, Any]:
-        searcher = self._searcher()
+        # Counted from fast fields, which an index of an older schema has too:
+        # `parallax status` answers before `parallax reindex`.
+        searcher = self._any_searcher()
         everything = Query.all_query()
         counts: dict[str, Any] = {
             "outlets": {"cardinality": {"field": "outlet"}},
