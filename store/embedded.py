@@ -78,6 +78,7 @@ class EmbeddedStore(Store):
         # Set when the index on disk has an older schema: it can then only be
         # read by `reindex`, which copies it into the current schema.
         self._stale: StoreError | None = None
+        self._stats_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._tantivy = self._open_index(create)
 
     # -- opening -----------------------------------------------------------
@@ -517,6 +518,22 @@ class EmbeddedStore(Store):
         return Query.boolean_query(clauses) if clauses else Query.empty_query()
 
     def stats(self) -> dict[str, Any]:
+        """Counts of the whole index, kept until a commit changes it (the
+        search page shows them on every view, and at a million articles the
+        exact story count alone takes a second)."""
+        meta = self._current_dir() / "meta.json"
+        try:
+            version: tuple[Any, ...] = (str(meta), meta.stat().st_mtime_ns, meta.stat().st_size)
+        except OSError:
+            version = (str(meta),)
+        cached = self._stats_cache
+        if cached is not None and cached[0] == version:
+            return dict(cached[1])
+        stats = self._count_stats()
+        self._stats_cache = (version, stats)
+        return dict(stats)
+
+    def _count_stats(self) -> dict[str, Any]:
         # Counted from fast fields, which an index of an older schema has too:
         # `parallax status` answers before `parallax reindex`.
         searcher = self._any_searcher()
