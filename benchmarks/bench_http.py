@@ -239,17 +239,15 @@ def throughput(base: str, urls: list[str], total: int, clients: int, server_pid:
 
 def a_story_triple(store: EmbeddedStore) -> list[str] | None:
     """Three articles of one story (for the comparison figure)."""
-    searcher = store._searcher()
-    from tantivy import Query
-
     stories: dict[str, list[str]] = {}
-    for _, address in searcher.search(Query.all_query(), 3000).hits:
-        doc = searcher.doc(address).to_dict()
-        if doc.get("story"):
-            members = stories.setdefault(doc["story"][0], [])
-            members.append(doc["id"][0])
+    for n, article in enumerate(store.scan()):
+        if article.story:
+            members = stories.setdefault(article.story, [])
+            members.append(article.id)
             if len(members) == 3:
                 return members
+        if n > 20_000:
+            break
     return None
 
 

@@ -23,6 +23,8 @@ import multiprocessing
 import os
 import sys
 import time
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -73,6 +75,19 @@ def jobs(source_count: int, articles: int) -> list[tuple[int, int, int]]:
     return out
 
 
+def bounded(pool, work: list[tuple[int, int, int]], in_flight: int) -> Iterator[list[tuple[str, str]]]:
+    """The pool's results in order, with at most `in_flight` jobs queued: the
+    writer is slower than the preparers, and unbounded results would pile up
+    in memory (`Pool.imap` does not wait)."""
+    pending: deque = deque()
+    for job in work:
+        pending.append(pool.apply_async(prepare_copies, (job,)))
+        if len(pending) >= in_flight:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def main() -> None:
     global _PREPARER
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -90,7 +105,7 @@ def main() -> None:
     work = jobs(len(_SOURCE), args.articles)
     k = max(job[0] for job in work) + 1
     with multiprocessing.get_context("fork").Pool(args.preparers) as pool, target.session() as session:
-        for documents in pool.imap(prepare_copies, work, chunksize=1):
+        for documents in bounded(pool, work, in_flight=2 * args.preparers):
             for article_id, prepared in documents:
                 session.add(article_id, prepared)
                 written += 1
