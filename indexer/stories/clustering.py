@@ -181,10 +181,17 @@ Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def cluster_region(
-    rows: list[Features], event_edges: Edges, thread_edges: Edges, params: StoryParams
+    rows: list[Features],
+    event_edges: Edges,
+    thread_edges: Edges,
+    params: StoryParams,
+    kept: tuple[list[list[int]], list[list[int]]] = ([], []),
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Events and threads of one region, as lists of row indexes (every row
-    in exactly one event and one thread; events nest in threads)."""
-    events = _agglomerate(rows, _specific(rows, event_edges, params), event_level(params))
-    threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events)
+    in exactly one event and one thread; events nest in threads).
+    The `kept` events and threads (of rows no new article is close to)
+    start whole: they are not split, though they may grow."""
+    kept_events, kept_threads = kept
+    events = _agglomerate(rows, _specific(rows, event_edges, params), event_level(params), initial=kept_events)
+    threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events + kept_threads)
     return events, threads
