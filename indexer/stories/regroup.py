@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,7 +49,18 @@ def _floor(params: StoryParams) -> float:
     return min(params.event_edge, params.thread_edge)
 
 
-def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> tuple[list[Row], set[str]]:
+@dataclass
+class Region:
+    """Rows to regroup, and the ids among them whose events may change."""
+
+    rows: list[Row] = field(default_factory=list)
+    open_ids: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> Region:
     """The new articles' rows plus every row they can change, and the ids
     whose events are open to change: the new articles, the stored ones
     among a new article's closest and the other members of their events.
@@ -56,7 +68,7 @@ def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> 
     events; only their threads are reconsidered."""
     new = [r for r in cache.by_ids(new_ids) if r.features.day is not None]
     if not new:
-        return [], set()
+        return Region()
     window: list[Row] = []
     for first, last in _day_ranges((r.features.day for r in new if r.features.day is not None), params.window_days):
         window += cache.by_days(first, last)
@@ -67,7 +79,7 @@ def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> 
     open_ids = {r.id for r in new} | {r.id for r in touched}
     open_ids |= set(cache.members("event", {r.event for r in touched if r.event}))
     ids = open_ids | set(cache.members("thread", {r.thread for r in touched if r.thread}))
-    return sorted(cache.by_ids(ids), key=lambda r: r.id), open_ids
+    return Region(sorted(cache.by_ids(ids), key=lambda r: r.id), open_ids)
 
 
 def _stable_ids(
@@ -98,7 +110,7 @@ def _stable_ids(
 
 def regroup_region(
     cache: FeatureCache,
-    region: tuple[list[Row], set[str]],
+    whole: Region,
     params: StoryParams,
     use_prior: bool,
 ) -> dict[str, tuple[str | None, str | None]]:
@@ -106,7 +118,7 @@ def regroup_region(
     may change: the others keep theirs, though they may still grow);
     returns the rows whose (event, thread) changed, and writes them to the
     cache."""
-    region, open_ids = region
+    region, open_ids = whole.rows, whole.open_ids
     if not region:
         return {}
     rows = [r.features for r in region]
