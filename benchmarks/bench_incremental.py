@@ -46,6 +46,11 @@ def main() -> None:
     parser.add_argument("--base", type=Path, required=True, help="data directory holding the first part, grouped")
     parser.add_argument("paths", nargs="+", help="the articles to add")
     parser.add_argument("--keep", type=Path, help="work in this directory (kept) instead of a temporary copy")
+    parser.add_argument(
+        "--incremental-only",
+        action="store_true",
+        help="skip the full regroup afterwards (the kept directory then holds the incremental result)",
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="parallax-incremental-"))
     if work.exists():
@@ -59,8 +64,11 @@ def main() -> None:
         incremental = summary.stories or {}
         after_incremental = partition(store)
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        full = group_stories(store)
-        after_full = partition(store)
+        if args.incremental_only:
+            full, after_full = {}, after_incremental
+        else:
+            full = group_stories(store)
+            after_full = partition(store)
         differ = sorted(i for i in after_full if after_full[i] != after_incremental.get(i))
         print(
             json.dumps(

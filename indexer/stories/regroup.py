@@ -194,7 +194,10 @@ def place_undated(
     undated_codes = codes(undated)
     for chunk in cache.scan_chunks():
         both = vectors([r.features for r in undated] + [r.features for r in chunk], cache.df, n_docs, params)
-        sims = (both[: len(undated)] @ both[len(undated) :].T).toarray()
+        # chunk x undated, then turned: the transpose of the small side is
+        # the cheap one, and each pair sums the same shared buckets in
+        # the same (bucket) order either way
+        sims = (both[len(undated) :] @ both[: len(undated)].T).toarray().T
         same = undated_codes[:, None] == codes(chunk)[None, :]
         sims *= np.where(same & (undated_codes[:, None] >= 0), params.same_outlet_factor, 1.0)
         sims[np.array([r.id for r in undated])[:, None] == np.array([r.id for r in chunk])[None, :]] = 0.0

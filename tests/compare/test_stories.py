@@ -219,3 +219,29 @@ def test_incremental_join_keeps_story_ids_and_matches_a_full_regroup(tmp_path):
     assert all(after[f"budget-{n}"][0] == before["budget-0"] for n in range(3))  # untouched
     full = group_stories(store)
     assert full["changed"] == 0  # a full regroup finds the same events and threads
+
+
+def test_vectors_of_many_rows_equal_each_row_alone():
+    """The batched TF-IDF vectors (one pass over many rows) carry exactly
+    the numbers of one row at a time, long articles cut to their
+    strongest terms included: grouping must not depend on how many rows
+    a call vectorises."""
+    import numpy as np
+
+    from indexer.stories.similarity import vectors, weighted_terms
+
+    params = StoryParams(top_terms=8)
+    rng = np.random.default_rng(7)
+    df = rng.integers(0, 50, size=1 << 10).astype(np.int32)
+    rows = []
+    for k in range(40):
+        terms = np.sort(rng.choice(1 << 10, size=int(rng.integers(0, 30)), replace=False)).astype(np.uint32)
+        counts = rng.choice([0.5, 1.0, 2.0, 3.5], size=len(terms)).astype(np.float32)
+        rows.append(Features(f"a{k}", k, "outlet", terms, counts))
+    matrix = vectors(rows, df, 60, params)
+    for k, row in enumerate(rows):
+        terms, weights = weighted_terms(row, df, 60, params)
+        alone = vectors([row], df, 60, params)
+        start, end = matrix.indptr[k], matrix.indptr[k + 1]
+        assert end - start == len(terms) == alone.nnz
+        assert matrix.data[start:end].tobytes() == weights.tobytes() == alone.data.tobytes()
