@@ -58,10 +58,12 @@ def _reason(error: os_errors.TransportError) -> str:
     return str(err or error.error or error)
 
 
-# A bulk chunk lost to a transport error is sent again this many times in all,
-# after pauses of 1, 2, 4… seconds.
-TRANSPORT_ROUNDS = 5
-TRANSPORT_PAUSE_SECONDS = 1.0
+# A bulk chunk lost to a transport error is sent again after each of these
+# pauses. They add up to a little over the client's dead-node timeout (60 s in
+# opensearch-py): when a loaded cluster's live nodes time out too, every node
+# is marked dead and the client keeps picking the killed one until the others
+# are tried again, which happens only after that timeout.
+TRANSPORT_PAUSES_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 
 
 def _lost_in_transport(info: dict[str, Any]) -> bool:
@@ -223,7 +225,7 @@ class OpenSearchStore(Store):
         acknowledged: dict[str, None] = {}
         pending = {a.id: a for a in articles}
         with self._errors("indexing articles"):
-            for attempt in range(TRANSPORT_ROUNDS):
+            for pause in (*TRANSPORT_PAUSES_SECONDS, None):
                 lost: dict[str, EnrichedArticle] = {}
                 for ok, article_id, info in self._bulk(q.index_action(self.alias, a) for a in pending.values()):
                     if ok:
@@ -234,10 +236,10 @@ class OpenSearchStore(Store):
                     report.failed[article_id] = q.bulk_item_reason(info)
                     if _lost_in_transport(info) and article_id in pending:
                         lost[article_id] = pending[article_id]
-                if not lost or attempt == TRANSPORT_ROUNDS - 1:
+                if not lost or pause is None:
                     break
-                log.warning("%d articles lost to a transport error; sending them again", len(lost))
-                time.sleep(TRANSPORT_PAUSE_SECONDS * 2**attempt)
+                log.warning("%d articles lost to a transport error; sending them again in %.0f s", len(lost), pause)
+                time.sleep(pause)
                 pending = lost
         report.indexed = list(acknowledged)
         if report.indexed:
