@@ -32,6 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from store.records import Quote
 
+from .antecedents import PRONOUN_GENDER, gender_cues, plausible_subject, speaks
 from .canonical import person_id
 from .gazetteer import load_gazetteer
 from .names import PERSON_NOUNS, SPEECH_VERBS, TITLES
@@ -158,6 +159,9 @@ class _Speaker:
     entity_id: str | None = None
     is_person: bool = False
     at: int = 0
+    gender: str | None = None  # from the article's own words (antecedents.gender_cues)
+    sentence: int = -1  # start of the sentence an antecedent stands in
+    speaks: bool = False  # the antecedent is reported speaking there ("X said", a quote's speaker)
 
 
 # --- 1. quoted stretches ----------------------------------------------------
@@ -249,6 +253,11 @@ class _Context:
     text: str
     entities: list
     people_at: list[tuple[int, _Speaker]] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+
+    def inside_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
 
 
 def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> EntityLike | None:
@@ -488,50 +497,99 @@ def _standalone(text: str, span: Span, prev_end: int) -> bool:
 def _resolve(ctx: _Context, spk: _Speaker, at: int, last: _Speaker | None) -> _Speaker:
     if spk.phrase is None or spk.phrase.lower() not in _PRONOUNS:
         return spk
-    want_person = spk.phrase.lower() in _PERSON_PRONOUNS
-    for pos, cand in reversed(ctx.people_at):
-        if pos < at and (cand.is_person or not want_person):
-            return _Speaker(cand.phrase, cand.canonical, cand.entity_id, cand.is_person, at)
+    found = _pronoun_antecedent(ctx, spk.phrase.lower(), at)
+    if found is not None:
+        return _Speaker(found.phrase, found.canonical, found.entity_id, found.is_person, at, found.gender)
     return spk if last is None else last
 
 
+def _pronoun_antecedent(ctx: _Context, pronoun: str, at: int) -> _Speaker | None:
+    """What a pronoun at `at` names: the latest sentence before it with a
+    plausible subject that fits (a person for he/she/I, of the pronoun's
+    gender unless the article gives none); in that sentence, the one
+    reported speaking, else its first (the main clause's subject:
+    "Romney was asked whether Trump should be impeached. He ...")."""
+    want_person = pronoun in _PERSON_PRONOUNS
+    want_gender = PRONOUN_GENDER.get(pronoun)
+    chosen: list[_Speaker] = []
+    for pos, cand in reversed(ctx.people_at):
+        if pos >= at or (want_person and not cand.is_person):
+            continue
+        if want_gender and cand.canonical is None and _plural(cand.phrase):
+            continue  # "Some experts ...": no "he" or "she"
+        gender = cand.gender or ctx.genders.get(cand.canonical or "")
+        if want_gender and gender and gender != want_gender:
+            continue
+        if chosen and cand.sentence != chosen[0].sentence:
+            break
+        chosen.append(cand)
+    if not chosen:
+        return None
+    speaking = [c for c in chosen if c.speaks]
+    return speaking[0] if speaking else chosen[-1]
+
+
 def _antecedents(ctx: _Context) -> None:
-    """People a pronoun may point to: named persons and sentence openings
-    ending in a people noun ("One man who survived ...")."""
+    """People a pronoun may point to: named persons that are plausible
+    subjects (antecedents.plausible_subject) and sentence openings ending
+    in a people noun ("One man who survived ...")."""
+    people = [e for e in ctx.entities if e.label == "PERSON"]
+    ctx.genders = gender_cues(ctx.text, people, lambda at: _sentence_bounds(ctx.text, at))
     found: list[tuple[int, _Speaker]] = []
-    for ent in ctx.entities:
-        # Only people who open their sentence ("Klain, a former aide to Vice
-        # President Biden, also told CBS") are what a later "he" points to.
-        if ent.label == "PERSON" and _opens_sentence(ctx.text, ent.start):
-            found.append(
-                (
-                    ent.start,
-                    _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start),
-                )
-            )
-    opening = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
-    for m in opening.finditer(ctx.text):
+    for ent in people:
+        if plausible_subject(ctx.text, ent, ctx.inside_quote):
+            speaker = _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)
+            speaker.gender = ctx.genders.get(ent.canonical)
+            speaker.sentence = _sentence_bounds(ctx.text, ent.start)[0]
+            speaker.speaks = speaks(ctx.text, ent)
+            found.append((ent.start, speaker))
+    for m in _OPENING_NP.finditer(ctx.text):
         words = m.group("np").split()
+        if words[0].lower() in _PRONOUNS or words[0].lower() in ("his", "her", "their", "its"):
+            continue  # "She and her husband", "He added that people": no new person
         for k, word in enumerate(words):
             if word.lower() in PERSON_NOUNS and not word[0].isupper() or (k and word.lower() in PERSON_NOUNS):
                 phrase = " ".join(words[: k + 1])
-                found.append((m.start(), _Speaker(phrase, None, None, True, m.start())))
+                if _named_after(people, m.start() + len(phrase)):
+                    break  # "Davis' husband, Joe Davis, ...": the named person is the antecedent
+                found.append(
+                    (m.start(), _Speaker(phrase, None, None, True, m.start(), _noun_gender(word), sentence=m.start()))
+                )
                 break
     ctx.people_at = sorted(found, key=lambda item: item[0])
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    before = text[max(0, at - 60) : at]
-    cut = max(
-        before.rfind(". "),
-        before.rfind("\n"),
-        before.rfind("? "),
-        before.rfind("! "),
-        before.rfind("\u201d "),
-        before.rfind('" '),
+_OPENING_NP = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
+
+
+def _plural(phrase: str | None) -> bool:
+    last = (phrase or "").split()[-1:] or [""]
+    word = last[0].lower()
+    return word in ("people", "men", "women", "children", "police", "staff") or (
+        word.endswith("s") and not word.endswith("ss")
     )
-    lead = before[cut + 1 :] if cut >= 0 else (before if at <= 60 else None)
-    return lead is not None and len(lead.split()) <= 3
+
+
+def _named_after(people: list, end: int) -> bool:
+    return any(end <= p.start <= end + 3 for p in people)
+
+
+def _noun_gender(word: str) -> str | None:
+    lower = word.lower()
+    if lower.endswith("woman") or lower in ("mother", "wife", "daughter", "sister", "girl", "mom", "grandmother"):
+        return "f"
+    if lower.endswith("man") or lower in ("father", "husband", "son", "brother", "boy", "dad", "grandfather"):
+        return "m"
+    return None
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    para_start = text.rfind("\n", 0, at) + 1
+    para_end = text.find("\n", at)
+    para_end = len(text) if para_end < 0 else para_end
+    start = _sentence_start(text, para_start, at)
+    m = _SENTENCE_BREAK.search(text, at, para_end)
+    return start, (m.start() + 1 if m else para_end)
 
 
 def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Speaker]]:
@@ -556,10 +614,9 @@ def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Spe
     for m in _PRONOUN_REPORTING.finditer(ctx.text):
         if quoted(m.start()):
             continue
-        for pos, cand in reversed(ctx.people_at):
-            if pos < m.start() and cand.is_person and cand.canonical:
-                found.append((m.end(), _Speaker(cand.phrase, cand.canonical, cand.entity_id, True, m.start())))
-                break
+        cand = _pronoun_antecedent(ctx, m.group(0).split()[0].lower(), m.start())
+        if cand is not None and cand.canonical:
+            found.append((m.end(), _Speaker(cand.phrase, cand.canonical, cand.entity_id, True, m.start(), cand.gender)))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -573,6 +630,7 @@ def _latest_report(reports: list[tuple[int, _Speaker]], after: int, before: int)
 
 def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
     ctx = _Context(text, sorted(entities, key=lambda e: e.start))
+    ctx.quoted = [(s.open_at, s.close_at or s.end) for s in spans]
     _antecedents(ctx)
     reports = _reported_speakers(ctx, spans)
     quotes: list[Quote] = []
@@ -615,6 +673,7 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         if speaker is not None and speaker.phrase:
             last = speaker
             last_at = span.open_at
+            speaker.sentence, speaker.speaks = sentence_start, True
             ctx.people_at.append((span.open_at, speaker))
             ctx.people_at.sort(key=lambda item: item[0])
         last_para = span.para_index

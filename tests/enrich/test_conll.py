@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import require_shared, run_cli
 
-from indexer.conll import ConllFormatError, Span, read_conll, score_documents
+from indexer.conll import ConllFormatError, Span, read_conll, score_documents, split_documents
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "conll" / "synthetic.conll"
 
@@ -81,6 +81,17 @@ def test_exact_and_overlap_scores_per_type() -> None:
     assert report["errors"]["predicted ORG on_MISC"]["count"] == 1
     assert report["errors"]["gold LOC wrong_type:PER"]["count"] == 1
     assert "MISC" not in report["exact"]
+
+
+def test_documents_split_into_odd_and_even_halves() -> None:
+    docs = read_conll(SYNTHETIC)
+    assert split_documents(docs, "odd") == [docs[0]] and split_documents(docs, "even") == [docs[1]]
+    assert split_documents(docs, "all") == docs
+    result = run_cli("eval", "--format", "conll", "--documents", "even", str(SYNTHETIC))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["documents"] == 1 and report["split"] == "even"
+    assert report["exact"]["ORG"]["gold"] == 1  # one organisation is in each document
 
 
 def test_malformed_line_is_named(tmp_path: Path) -> None:

@@ -100,3 +100,16 @@ def test_a_title_abbreviation_does_not_cut_the_speaker(offline: Extractor) -> No
     text = "\u201cThe bill is dead,\u201d said Ohio Sen. Marla Quince, who opposed it from the start."
     [quote] = offline.extract(text)[1]
     assert quote.speaker_canonical == "Marla Quince"
+
+
+def test_a_surname_that_is_a_town_is_no_team_in_a_political_race(offline: Extractor) -> None:
+    # Election prose uses sports words ("race", "victory", "beat"); a word
+    # that ends a person's full name in the article stays that person.
+    text = (
+        "Senator Tomas Lincoln and Ada Kerr fought a close race for the nomination.\n"
+        "The victory was narrow: Lincoln beat Kerr in the primary, a championship of sorts, and the league "
+        "of women voters scored the debate as a draw. Lincoln won the match on points."
+    )
+    entities, _ = offline.extract(text)
+    lincolns = {(e.label, e.canonical) for e in entities if e.text == "Lincoln"}
+    assert lincolns == {("PERSON", "Tomas Lincoln")}

@@ -209,3 +209,65 @@ def test_speaker_at_the_end_of_the_sentence_after_a_partial_quote(offline: Extra
     )
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Omar Haddad"
+
+
+# --- pronouns: the person they refer to (antecedents.py) ---------------------
+
+
+def test_pronoun_names_the_person_reported_speaking_at_the_end_of_the_last_sentence(offline: Extractor) -> None:
+    text = (
+        "Kim Dalrymple agreed at the summit to work toward a deal.\n"
+        "The plan needs verification, analyst Vipul Naranjo said.\n"
+        "\u201cIt is rational for them to wait,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Vipul Naranjo"
+
+
+def test_pronoun_skips_a_person_the_article_gives_the_other_gender(offline: Extractor) -> None:
+    text = (
+        "Ms. Orla Fenwick debated Mr. Tobias Mrazek on Tuesday.\n"
+        "Fenwick questioned the plan, and Mrazek answered at length.\n"
+        "\u201cI think you need judgment on day one,\u201d she said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Orla Fenwick"
+
+
+def test_pronoun_prefers_the_main_clause_subject_to_a_name_in_a_subordinate_clause(offline: Extractor) -> None:
+    text = (
+        "Senator Dana Whitcombe spoke in Ogden on Friday.\n"
+        "Whitcombe was asked whether Governor Paul Renner should resign.\n"
+        "\u201cI would have to look at the evidence first,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Dana Whitcombe"
+
+
+def test_a_possessive_or_an_object_is_no_antecedent(offline: Extractor) -> None:
+    text = (
+        "Priya Castellano met reporters after the vote.\n"
+        "Some experts disputed Ibrahim Oyelaran\u2019s time frame, and she answered them.\n"
+        "\u201cWe can move very quickly,\u201d she said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Priya Castellano"
+
+
+def test_a_relative_named_in_apposition_is_the_pronouns_person(offline: Extractor) -> None:
+    text = (
+        "Hollis\u2019 husband, Jem Hollis, was also outside the courthouse.\n"
+        "\u201cWe don\u2019t hate these people,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Jem Hollis"
+
+
+def test_a_sentence_opening_with_a_pronoun_names_no_new_person(offline: Extractor) -> None:
+    text = (
+        "\u201cThe numbers are not in yet,\u201d said Marisol Quintero.\n"
+        "She and her husband have run the shop for years.\n"
+        "\u201cWe are staying open,\u201d she said."
+    )
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Marisol Quintero", "Marisol Quintero"]
