@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from .names import SPEECH_VERBS
+from .names import SPEECH_VERBS, TITLES
 
 MALE, FEMALE = "m", "f"
 PRONOUN_GENDER = {"he": MALE, "she": FEMALE}
@@ -49,6 +49,7 @@ _AUXILIARIES = frozenset(
     """has had have is was will would could can may might must should did does also then later once still
     never previously reportedly initially""".split()
 )
+_DOTTED_TITLES = frozenset(t for t in TITLES if t.endswith(".")) | {"Sens.", "Reps.", "Jr.", "Sr.", "St."}
 _TITLE_WORD = re.compile(r"(?:[A-Z][\w\u2019'.\-]*|of|the)$")
 _WORD = re.compile(r"[\w\u2019'.\-]+")
 
@@ -66,12 +67,17 @@ def _word_before_name(text: str, start: int) -> str:
     ("... met with Vice President Joe Biden" -> "with")."""
     words = _WORD.findall(text[max(0, start - 80) : start])
     while words and _TITLE_WORD.match(words[-1]) and words[-1][0].isupper():
-        if words[-1].endswith(".") and len(words[-1]) > 4:
-            return ""  # "... in the election. Clinton": a sentence ended
+        if _ends_sentence(words[-1]):
+            return ""  # "... Medicare for All. Buttigieg said": a sentence ended
         words.pop()
-    if not words or (words[-1].endswith(".") and len(words[-1]) > 4):
+    if not words or _ends_sentence(words[-1]):
         return ""
     return words[-1].lower()
+
+
+def _ends_sentence(word: str) -> bool:
+    """A full stop after a word that is no title abbreviation or initial."""
+    return word.endswith(".") and word not in _DOTTED_TITLES and not re.fullmatch(r"(?:[A-Z]\.)+", word)
 
 
 def _next_word(text: str, end: int) -> str:
@@ -114,7 +120,7 @@ def _after_speech_verb(text: str, start: int) -> bool:
     return _word_before_name(text, start) in SPEECH_VERBS
 
 
-def opens_sentence(text: str, at: int) -> bool:
+def opens_sentence(text: str, at: int, max_lead: int = 3) -> bool:
     before = text[max(0, at - 60) : at]
     cut = max(
         before.rfind(". "),
@@ -125,15 +131,17 @@ def opens_sentence(text: str, at: int) -> bool:
         before.rfind('" '),
     )
     lead = before[cut + 1 :] if cut >= 0 else (before if at <= 60 else None)
-    return lead is not None and len(lead.split()) <= 3
+    return lead is not None and len(lead.split()) <= max_lead
 
 
 def plausible_subject(text: str, ent: EntityLike, quoted: Callable[[int], bool]) -> bool:
     """May a later pronoun point to this person mention?"""
     if quoted(ent.start):
         return False
-    if text[ent.end : ent.end + 2] in ("'s", "\u2019s") or text[ent.end : ent.end + 2] in ("' ", "\u2019 "):
-        return False  # "Bolton's optimistic time frame", "Sanders' depth"
+    if text[ent.end : ent.end + 2] in ("'s", "\u2019s", "' ", "\u2019 "):
+        # "Some disputed Bolton's time frame": no subject; but a sentence
+        # opening "Moran's problems were ..., though he ..." is about Moran.
+        return opens_sentence(text, ent.start, max_lead=1)
     if _after_speech_verb(text, ent.start):
         return True
     if _word_before_name(text, ent.start) in _OBJECT_BEFORE:

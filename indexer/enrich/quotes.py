@@ -269,14 +269,7 @@ def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> 
 
 
 def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
-    phrase = _STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013"))
-    words = phrase.split()
-    if (
-        len(words) > 1
-        and words[-1].lower() in _PRONOUNS
-        and all(w.islower() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(words[:-1]))
-    ):
-        phrase = words[-1]  # "the next day she said": she
+    phrase = _clean_phrase(_STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013")))
     offset = start + (ctx.text[start : start + 200].find(phrase) if phrase else 0)
     end = offset + len(phrase)
     person = _entity_in(ctx, offset, end, ("PERSON",))
@@ -289,10 +282,116 @@ def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
         if silent_place(other):
             return _Speaker(None, at=offset)  # "Washington said": a dateline, a state's law, no speaker
         return _Speaker(phrase, other.canonical, other.entity_id, False, offset)
-    body = _vague_body(ctx, phrase, offset) if not is_person else None
+    if other is not None and is_person and words[-1] in _SPOKES and not silent_place(other):
+        # "White House officials", "a Justice Department spokesman": they speak for it.
+        return _Speaker(phrase, other.canonical, other.entity_id, True, offset)
+    body = _vague_body(ctx, phrase, offset) if not is_person else _group_body(ctx, phrase, offset)
     if body is not None:
-        return _Speaker(phrase, body.canonical, body.entity_id, False, offset)
+        return _Speaker(phrase, body.canonical, body.entity_id, is_person, offset)
+    described = _described_person(ctx, phrase, offset) if is_person else None
+    if described is not None:
+        return _Speaker(phrase, described.canonical, described.entity_id, True, offset, described.gender)
     return _Speaker(phrase, None, None, is_person, offset)
+
+
+# Words after which a speaker phrase has run into its verb ("The campaign hasn't [announced]").
+_TRAILING_AUXILIARIES = frozenset(
+    """has had have hasn't hadn't haven't didn't did does doesn't would wouldn't will won't could couldn't
+    can can't may might must should shouldn't not never also""".split()
+)
+
+
+def _clean_phrase(phrase: str) -> str:
+    """Trim what is no part of who spoke: 'the next day she' and 'in 2018 he'
+    are the pronoun; 'she seemed to push back against' is 'she'; 'The
+    campaign hasn't' is 'The campaign'."""
+    words = phrase.replace("\u2019", "'").split()
+    if len(words) > 1 and words[-1].lower() in _PRONOUNS:
+        lead = words[:-1]
+        if all(w.islower() or w.isdigit() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(lead)):
+            return phrase.split()[-1]  # "the next day she said": she
+    if len(words) > 1 and words[0].lower() in ("he", "she") and all(w.islower() for w in words[1:]):
+        return phrase.split()[0]  # "she seemed to push back against [claims]"
+    kept = phrase.split()
+    while len(kept) > 1 and kept[-1].replace("\u2019", "'").lower() in _TRAILING_AUXILIARIES:
+        kept.pop()
+    return " ".join(kept)
+
+
+# People who speak for a body ("White House officials", "officials").
+_SPOKES = frozenset(
+    """official officials spokesman spokeswoman spokesperson spokespeople aide aides representative
+    representatives""".split()
+)
+_GROUP_SPEAKER = re.compile(r"^(?:officials|authorities|an?\s+spokes(?:man|woman|person))$", re.I)
+
+
+def _group_body(ctx: _Context, phrase: str, at: int) -> EntityLike | None:
+    """'officials said', 'a spokesman said': the organisation named last in
+    this paragraph or the one before, if any."""
+    if _GROUP_SPEAKER.match(phrase.strip()) is None:
+        return None
+    floor = _previous_paragraph_start(ctx.text, ctx.text.rfind("\n", 0, at) + 1)
+    best = None
+    for ent in ctx.entities:
+        if ent.start >= at:
+            break
+        if ent.label == "ORG" and ent.start >= floor:
+            best = ent
+    return best
+
+
+# Roles a description speaker names ("the senator", "the former vice president").
+_ROLE_FORMS = {
+    "senator": ("senator", "sen."),
+    "president": ("president",),
+    "governor": ("governor", "gov."),
+    "congressman": ("congressman", "rep.", "representative"),
+    "congresswoman": ("congresswoman", "rep.", "representative"),
+    "mayor": ("mayor",),
+    "minister": ("minister",),
+    "secretary": ("secretary",),
+    "speaker": ("speaker",),
+    "chairman": ("chairman",),
+    "chairwoman": ("chairwoman",),
+    "judge": ("judge",),
+    "candidate": ("candidate",),
+    "leader": ("leader",),
+    "ambassador": ("ambassador",),
+    "attorney": ("attorney",),
+    "director": ("director",),
+    "commissioner": ("commissioner",),
+    "chancellor": ("chancellor",),
+}
+_DESCRIPTION = re.compile(r"^the\s+(?:[\w'-]+\s+){0,4}?(?P<role>[a-z]+)$")
+
+
+def _role_words(text: str, ent: EntityLike) -> list[str]:
+    """The title words before a name and its appositive after it, lower case."""
+    before = text[max(0, ent.start - 40) : ent.start].lower().split()[-3:]
+    appositive = re.match(r",\s([^,;.\u201c\u201d\"]{1,60})", text[ent.end : ent.end + 70])
+    return before + (appositive.group(1).lower().split() if appositive else [])
+
+
+def _described_person(ctx: _Context, phrase: str, at: int) -> _Speaker | None:
+    """'the senator', 'the former vice president': the latest plausible
+    subject before (as for a pronoun), when the article writes that role
+    next to one of its mentions ("Sen. Jo Ray", "Jo Ray, the former vice
+    president"); else None."""
+    m = _DESCRIPTION.match(phrase.strip())
+    forms = _ROLE_FORMS.get(m.group("role")) if m else None
+    if not forms:
+        return None
+    subject = _pronoun_antecedent(ctx, "i", at)
+    if subject is None or subject.canonical is None:
+        return None
+    for ent in ctx.entities:
+        if ent.start >= at:
+            break
+        if ent.label == "PERSON" and ent.canonical == subject.canonical:
+            if any(form in _role_words(ctx.text, ent) for form in forms):
+                return subject
+    return None
 
 
 def silent_place(entity: EntityLike) -> bool:
@@ -476,16 +575,36 @@ def _after_naming_verb(text: str, span: Span, sentence_start: int) -> bool:
 def _title_like(text: str, span: Span) -> bool:
     """Quoted words in Title Case ("Face the Nation", "The Rachel Maddow
     Show") name a show, book or film: two or more words, each capitalised
-    but for small function words, no comma or inner sentence break."""
-    inner = text[span.start : span.end].rstrip(".")
-    if span.close_at is not None and text[span.close_at - 2] in ",?!":
-        return False  # '"Thank You Very Much," she said' is speech
-    if re.search(r"[,;:!?\u2014]|\.\s", inner):
-        return False
+    but for small function words, no inner sentence break. A headline may
+    hold commas when it is long ("A Straight, White, Multimillionaire Pop
+    Star Had a Great Year"); a short one ending in "?" or "!" is speech."""
+    inner = text[span.start : span.end].rstrip(".,")
+    if span.close_at is not None and text[span.close_at - 2] in "?!":
+        return False  # '"Thank You Very Much!" she said' is speech
     words = re.findall(r"[^\W\d_][\w\u2019'-]*", inner)
+    if re.search(r"[;!?\u2014]|\.\s", inner) or ("," in inner and len(words) < HEADLINE_WORDS):
+        return False
     if len(words) < 2 or sum(1 for w in words if w[0].isupper()) < 2:
         return False
     return all(w[0].isupper() or (k and w.lower() in _TITLE_SMALL) for k, w in enumerate(words))
+
+
+HEADLINE_WORDS = 5  # Title Case this long is a headline even with commas inside
+_TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|called|named)\s*(?:,\s*)?$", re.I)
+_LIST_ITEM = re.compile(r"\s*(?:[\u2022\u25aa\u25cf\u00b7*\u2013\u2014-]|\d{1,2}[.)])\s")
+
+
+def _named_title(text: str, span: Span) -> bool:
+    """'a piece nicely titled "10 Albums to Help You Heal"': a work's title,
+    whatever its case."""
+    return _TITLED.search(text, max(span.para_start, span.open_at - 40), span.open_at) is not None and (
+        text[span.start].isupper() or text[span.start].isdigit()
+    )
+
+
+def _list_item(text: str, span: Span) -> bool:
+    """A bullet or numbered line ("• "Ten Things ..."", "3. "...""): a list, not speech."""
+    return _LIST_ITEM.match(text, span.para_start, span.open_at + 1) is not None
 
 
 def _standalone(text: str, span: Span, prev_end: int) -> bool:
@@ -654,6 +773,8 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         )
         if not adjacent and (
             _title_like(text, span)
+            or _named_title(text, span)
+            or _list_item(text, span)
             or (not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported and not named)
         ):
             continue  # scare quotes, titles of shows and books (they cut no sentence)

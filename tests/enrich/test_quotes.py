@@ -271,3 +271,53 @@ def test_a_sentence_opening_with_a_pronoun_names_no_new_person(offline: Extracto
     )
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Marisol Quintero", "Marisol Quintero"]
+
+
+# --- speakers named by a role or a body; titles, headlines, list items -------
+
+
+def test_a_role_speaker_is_the_latest_subject_with_that_role(offline: Extractor) -> None:
+    text = (
+        "Former Vice President Joan Hadley spoke in Dover on Monday.\n"
+        "Hadley was livelier than in the past.\n"
+        "\u201cI took a hit in the first state,\u201d the former vice president said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker == "the former vice president" and quote.speaker_canonical == "Joan Hadley"
+
+
+def test_officials_of_a_named_body_speak_for_it(offline: Extractor) -> None:
+    text = "\u201cMasks will be provided at the door,\u201d Brightwater Council officials said on Tuesday."
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Brightwater Council"
+
+
+def test_a_speaker_phrase_loses_what_ran_into_its_verb(offline: Extractor) -> None:
+    text = (
+        "Lena Okonkwo said at the debate that she has been consistent, but in 2018 she wrote: "
+        "\u201cI favor the plan, as I favor any measure that covers everyone.\u201d"
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Lena Okonkwo"
+
+
+def test_headlines_of_other_articles_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
+    text = (
+        "The foundation is generating the kind of coverage no candidate wants.\n"
+        '"Former Governor Cashed In When His Wife Became Secretary of State," was how one network put it.\n'
+        "As a magazine put it: \u201cA Straight, White, Multimillionaire Pop Star Had a Great Year.\u201d\n"
+        "\u201cIt was a hard year,\u201d opens a piece nicely titled \u201c10 Albums to Help You Heal from the "
+        "Trauma of the Year,\u201d which ran on Friday."
+    )
+    assert [q.text for q in _quotes(offline, text)] == ["It was a hard year"]
+
+
+def test_list_items_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
+    text = (
+        "Read more from our archive:\n"
+        "\u2022 \u201cWhy the river keeps rising and nobody has a plan for the winter\u201d\n"
+        "\u2022 \u201cThe bridge that was promised five times and never built in our town\u201d\n"
+        "\u201cWe will rebuild the bridge this year,\u201d Mayor Ilse Bauer said."
+    )
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Ilse Bauer"]
