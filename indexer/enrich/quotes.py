@@ -388,9 +388,9 @@ def _described_person(ctx: _Context, phrase: str, at: int) -> _Speaker | None:
     for ent in ctx.entities:
         if ent.start >= at:
             break
-        if ent.label == "PERSON" and ent.canonical == subject.canonical:
-            if any(form in _role_words(ctx.text, ent) for form in forms):
-                return subject
+        same = ent.label == "PERSON" and ent.canonical == subject.canonical
+        if same and any(form in _role_words(ctx.text, ent) for form in forms):
+            return subject
     return None
 
 
