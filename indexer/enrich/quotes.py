@@ -101,6 +101,7 @@ _PARTICIPLE = re.compile(
 # '… and said, "Congratulations."': speech introduced by its verb and a comma or colon.
 _INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
 _CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
+_PREPOSITIONS = frozenset("of to for with from by about against at in on into over under".split())
 # Function words a title keeps lower case ("Face the Nation").
 _TITLE_SMALL = frozenset(
     """
@@ -294,6 +295,7 @@ def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
     return _Speaker(phrase, None, None, is_person, offset)
 
 
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she"}
 # Words after which a speaker phrase has run into its verb ("The campaign hasn't [announced]").
 _TRAILING_AUXILIARIES = frozenset(
     """has had have hasn't hadn't haven't didn't did does doesn't would wouldn't will won't could couldn't
@@ -312,6 +314,8 @@ def _clean_phrase(phrase: str) -> str:
             return phrase.split()[-1]  # "the next day she said": she
     if len(words) > 1 and words[0].lower() in ("he", "she") and all(w.islower() for w in words[1:]):
         return phrase.split()[0]  # "she seemed to push back against [claims]"
+    if 1 < len(words) <= 4 and words[0].lower() in _POSSESSIVE_PRONOUNS and all(w.islower() for w in words[1:]):
+        return _POSSESSIVE_PRONOUNS[words[0].lower()]  # "Her closing remarks:": hers
     kept = phrase.split()
     while len(kept) > 1 and kept[-1].replace("\u2019", "'").lower() in _TRAILING_AUXILIARIES:
         kept.pop()
@@ -530,6 +534,8 @@ def _plausible(phrase: str) -> bool:
         return False  # "… but said": the speaker is elsewhere
     if words[-1].lower() in _CONJUNCTIONS:
         return False  # "… handed them an envelope and said": the subject is earlier
+    if len(words) > 1 and words[-1].lower() in _DETERMINERS | _PREPOSITIONS:
+        return False  # "provided her description of the [call]": the "verb" was a noun
     return not any(w.lower() in ("that", "which", "if", "whether", "what", "how") for w in words)
 
 

@@ -368,16 +368,22 @@ class _Segmenter:
         k = i
         while k < end:
             word = self._word(k)
-            if word in TITLES and k + 1 < end and self._word(k + 1) in self.res.first_names and k > i:
-                break
+            if word in TITLES and k > i and self._titles_before_first_name(k, end):
+                break  # "Department of Energy Acting Deputy Secretary Ken ...": the person starts
             if k > i and word[:1].isupper() and word.lower() in NAME_STOPS:
                 break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
             if word in ORG_HEADS:
                 last = k + 1
             k += 1
-        if last is not None and last < end and self._word(last) in ("of", "for"):
-            return end  # "Bank of America", "University of Texas", "Center for ..."
+        if last is not None and last < k and self._word(last) in ("of", "for"):
+            return k  # "Bank of America", "University of Texas", "Center for ..."
         return last
+
+    def _titles_before_first_name(self, k: int, end: int) -> bool:
+        """Do title words from k on lead to a first name ("Acting Deputy Secretary Ken")?"""
+        while k < end and self._word(k) in TITLES:
+            k += 1
+        return k < end and self._word(k) in self.res.first_names
 
     def _fac_end(self, i: int, end: int) -> int | None:
         """ "National Mall", "Trump Tower": a run closed by a facility word

@@ -321,3 +321,19 @@ def test_list_items_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
     )
     quotes = _quotes(offline, text)
     assert [q.speaker_canonical for q in quotes] == ["Ilse Bauer"]
+
+
+def test_her_remarks_are_hers(offline: Extractor) -> None:
+    text = (
+        "Rep. Amara Delacroix spoke at a reception near the Capitol on Thursday night.\n"
+        "Her closing remarks: \u201cWe are going to win this fight for our district.\u201d"
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Amara Delacroix"
+
+
+def test_an_organisation_before_a_title_and_name_is_not_part_of_the_person(offline: Extractor) -> None:
+    text = "\u201cWe are ready,\u201d Department of Energy Acting Deputy Secretary Ken Bramwell told reporters."
+    entities, [quote] = offline.extract(text)
+    assert [(e.text, e.label) for e in entities] == [("Department of Energy", "ORG"), ("Ken Bramwell", "PERSON")]
+    assert quote.speaker_canonical == "Ken Bramwell"
