@@ -17,6 +17,10 @@ UNIT = "articles"
 TERMINAL_REFRESH_SECONDS = 0.5
 LOG_LINE_EVERY_SECONDS = 10.0
 FALLBACK_COLUMNS, FALLBACK_ROWS = 80, 24
+# tqdm's own formats switch to an inverse rate ("2.84s/ articles") below one
+# article a second, as a slow start is; ours always say articles a second.
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, {rate_noinv_fmt}]"
+COUNT_FORMAT = "{n_fmt}{unit} [{elapsed}, {rate_noinv_fmt}]"
 
 
 class Progress(Protocol):
@@ -59,6 +63,7 @@ class TerminalProgress:
             ncols=None if known_width else FALLBACK_COLUMNS,
             nrows=None if known_width else FALLBACK_ROWS,  # with 0 rows tqdm hides the bar
             smoothing=0.1,
+            bar_format=BAR_FORMAT if total is not None else COUNT_FORMAT,
         )
 
     def advance(self, count: int) -> None:

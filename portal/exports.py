@@ -5,6 +5,7 @@ CSV and JSON Lines give the current page by default, or with `all=1` every
 match (up to `MAX_EXPORT`), streamed as it is read so a large export never
 sits in memory. Columns are stable (`EXPORT_COLUMNS`); list values (authors,
 people, places) are joined with "; " in CSV and stay lists in JSON Lines.
+A CSV cell that a spreadsheet would run as a formula starts with "'".
 Snippets are plain text, with `highlights` as [start, end) offsets.
 """
 
@@ -136,11 +137,20 @@ def jsonl_response() -> Response:
     )
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula
+# ("=HYPERLINK(...)" in a headline would run when a reader opens the file).
+# OWASP's advice: start such a cell with an apostrophe, which spreadsheets
+# hide and which keeps the text as text. JSON Lines keeps the raw value.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list):
         if value and isinstance(value[0], list):
             return " ".join(f"{a}-{b}" for a, b in value)
-        return "; ".join(str(v) for v in value)
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
 
 

@@ -15,7 +15,11 @@ ensure_venv() {
   local stamp="$VENV/.parallax-installed-$extras"
   if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
     echo "Installing Parallax${extras:+ with [$extras]} into $VENV (a minute or two the first time)"
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT${extras:+[$extras]}"
+    # setuptools warns on every editable install of a flat layout that a
+    # folder named like a package could shadow it; that is this checkout
+    # itself, so the warning only alarms a new user: it is filtered here.
+    PYTHONWARNINGS="ignore:Editable installation" \
+      "$VENV/bin/python" -m pip install --quiet -e "$ROOT${extras:+[$extras]}"
     touch "$stamp"
   fi
 }
