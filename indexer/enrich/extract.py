@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import Mention, nameable_single, resolvable_bare_name
+from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -82,6 +82,12 @@ class Extractor:
             full = self.registry.resolve(word) if resolvable_bare_name(word) else None
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
+                continue
+            label = label_by_context(doc.text, start, end)
+            if label == "PERSON":
+                mentions.append(Mention(start, end, text, "PERSON", word, single=True))
+            elif label == "ORG":
+                mentions.append(Mention(start, end, text, "ORG", word))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
         return _without_overlaps([e for e in entities if e is not None])
 

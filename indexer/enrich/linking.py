@@ -211,6 +211,7 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
                 m.label, m.canonical, m.place = "PERSON", target, None
             elif m.text in singles:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
+    titled = {m.canonical for m in mentions if m.label == "PERSON" and m.single and m.titled}
     remaining = []
     for start, end, text in candidates:
         word = strip_possessive(text)
@@ -219,6 +220,9 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
             target = next(iter(by_first[word]))  # "Jansher" after "Jansher Khan", "Wang" after "Wang Dan"
         if target:
             mentions.append(Mention(start, end, text, "PERSON", target))
+        elif word in titled:
+            # "President Clinton ... Clinton would veer": the person a title named.
+            mentions.append(Mention(start, end, text, "PERSON", word, single=True))
         else:
             remaining.append((start, end, text))
     candidates[:] = remaining

@@ -66,3 +66,32 @@ class Resources:
 @lru_cache(maxsize=1)
 def load_resources() -> Resources:
     return Resources(load_gazetteer(), load_first_names(), load_common_words(), load_demonyms())
+
+
+# --- bare words that their context names ------------------------------------
+
+# After a bare word, what only a person has: an age ("Kowalski, 34,"), a
+# "who" clause, a pronoun after the speech verb ("Dole said he"), a relative.
+_PERSON_AFTER = re.compile(
+    r"(?:\s?,\s\d{1,3}\s?,|\s?,\s(?:who|whose)\b|\s(?:said|says|told|added)\s(?:he|she)\b"
+    r"|\s?(?:'s|\u2019s)\s(?:wife|husband|son|daughter|father|mother|brother|sister)\b)"
+)
+# After a bare word, what names an organisation: "Interfax news agency",
+# "a Reuters reporter", "Pirelli shares". (Not "spokesman": "the Dole
+# spokesman" speaks for a person.)
+_ORGANISATION_AFTER = re.compile(
+    r"\s(?:news\s+agency|agency|newspaper|shares|stock|subsidiary|unit|analysts?|economists?|reporters?"
+    r"|correspondents?|survey|poll|shareholders)\b"
+)
+
+
+def label_by_context(text: str, start: int, end: int) -> str | None:
+    """PERSON or ORG for a bare capitalised word nobody's full name claimed,
+    when the words right after it say which (see _PERSON_AFTER and
+    _ORGANISATION_AFTER); None otherwise."""
+    after = text[end : end + 40]
+    if _PERSON_AFTER.match(after):
+        return "PERSON"
+    if _ORGANISATION_AFTER.match(after):
+        return "ORG"
+    return None

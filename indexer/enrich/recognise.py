@@ -31,6 +31,7 @@ from .mentions import (
     SUFFIXES,
     Mention,
     Resources,
+    label_by_context,
     load_resources,
 )
 from .names import (
@@ -465,6 +466,14 @@ class _Segmenter:
         Lake", "Edwin Park" are people before they are a lake or a park."""
         return j - i == 2 and self._word(i) in self.res.first_names and not self._common(i)
 
+    def _person_context_after(self, i: int) -> bool:
+        """Do the words after token i say a person (linking.label_by_context)?"""
+        after = "".join(self.words_ws(k) for k in range(i, min(self.tokens.n, i + 6)))
+        return label_by_context(after, 0, len(self._word(i))) == "PERSON"
+
+    def words_ws(self, k: int) -> str:
+        return self.tokens.words[k] + self.tokens.ws[k]
+
     def _common_word_surname(self, i: int) -> bool:
         """May a dictionary word capitalised on its own mid-sentence be a
         surname ("Dole", "Woods")? Not a title, date, compass, demonym or
@@ -472,8 +481,10 @@ class _Segmenter:
         that surname in the same article makes it a person (the corpus
         registry never resolves dictionary words)."""
         word = self._word(i)
-        if self.uncertain[i] or word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
+        if word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
             return False
+        if self.uncertain[i] and not self._person_context_after(i):
+            return False  # "Levy rose": a word; "Levy, who ...", "Dole said he ...": maybe a person
         return not (
             word in TITLES or word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms
         )
@@ -607,6 +618,34 @@ class _Segmenter:
             return False
         return True
 
+    def _name_before_country(self, start: int, end: int) -> bool:
+        """ "Torrance Zellner ( U.S. ) 48.23", "Darryn Hill (Australia) beat":
+        two or three capitalised words, the first no dictionary word, title
+        or organisation word, then a country in brackets: a person in
+        results and line-ups."""
+        if not 2 <= end - start <= 3 or end + 2 >= self.tokens.n:
+            return False
+        words = [self._word(k) for k in range(start, end)]
+        if not all(is_cap(w) and not w.isupper() and NAME_WORD.match(w) for w in words):
+            return False
+        gaz = self.res.gazetteer
+        if any(w in TITLES or w in ORG_HEADS for w in words) or self._common(start):
+            return False  # "Red Star (Yugoslavia)", "Sporting Club (Portugal)": no person's first word
+        if gaz.lookup(self.tokens.text(start, end)) is not None:
+            return False
+        k = end
+        if self._word(k) != "(":
+            return False
+        close = next((j for j in range(k + 1, min(self.tokens.n, k + 5)) if self._word(j) == ")"), None)
+        if close is None:
+            return False
+        place = gaz.lookup(self.tokens.text(k + 1, close))
+        if place is None or not (place.kind == "country" or place.nation):
+            return False
+        name = self.tokens.text(start, end)
+        self._add(start, end, "PERSON", normalise_name(name), registrable=self._registrable(start, end, False))
+        return True
+
     def _before_tooltip(self, start: int, end: int) -> int:
         """Where a name's tooltip, run into the text, starts: "Trump Donald
         John TrumpGOP" is "Trump" and the tooltip "Donald John Trump" glued
@@ -627,6 +666,8 @@ class _Segmenter:
             self._places_only(start, end)
             return
         if self._dateline(start, end):
+            return
+        if self._name_before_country(start, end):
             return
         end = self._before_tooltip(start, end)
         i = start
@@ -761,7 +802,7 @@ class _Segmenter:
                     self._add(i, i + 1, geo, normalise_name(word))
                 else:
                     self._candidate(i)
-            elif end - start == 1 and self._common_word_surname(i):
+            elif self._common_word_surname(i):
                 self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False

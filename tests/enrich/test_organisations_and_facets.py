@@ -113,3 +113,34 @@ def test_a_surname_that_is_a_town_is_no_team_in_a_political_race(offline: Extrac
     entities, _ = offline.extract(text)
     lincolns = {(e.label, e.canonical) for e in entities if e.text == "Lincoln"}
     assert lincolns == {("PERSON", "Tomas Lincoln")}
+
+
+def test_later_mentions_of_a_titled_surname_are_that_person(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "President Okonjo spoke on Monday.\nAides feared that Okonjo would veer to the left in a second term."
+    )
+    assert [(e.text, e.label) for e in entities if e.text == "Okonjo"] == [("Okonjo", "PERSON")] * 2
+
+
+def test_a_dictionary_word_surname_inside_a_run_links_to_the_full_name(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Foreign Minister Dana Cross will visit Oslo.\nThe ministry said Cross and Aalto would meet on Friday."
+    )
+    assert {e.canonical for e in entities if e.text == "Cross"} == {"Dana Cross"}
+
+
+def test_names_before_a_country_in_brackets_are_people_in_results(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "1. Tavian Quellor ( U.S. ) 48.23 seconds\nDarvel Hill (Australia) beat Ruch (Poland)"
+    )
+    people = {e.text for e in entities if e.label == "PERSON"}
+    assert people == {"Tavian Quellor", "Darvel Hill"}
+
+
+def test_words_after_a_bare_name_say_person_or_organisation(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Vornholt, 34, was arrested on Monday, the Kestrafax news agency reported. Zumwalder shares fell."
+    )
+    labels = {e.text: e.label for e in entities}
+    assert labels.get("Vornholt") == "PERSON"
+    assert labels.get("Kestrafax") == "ORG" and labels.get("Zumwalder") == "ORG"
