@@ -246,6 +246,12 @@ def resolvable_bare_name(word: str, person: bool = False) -> bool:
     return place is None or not place.well_known
 
 
+def _american_spellings(word: str) -> set[str]:
+    """The word and its American spelling, as the dictionary list writes it
+    ("organisers" -> "organizers", "labours" -> "labors")."""
+    return {word, word.replace("is", "iz").replace("ys", "yz"), word.replace("our", "or")}
+
+
 def nameable_single(word: str, titled: bool) -> bool:
     """May a one-word person name that no full name claimed stand as a person
     of its own? A surname may ("Obama": the corpus may not have met Barack
@@ -257,6 +263,8 @@ def nameable_single(word: str, titled: bool) -> bool:
     bare = strip_possessive(word)
     if bare in res.demonyms or INITIALS.match(bare) or bare.isupper():
         return False
-    if bare.endswith("s") and bare.lower() in res.common and bare[:-1].lower() in res.common:
-        return False
+    if bare.endswith("s") and any(
+        spelling in res.common and spelling[:-1] in res.common for spelling in _american_spellings(bare.lower())
+    ):
+        return False  # "Motors", "Organisers": plural nouns
     return titled or bare not in res.first_names or res.gazetteer.lookup(bare) is not None

@@ -468,8 +468,11 @@ class _Segmenter:
 
     def _person_context_after(self, i: int) -> bool:
         """Do the words after token i say a person (linking.label_by_context)?"""
-        after = "".join(self.words_ws(k) for k in range(i, min(self.tokens.n, i + 6)))
-        return label_by_context(after, 0, len(self._word(i))) == "PERSON"
+        word = self._word(i)
+        after = "".join(self.words_ws(k) for k in range(i + 1, min(self.tokens.n, i + 6)))
+        # "Organisers, who ...": a plural noun opening a sentence takes "who" too.
+        plural = word.endswith("s") or after.lstrip(" ,").startswith(("who", "whose"))
+        return not plural and label_by_context(word + self.tokens.ws[i] + after, 0, len(word)) == "PERSON"
 
     def words_ws(self, k: int) -> str:
         return self.tokens.words[k] + self.tokens.ws[k]

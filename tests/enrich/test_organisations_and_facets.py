@@ -144,3 +144,8 @@ def test_words_after_a_bare_name_say_person_or_organisation(offline: Extractor) 
     labels = {e.text: e.label for e in entities}
     assert labels.get("Vornholt") == "PERSON"
     assert labels.get("Kestrafax") == "ORG" and labels.get("Zumwalder") == "ORG"
+
+
+def test_a_plural_noun_in_british_spelling_is_no_person(offline: Extractor) -> None:
+    entities, _ = offline.extract("The march was loud.\nOrganisers said they expected 5,000 people.")
+    assert [e for e in entities if e.label == "PERSON"] == []
