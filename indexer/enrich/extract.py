@@ -32,6 +32,7 @@ from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
 from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -85,7 +86,9 @@ class Extractor:
                 continue
             label = label_by_context(doc.text, start, end)
             if label == "PERSON":
-                mentions.append(Mention(start, end, text, "PERSON", word, single=True))
+                # After a role ("president Suharto") even a first name is a person, as after a title.
+                titled = role_before(doc.text, start)
+                mentions.append(Mention(start, end, text, "PERSON", word, single=True, titled=titled))
             elif label == "ORG":
                 mentions.append(Mention(start, end, text, "ORG", word))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]

@@ -21,9 +21,10 @@ from .mentions import (
     SUFFIXES,
     Mention,
     Resources,
+    label_by_context,
     load_resources,
 )
-from .names import DAY_QUALIFIERS, TITLES
+from .names import DAY_QUALIFIERS, SPEECH_VERBS, TITLES
 from .recognise import demonym_name, org_name
 
 
@@ -37,7 +38,7 @@ def parallax_link(doc: Doc) -> Doc:
         mentions = [m for m in mentions if m is not None]
         doc.user_data["parallax_candidates"] = []
     candidates = doc.user_data.setdefault("parallax_candidates", [])
-    _alias_people(mentions, candidates)
+    _alias_people(mentions, candidates, doc.text)
     resolve_places(mentions)
     _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
@@ -185,7 +186,14 @@ def _strip_the(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+def _speaks_as_person(text: str, m: Mention) -> bool:
+    before = [w.strip(".,;:") for w in text[max(0, m.start - 12) : m.start].split()[-1:]]
+    after = [w.strip(".,;:") for w in text[m.end : m.end + 12].split()[:1]]
+    said = bool(before and before[0] in SPEECH_VERBS) or bool(after and after[0] in SPEECH_VERBS)
+    return said or label_by_context(text, m.start, m.end) == "PERSON"
+
+
+def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]], text: str = "") -> None:
     """Link one-word names to the article's full names sharing the surname;
     candidates that match a full name become people."""
     full: dict[str, str] = {}
@@ -204,10 +212,12 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
     singles = {m.canonical for m in mentions if m.label == "PERSON" and m.single}
     for m in mentions:
         # "Obama" and "Duncan" are also towns; in an article naming the person
-        # the surname is the person.
-        if m.label == "GPE" and m.place is not None and not m.place.well_known and not m.locative:
+        # the surname is the person. A well-known place ("Jordan",
+        # "Washington") is the person only where the words say so: "Jordan
+        # said", "said Washington", "Washington, who ...".
+        if m.label == "GPE" and m.place is not None and not m.locative:
             target = full.get(surname_key(m.text))
-            if target:
+            if target and (not m.place.well_known or _speaks_as_person(text, m)):
                 m.label, m.canonical, m.place = "PERSON", target, None
             elif m.text in singles:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True

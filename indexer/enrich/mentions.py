@@ -13,7 +13,15 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from store.records import PLACE_LABELS
 
 from .gazetteer import Gazetteer, Place, load_gazetteer
-from .names import DAY_NAMES, HOLIDAYS, MONTH_NAMES, load_common_words, load_demonyms, load_first_names
+from .names import (
+    DAY_NAMES,
+    HOLIDAYS,
+    MONTH_NAMES,
+    PERSON_NOUNS,
+    load_common_words,
+    load_demonyms,
+    load_first_names,
+)
 
 __all__ = ["PLACE_LABELS", "Mention", "Resources", "load_resources"]
 
@@ -85,12 +93,28 @@ _ORGANISATION_AFTER = re.compile(
 )
 
 
+# Positions a player's name follows ("scrum-half Kyran Bracken", "off-spinner Such").
+_PLAYER_ROLES = frozenset(
+    """striker midfielder defender goalkeeper playmaker winger forward spinner bowler batsman pitcher
+    quarterback half fly-half scrum-half hooker lock champion international veteran rookie""".split()
+)
+# Lower-case roles written right before a name: "Indonesian president
+# Suharto", "midfielder Donato", "off-spinner Such".
+_ROLE_BEFORE = re.compile(r"(?:^|\s)(?P<role>[a-z][a-z-]+)\s+$")
+
+
+def role_before(text: str, start: int) -> bool:
+    """Is a lower-case role written right before the name ('president Suharto')?"""
+    m = _ROLE_BEFORE.search(text, max(0, start - 30), start)
+    return m is not None and (m.group("role") in PERSON_NOUNS or m.group("role").split("-")[-1] in _PLAYER_ROLES)
+
+
 def label_by_context(text: str, start: int, end: int) -> str | None:
     """PERSON or ORG for a bare capitalised word nobody's full name claimed,
     when the words right after it say which (see _PERSON_AFTER and
     _ORGANISATION_AFTER); None otherwise."""
     after = text[end : end + 40]
-    if _PERSON_AFTER.match(after):
+    if _PERSON_AFTER.match(after) or role_before(text, start):
         return "PERSON"
     if _ORGANISATION_AFTER.match(after):
         return "ORG"

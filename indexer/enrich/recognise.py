@@ -49,7 +49,7 @@ from .names import (
     TITLES,
     load_first_names,
 )
-from .organisations import organisation_short_forms, teams_in_sports
+from .organisations import organisation_short_forms, sports_article, teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
@@ -244,6 +244,7 @@ class _Segmenter:
         self.confident_words = confident_words
         self.settlements = settlements  # run texts the article calls a town
         self._surname_words: frozenset[str] | None = None
+        self._sports: bool | None = None  # see _in_sports_article
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
@@ -446,10 +447,30 @@ class _Segmenter:
             while k < end and self._organisation_word(k):
                 k += 1
             return k if k > found[0] and not self.uncertain[i] else None
-        if not self._organisation_word(i) or i + 1 >= end or self._word(i) in self.res.first_names:
+        if i + 1 >= end or self._word(i) in self.res.first_names:
             return None  # "Bill Clinton", "John Bolton": a first name and a surname that is also a town
+        club = self._club_word(i)
+        if not self._organisation_word(i) and not club:
+            return None
         place = self._place_at(i + 1, end)
-        return place[0] if place is not None and place[1].kind != "continent" else None
+        if place is None or place[1].kind == "continent" or (club and place[1].kind != "city"):
+            return None
+        return place[0]
+
+    def _club_word(self, k: int) -> bool:
+        """In a sports article, an unknown name word before a city names a
+        club ("Ruch Chorzow", "Rotor Volgograd"): no first name, title or place."""
+        word = self._word(k)
+        if self.uncertain[k] or not is_cap(word) or word.isupper() or not NAME_WORD.match(word):
+            return False
+        if word in TITLES or word in self.res.demonyms or self.res.gazetteer.lookup(word) is not None:
+            return False
+        return self._in_sports_article()
+
+    def _in_sports_article(self) -> bool:
+        if self._sports is None:
+            self._sports = sports_article(self.tokens)
+        return self._sports
 
     def _after_title_words(self, i: int, j: int) -> int:
         """Where the name starts after a title whose object comes first:

@@ -149,3 +149,19 @@ def test_words_after_a_bare_name_say_person_or_organisation(offline: Extractor) 
 def test_a_plural_noun_in_british_spelling_is_no_person(offline: Extractor) -> None:
     entities, _ = offline.extract("The march was loud.\nOrganisers said they expected 5,000 people.")
     assert [e for e in entities if e.label == "PERSON"] == []
+
+
+def test_a_well_known_place_is_the_person_of_that_surname_only_where_it_speaks(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        'Rep. Dana Israel spoke on Monday.\n"It was hard," Israel said.\nThe talks were held in Israel.'
+    )
+    readings = [(e.label, e.canonical) for e in entities if e.text == "Israel"]
+    assert readings == [("PERSON", "Dana Israel"), ("GPE", "Israel")]
+
+
+def test_a_lower_case_role_before_a_bare_name_makes_it_a_person(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Ramos thanked Indonesian president Sukarwo on Monday, and midfielder Donatelli scored."
+    )
+    people = {e.text for e in entities if e.label == "PERSON"}
+    assert {"Sukarwo", "Donatelli"} <= people
