@@ -515,11 +515,11 @@ class _Segmenter:
 
     def _title_inside_name(self, i: int, k: int, end: int) -> bool:
         """Does the title word at k start another person's title? Not when it
-        ends the run after a first name: "John Major said" names John Major."""
+        ends the run after first names: "John Major said" names John Major."""
         if self._word(k) not in TITLES or k == i:
             return False
-        if k + 1 == end and self._word(i) in self.res.first_names and k == i + 1:
-            return False
+        if k + 1 == end and all(self._word(m) in self.res.first_names for m in range(i, k)):
+            return False  # "John Major said", "Billie Jean King said": the title word is the surname
         return self._is_title(k, end)
 
     def _ends_name(self, i: int, k: int) -> bool:

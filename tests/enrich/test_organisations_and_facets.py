@@ -165,3 +165,8 @@ def test_a_lower_case_role_before_a_bare_name_makes_it_a_person(offline: Extract
     )
     people = {e.text for e in entities if e.label == "PERSON"}
     assert {"Sukarwo", "Donatelli"} <= people
+
+
+def test_a_title_word_after_two_first_names_is_the_surname(offline: Extractor) -> None:
+    entities, _ = offline.extract("U.S. captain Marta Jean King said at the draw that the team was ready.")
+    assert "Marta Jean King" in {e.canonical for e in entities if e.label == "PERSON"}
