@@ -50,6 +50,11 @@ _AUXILIARIES = frozenset(
     never previously reportedly initially""".split()
 )
 _DOTTED_TITLES = frozenset(t for t in TITLES if t.endswith(".")) | {"Sens.", "Reps.", "Jr.", "Sr.", "St."}
+# Speech verbs written before their subject ('..., said X'), not before an object ('told X').
+_INVERTED_SPEECH_VERBS = frozenset(
+    """said says added adds wrote writes noted notes explained explains continued continues replied replies
+    recalled argued insisted warned declared stated remarked observed concluded""".split()
+)
 _TITLE_WORD = re.compile(r"(?:[A-Z][\w\u2019'.\-]*|of|the)$")
 _WORD = re.compile(r"[\w\u2019'.\-]+")
 
@@ -109,15 +114,16 @@ def speaks(text: str, ent: EntityLike) -> bool:
         return True
     rest = text[ent.end : ent.end + 160]
     appositive = re.match(r",\s[^,;\"\u201c\u201d.!?]{1,120},", rest)
-    words = _WORD.findall(rest[appositive.end() :] if appositive else rest)[:3]
+    words = [w.rstrip(".") for w in _WORD.findall(rest[appositive.end() :] if appositive else rest)[:3]]
     while words and words[0].lower() in _AUXILIARIES:
         words.pop(0)
     return bool(words) and words[0].lower() in SPEECH_VERBS
 
 
 def _after_speech_verb(text: str, start: int) -> bool:
-    """'..., said Thomas Countryman' (titles allowed between)."""
-    return _word_before_name(text, start) in SPEECH_VERBS
+    """'..., said Thomas Countryman' (titles allowed between); not 'told X'
+    or 'asked X', whose X is spoken to."""
+    return _word_before_name(text, start) in _INVERTED_SPEECH_VERBS
 
 
 def opens_sentence(text: str, at: int, max_lead: int = 3) -> bool:

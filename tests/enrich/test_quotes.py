@@ -337,3 +337,13 @@ def test_an_organisation_before_a_title_and_name_is_not_part_of_the_person(offli
     entities, [quote] = offline.extract(text)
     assert [(e.text, e.label) for e in entities] == [("Department of Energy", "ORG"), ("Ken Bramwell", "PERSON")]
     assert quote.speaker_canonical == "Ken Bramwell"
+
+
+def test_the_person_spoken_to_is_not_the_pronouns_speaker(offline: Extractor) -> None:
+    text = (
+        "Police spokesman Trent Okafor described the arrest on Tuesday.\n"
+        "The officer told Ravel Brisco to show his hands, but Brisco ran, Okafor said.\n"
+        "\u201cDuring the struggle, the suspect reached into his pocket,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Trent Okafor"
