@@ -673,7 +673,8 @@ def _antecedents(ctx: _Context) -> None:
         if words[0].lower() in _PRONOUNS or words[0].lower() in ("his", "her", "their", "its"):
             continue  # "She and her husband", "He added that people": no new person
         for k, word in enumerate(words):
-            if word.lower() in PERSON_NOUNS and not word[0].isupper() or (k and word.lower() in PERSON_NOUNS):
+            noun = _person_noun(word)
+            if noun and not word[0].isupper() or (k and noun):
                 phrase = " ".join(words[: k + 1])
                 if _named_after(people, m.start() + len(phrase)):
                     break  # "Davis' husband, Joe Davis, ...": the named person is the antecedent
@@ -685,6 +686,12 @@ def _antecedents(ctx: _Context) -> None:
 
 
 _OPENING_NP = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
+
+
+def _person_noun(word: str) -> bool:
+    """A people noun, or a hyphenated one ("director-general", "co-founder")."""
+    lower = word.lower().replace("\u2019s", "").replace("'s", "")
+    return lower in PERSON_NOUNS or any(part in PERSON_NOUNS for part in lower.split("-") if part)
 
 
 def _plural(phrase: str | None) -> bool:

@@ -347,3 +347,13 @@ def test_the_person_spoken_to_is_not_the_pronouns_speaker(offline: Extractor) ->
     )
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Trent Okafor"
+
+
+def test_a_hyphenated_role_opening_a_sentence_is_an_antecedent(offline: Extractor) -> None:
+    text = (
+        "The agency came under fire from Senator Rhoda Quill on Monday.\n"
+        "The agency\u2019s director-general defended its work in response to Quill\u2019s criticism. "
+        "\u201cThis is a time for all of us to be united,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical != "Rhoda Quill"
