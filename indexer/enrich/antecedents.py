@@ -39,6 +39,9 @@ _MALE_NOUNS = frozenset(
     """spokesman chairman congressman councilman businessman alderman actor husband father son brother
     grandfather widower boyfriend king prince duke lord sir man""".split()
 )
+_GENDER_NOUN = re.compile(
+    r"(?i)\b(?:" + "|".join(sorted(_FEMALE_NOUNS | _MALE_NOUNS, key=len, reverse=True)) + r")\b"
+)
 # Words after which a name is an object, not a subject ("with Mr. Obama").
 _OBJECT_BEFORE = frozenset(
     """to with by for from of about against on at in between than as like under over toward towards into via
@@ -148,9 +151,10 @@ def plausible_subject(text: str, ent: EntityLike, quoted: Callable[[int], bool])
         # "Some disputed Bolton's time frame": no subject; but a sentence
         # opening "Moran's problems were ..., though he ..." is about Moran.
         return opens_sentence(text, ent.start, max_lead=1)
-    if _after_speech_verb(text, ent.start):
-        return True
-    if _word_before_name(text, ent.start) in _OBJECT_BEFORE:
+    before = _word_before_name(text, ent.start)
+    if before in _INVERTED_SPEECH_VERBS:
+        return True  # "..., said Vipin Narang"
+    if before in _OBJECT_BEFORE:
         return False
     return opens_sentence(text, ent.start) or _followed_by_verb(text, ent.end)
 
@@ -166,6 +170,8 @@ def _honorific_gender(text: str, ent: EntityLike) -> str | None:
 
 def _role_noun_gender(text: str, ent: EntityLike) -> str | None:
     """'spokeswoman Gwendolyn Crump', 'X, a spokesman for ...', 'his wife, X'."""
+    if _GENDER_NOUN.search(text, max(0, ent.start - 30), ent.end + 40) is None:
+        return None  # most names have no gendered noun near them: skip the word split
     before = [w.lower() for w in _WORD.findall(text[max(0, ent.start - 30) : ent.start])][-2:]
     after = [w.lower() for w in _WORD.findall(text[ent.end : ent.end + 40])][:4]
     near = set(before)

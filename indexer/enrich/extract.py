@@ -62,7 +62,7 @@ class Extractor:
             for doc in docs:
                 self._register(doc)
             for text, doc in zip(chunk, docs, strict=True):
-                entities = self._entities(doc)
+                entities = self._entities(doc, text)
                 yield entities, find_quotes(text, entities)
 
     def _register(self, doc: Doc) -> None:
@@ -76,7 +76,7 @@ class Extractor:
         for name in names:
             self.registry.add(name)
 
-    def _entities(self, doc: Doc) -> list[Entity]:
+    def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
@@ -84,10 +84,10 @@ class Extractor:
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
                 continue
-            label = label_by_context(doc.text, start, end)
+            label = label_by_context(body, start, end)
             if label == "PERSON":
                 # After a role ("president Suharto") even a first name is a person, as after a title.
-                titled = role_before(doc.text, start)
+                titled = role_before(body, start)
                 mentions.append(Mention(start, end, text, "PERSON", word, single=True, titled=titled))
             elif label == "ORG":
                 mentions.append(Mention(start, end, text, "ORG", word))

@@ -7,6 +7,8 @@ pipeline's spans are first turned into the same Mentions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -26,6 +28,7 @@ from .mentions import (
 )
 from .names import DAY_QUALIFIERS, SPEECH_VERBS, TITLES
 from .recognise import demonym_name, org_name
+from .tokens import Tokens
 
 
 @Language.component("parallax_link")
@@ -38,7 +41,7 @@ def parallax_link(doc: Doc) -> Doc:
         mentions = [m for m in mentions if m is not None]
         doc.user_data["parallax_candidates"] = []
     candidates = doc.user_data.setdefault("parallax_candidates", [])
-    _alias_people(mentions, candidates, doc.text)
+    _alias_people(mentions, candidates, lambda: Tokens.of(doc).full_text())
     resolve_places(mentions)
     _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
@@ -193,7 +196,9 @@ def _speaks_as_person(text: str, m: Mention) -> bool:
     return said or label_by_context(text, m.start, m.end) == "PERSON"
 
 
-def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]], text: str = "") -> None:
+def _alias_people(
+    mentions: list[Mention], candidates: list[tuple[int, int, str]], text_of: Callable[[], str] = str
+) -> None:
     """Link one-word names to the article's full names sharing the surname;
     candidates that match a full name become people."""
     full: dict[str, str] = {}
@@ -217,7 +222,7 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
         # said", "said Washington", "Washington, who ...".
         if m.label == "GPE" and m.place is not None and not m.locative:
             target = full.get(surname_key(m.text))
-            if target and (not m.place.well_known or _speaks_as_person(text, m)):
+            if target and (not m.place.well_known or _speaks_as_person(text_of(), m)):
                 m.label, m.canonical, m.place = "PERSON", target, None
             elif m.text in singles:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True

@@ -690,8 +690,12 @@ _OPENING_NP = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]
 
 def _person_noun(word: str) -> bool:
     """A people noun, or a hyphenated one ("director-general", "co-founder")."""
-    lower = word.lower().replace("\u2019s", "").replace("'s", "")
-    return lower in PERSON_NOUNS or any(part in PERSON_NOUNS for part in lower.split("-") if part)
+    lower = word.lower()
+    if lower in PERSON_NOUNS:
+        return True
+    if "-" not in lower:
+        return False
+    return any(part in PERSON_NOUNS for part in lower.split("-") if part)
 
 
 def _plural(phrase: str | None) -> bool:
