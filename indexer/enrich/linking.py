@@ -224,7 +224,7 @@ def _alias_people(
             target = full.get(surname_key(m.text))
             if target and (not m.place.well_known or _speaks_as_person(text_of(), m)):
                 m.label, m.canonical, m.place = "PERSON", target, None
-            elif m.text in singles:
+            elif m.text in singles and not m.place.well_known:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
     titled = {m.canonical for m in mentions if m.label == "PERSON" and m.single and m.titled}
     remaining = []

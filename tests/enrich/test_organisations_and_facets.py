@@ -170,3 +170,8 @@ def test_a_lower_case_role_before_a_bare_name_makes_it_a_person(offline: Extract
 def test_a_title_word_after_two_first_names_is_the_surname(offline: Extractor) -> None:
     entities, _ = offline.extract("U.S. captain Marta Jean King said at the draw that the team was ready.")
     assert "Marta Jean King" in {e.canonical for e in entities if e.label == "PERSON"}
+
+
+def test_a_well_known_city_stays_a_place_beside_a_bare_person_of_that_name(offline: Extractor) -> None:
+    entities, _ = offline.extract("Ms. Paris said she was happy with the show.\nThe attacks in Paris shocked Europe.")
+    assert ("Paris", "GPE") in {(e.text, e.label) for e in entities}
