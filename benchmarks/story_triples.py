@@ -183,6 +183,11 @@ def _merged_pct(assignment: dict[str, str | None], subset: list[list[str]], trip
     return round(100 * merged / max(1, len(subset)), 1)
 
 
+def _parse(name: str, value: str) -> object:
+    kind = type(getattr(StoryParams(), name))
+    return value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--raw", action="store_true", help="group the raw JSON Lines in memory, no index")
@@ -195,7 +200,7 @@ def main() -> None:
     )
     parser.add_argument("--brief", action="store_true", help="print only the per-split summary")
     args = parser.parse_args()
-    overrides = {k: type(getattr(StoryParams(), k))(v) for k, v in (s.split("=", 1) for s in args.set)}
+    overrides = {k: _parse(k, v) for k, v in (s.split("=", 1) for s in args.set)}
     params = StoryParams(**overrides)
     triples = read_triples(args.triples)
     started = time.perf_counter()

@@ -56,6 +56,12 @@ EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000  # a terms aggregation this wide returns every distinct value
 
 
+def _first(fields: dict[str, list[Any]], name: str) -> Any:
+    """A stored document's first value of `name`, None when it has none."""
+    values = fields.get(name) or [None]
+    return values[0]
+
+
 def _count(result: tantivy.SearchResult) -> int:
     """Matching documents of a search run with count=True (tantivy's type
     stub leaves the attribute out)."""
@@ -164,16 +170,43 @@ class EmbeddedStore(Store):
         return len(ids)
 
     def set_stories(self, assignments: dict[str, str | None], threads: dict[str, str | None] | None = None) -> int:
+        """Change `story`/`thread` only.  tantivy cannot update one field, so
+        each changed document is deleted and added again, but it is copied
+        from its stored fields as they are (no round trip through a record,
+        whose conversion was most of an incremental regroup's time)."""
         threads = threads or {}
-        changed = []
-        for article in self.get_many(list(dict.fromkeys([*assignments, *threads]))):
-            story = assignments.get(article.id, article.story)
-            thread = threads.get(article.id, article.thread)
-            if (article.story, article.thread) != (story, thread):
-                article.story, article.thread = story, thread
-                changed.append(article)
-        if changed:
-            self.index(changed)
+        ids = list(dict.fromkeys([*assignments, *threads]))
+        if not ids:
+            return 0
+        searcher = self._searcher()
+        changed: list[tuple[str, tantivy.Document]] = []
+        for _, address in searcher.search(Query.term_set_query(self.schema, "id", ids), len(ids)).hits:
+            fields = searcher.doc(address).to_dict()
+            article_id = fields["id"][0]
+            before = (_first(fields, "story"), _first(fields, "thread"))
+            after = (assignments.get(article_id, before[0]), threads.get(article_id, before[1]))
+            if after == before:
+                continue
+            for name, value in zip(("story", "thread"), after, strict=True):
+                if value is None:
+                    fields.pop(name, None)
+                else:
+                    fields[name] = [value]
+            changed.append((article_id, tantivy.Document.from_dict(fields, self.schema)))
+        if not changed:
+            return 0
+        with self._write_lock:
+            writer = self._writer()
+            try:
+                for article_id, document in changed:
+                    writer.delete_documents_by_term("id", article_id)
+                    writer.add_document(document)
+                writer.commit()
+                writer.wait_merging_threads()
+            except Exception:
+                writer.rollback()
+                raise
+        self._tantivy.reload()
         return len(changed)
 
     def reindex(self) -> dict[str, Any]:

@@ -171,6 +171,12 @@ class FeatureCache:
         assert column in ("event", "thread")
         return self.db.execute(f"SELECT 1 FROM features WHERE {column} = ? LIMIT 1", (value,)).fetchone() is not None
 
+    def group_sizes(self, column: str) -> list[int]:
+        """The size of every event (or thread): its number of articles."""
+        assert column in ("event", "thread")
+        sql = f"SELECT COUNT(*) FROM features WHERE {column} IS NOT NULL GROUP BY {column}"
+        return [n for (n,) in self.db.execute(sql)]
+
     def days(self) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT DISTINCT day FROM features WHERE day IS NOT NULL ORDER BY day")]
 

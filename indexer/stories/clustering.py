@@ -12,6 +12,7 @@ looser thresholds: events nest inside threads by construction.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,10 +31,21 @@ class Level:
     span_days: int
     outlet_clash: float
     growth: float = 0.0  # threshold factor per member beyond three
+    by_average: bool = False  # merge order: highest group average first, else strongest single edge first
+    pair_link: float = 0.0  # similarity two lone articles need to start a group (its core)
 
 
 def event_level(p: StoryParams) -> Level:
-    return Level(p.event_edge, p.event_link, p.event_max_size, p.event_span_days, p.event_outlet_clash, p.event_growth)
+    return Level(
+        p.event_edge,
+        p.event_link,
+        p.event_max_size,
+        p.event_span_days,
+        p.event_outlet_clash,
+        p.event_growth,
+        p.event_by_average,
+        p.event_pair_link,
+    )
 
 
 def thread_level(p: StoryParams) -> Level:
@@ -65,6 +77,10 @@ class Agglomerator:
         self.links[a][b] = self.links[a].get(b, 0.0) + sim
         self.links[b][a] = self.links[b].get(a, 0.0) + sim
 
+    def average(self, a: int, b: int) -> float:
+        """Mean similarity between the members of roots a and b (unknown pairs: zero)."""
+        return self.links[a].get(b, 0.0) / (self.size[a] * self.size[b])
+
     def try_merge(self, i: int, j: int) -> bool:
         a, b = self.sets.find(i), self.sets.find(j)
         if a == b:
@@ -75,10 +91,12 @@ class Agglomerator:
         days = [d for d in (self.lo[a], self.lo[b], self.hi[a], self.hi[b]) if d is not None]
         if days and max(days) - min(days) > level.span_days:
             return False
-        average = self.links[a].get(b, 0.0) / (self.size[a] * self.size[b])
+        average = self.average(a, b)
         clash = not self.outlet_days[a].isdisjoint(self.outlet_days[b])
         growth = 1.0 + level.growth * max(0, self.size[a] + self.size[b] - 3)
         if average < level.link * growth * (level.outlet_clash if clash else 1.0):
+            return False
+        if self.size[a] == self.size[b] == 1 and average < level.pair_link:
             return False
         self._union(a, b)
         return True
@@ -119,8 +137,29 @@ def _agglomerate(
     groups = Agglomerator(rows, level, initial)
     for neg_w, a, b in chosen:
         groups.add_link(a, b, -neg_w)
-    for _, a, b in chosen:  # strongest first; ties by index: deterministic
-        groups.try_merge(a, b)
+    if not level.by_average:
+        for _, a, b in chosen:  # strongest first; ties by index: deterministic
+            groups.try_merge(a, b)
+        return groups.groups()
+    # Highest current average first (true average linkage): a pair of
+    # groups is merged only when no other pair is more cohesive, so a
+    # strong pair's third article is not taken by a weaker neighbour first.
+    heap = [(neg_w, a, b) for neg_w, a, b in chosen]
+    heapq.heapify(heap)
+    while heap:
+        neg_avg, a, b = heapq.heappop(heap)
+        ra, rb = groups.sets.find(a), groups.sets.find(b)
+        if ra == rb:
+            continue
+        current = groups.average(ra, rb)
+        if current < -neg_avg - 1e-9:  # stale entry: its groups changed since
+            if current >= level.link:
+                heapq.heappush(heap, (-current, ra, rb))
+            continue
+        if groups.try_merge(ra, rb):
+            root = groups.sets.find(ra)
+            for other in groups.links[root]:
+                heapq.heappush(heap, (-groups.average(root, other), min(root, other), max(root, other)))
     return groups.groups()
 
 
@@ -142,10 +181,17 @@ Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def cluster_region(
-    rows: list[Features], event_edges: Edges, thread_edges: Edges, params: StoryParams
+    rows: list[Features],
+    event_edges: Edges,
+    thread_edges: Edges,
+    params: StoryParams,
+    kept: tuple[list[list[int]], list[list[int]]] = ([], []),
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Events and threads of one region, as lists of row indexes (every row
-    in exactly one event and one thread; events nest in threads)."""
-    events = _agglomerate(rows, _specific(rows, event_edges, params), event_level(params))
-    threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events)
+    in exactly one event and one thread; events nest in threads).
+    The `kept` events and threads (of rows no new article is close to)
+    start whole: they are not split, though they may grow."""
+    kept_events, kept_threads = kept
+    events = _agglomerate(rows, _specific(rows, event_edges, params), event_level(params), initial=kept_events)
+    threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events + kept_threads)
     return events, threads

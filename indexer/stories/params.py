@@ -32,6 +32,8 @@ class StoryParams:
     event_growth: float = 1.0  # link threshold factor per member beyond three: big events need more cohesion
     event_span_days: int = 2
     event_outlet_clash: float = 5.0  # link threshold factor when a merge repeats an outlet on a day
+    event_pair_link: float = 0.15  # similarity two lone articles need to start an event: its core is one happening
+    event_by_average: bool = True  # merge the most cohesive pair of groups first (true average linkage)
     # -- threads: the same subject in the same days --------------------------
     thread_edge: float = 0.03
     thread_link: float = 0.01

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,11 +49,26 @@ def _floor(params: StoryParams) -> float:
     return min(params.event_edge, params.thread_edge)
 
 
-def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> list[Row]:
-    """The new articles' rows plus every row they can change."""
+@dataclass
+class Region:
+    """Rows to regroup, and the ids among them whose events may change."""
+
+    rows: list[Row] = field(default_factory=list)
+    open_ids: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> Region:
+    """The new articles' rows plus every row they can change, and the ids
+    whose events are open to change: the new articles, the stored ones
+    among a new article's closest and the other members of their events.
+    The rest of the region (the other events of their threads) keep their
+    events; only their threads are reconsidered."""
     new = [r for r in cache.by_ids(new_ids) if r.features.day is not None]
     if not new:
-        return []
+        return Region()
     window: list[Row] = []
     for first, last in _day_ranges((r.features.day for r in new if r.features.day is not None), params.window_days):
         window += cache.by_days(first, last)
@@ -60,10 +76,10 @@ def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> 
     matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
     near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params))
     touched = [window[k] for k in near]
-    ids = {r.id for r in new} | {r.id for r in touched}
-    ids |= set(cache.members("thread", {r.thread for r in touched if r.thread}))
-    ids |= set(cache.members("event", {r.event for r in touched if r.event}))
-    return sorted(cache.by_ids(ids), key=lambda r: r.id)
+    open_ids = {r.id for r in new} | {r.id for r in touched}
+    open_ids |= set(cache.members("event", {r.event for r in touched if r.event}))
+    ids = open_ids | set(cache.members("thread", {r.thread for r in touched if r.thread}))
+    return Region(sorted(cache.by_ids(ids), key=lambda r: r.id), open_ids)
 
 
 def _stable_ids(
@@ -93,10 +109,16 @@ def _stable_ids(
 
 
 def regroup_region(
-    cache: FeatureCache, region: list[Row], params: StoryParams, use_prior: bool
+    cache: FeatureCache,
+    whole: Region,
+    params: StoryParams,
+    use_prior: bool,
 ) -> dict[str, tuple[str | None, str | None]]:
-    """Events and threads for the region's rows; returns the rows whose
-    (event, thread) changed, and writes them to the cache."""
+    """Events and threads for the region's rows (and the ids whose events
+    may change: the others keep theirs, though they may still grow);
+    returns the rows whose (event, thread) changed, and writes them to the
+    cache."""
+    region, open_ids = whole.rows, whole.open_ids
     if not region:
         return {}
     rows = [r.features for r in region]
@@ -106,8 +128,19 @@ def regroup_region(
     strong = w >= params.event_edge
     keep_event = np.zeros(len(w), dtype=bool)
     keep_event[strong] = mutual_rank_filter(i[strong], j[strong], w[strong], params.event_neighbours)
+    kept_events: dict[str, list[int]] = {}
+    kept_threads: dict[str, list[int]] = {}
+    for k, r in enumerate(region):
+        if r.id not in open_ids and r.event:
+            kept_events.setdefault(r.event, []).append(k)
+        if r.id not in open_ids and r.thread:
+            kept_threads.setdefault(r.thread, []).append(k)
     events, threads = cluster_region(
-        rows, (i[keep_event], j[keep_event], w[keep_event]), (i[keep], j[keep], w[keep]), params
+        rows,
+        (i[keep_event], j[keep_event], w[keep_event]),
+        (i[keep], j[keep], w[keep]),
+        params,
+        kept=(list(kept_events.values()), list(kept_threads.values())),
     )
     ids = [r.id for r in region]
 

@@ -266,3 +266,16 @@ def test_threads_are_set_with_stories_and_searchable(filled):
     assert (filled.get("metro-1").story, filled.get("metro-1").thread) == ("bucha-2", "war")
     assert filled.get("bbc-1").story == "bucha"  # only its thread was given
     assert filled.set_stories({}, threads={"bbc-1": "war"}) == 0
+
+
+def test_set_stories_changes_only_story_and_thread(filled):
+    before = {a.id: a for a in filled.scan()}
+    assert filled.set_stories({"bbc-2": "s-new", "bbc-1": None}, threads={"bbc-2": "t-new"}) == 2
+    after = {a.id: a for a in filled.scan()}
+    assert (after["bbc-2"].story, after["bbc-2"].thread) == ("s-new", "t-new")
+    assert after["bbc-1"].story is None
+    for article_id, article in before.items():
+        expected = {**article.to_dict(), **{k: after[article_id].to_dict()[k] for k in ("story", "thread")}}
+        assert after[article_id].to_dict() == expected  # text, dates, entities, quotes kept
+    assert ids(filled.search(SearchRequest(q="arsenal"))) == {"bbc-2"}  # its text is still indexed
+    assert filled.stats()["articles"] == 4
