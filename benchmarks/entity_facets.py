@@ -4,8 +4,8 @@
 
 Enriches N AllSides articles (default 3000, spread evenly over the corpus
 unless --first) in one process, exactly as indexing does
-(`indexer.sources.read_inputs` → `indexer.pipeline.enrich_batch` in chunks of
-32, one Extractor whose corpus registry grows as it goes), then prints the top
+(`indexer.sources.read_inputs` → `indexer.pipeline.enrich_batch` in windows
+of `indexer.pipeline.WINDOW`, one Extractor whose corpus registry grows as it goes), then prints the top
 canonical names per facet by number of articles, and counts of suspicious
 patterns:
 
@@ -30,7 +30,8 @@ Two acceptance checks follow (issue 11):
   "ClintonGiuliani": a capital glued inside a word), is longer than four
   words, holds a digit, "/" or a day or month, is written in capitals, is
   one bare word (a later mention not linked to its full name), crosses a
-  paragraph break in any mention, or is also an organisation facet value
+  paragraph break in any mention (a month word is junk unless it is the
+  surname after a first name: "Theresa May"), or is also an organisation facet value
   in more articles ("Wells Fargo");
 - quotes whose speaker is a place named in the article that is not a
   country (a city, state, region or landmark: "Washington" for a line
@@ -132,6 +133,18 @@ def analyse(enriched: list, registry, top: int) -> dict:
     }
 
 
+DAYS = {w.lower() for w in calendar.day_name}
+
+
+def _calendar_junk(words: list[str], plain: list[str], first_names: frozenset[str]) -> bool:
+    """A day word anywhere ("Easter Sunday"), or a month word that is not the
+    surname after a first name ("Monday June" is junk; "Theresa May" is not)."""
+    if any(w in DAYS for w in plain):
+        return True
+    months = [k for k, w in enumerate(plain) if w in CALENDAR]
+    return any(not (k == len(words) - 1 and k > 0 and words[k - 1] in first_names) for k in months)
+
+
 def person_junk(name: str, first_names: frozenset[str], orgs: Counter, people: Counter, broken: set[str]) -> str | None:
     """Why a person facet value is junk, or None (see the module docstring)."""
     words = name.split()
@@ -142,7 +155,7 @@ def person_junk(name: str, first_names: frozenset[str], orgs: Counter, people: C
         return "more than four words"
     if len(set(w for w in plain if len(w) > 1)) < len([w for w in plain if len(w) > 1]):
         return "repeats a word"
-    if any(w in CALENDAR for w in plain) or "/" in name or any(c.isdigit() for c in name):
+    if _calendar_junk(words, plain, first_names) or "/" in name or any(c.isdigit() for c in name):
         return "date, digit or slash"
     if name.isupper():
         return "capitals"
@@ -230,13 +243,13 @@ def main() -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 1
     sys.path.insert(0, str(ROOT))
-    from indexer.pipeline import CHUNK, enrich_batch, get_extractor
+    from indexer.pipeline import WINDOW, enrich_batch, get_extractor
 
     articles = read_sample(args.corpus, args.n, args.first)
     t0 = time.perf_counter()
     enriched = []
-    for i in range(0, len(articles), CHUNK):
-        enriched += enrich_batch(articles[i : i + CHUNK])
+    for i in range(0, len(articles), WINDOW):
+        enriched += enrich_batch(articles[i : i + WINDOW])
     seconds = time.perf_counter() - t0
     result = analyse(enriched, get_extractor().registry, args.top)
     result["articles"] = len(enriched)

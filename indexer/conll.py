@@ -270,11 +270,26 @@ def score_documents(docs: list[Document], predictions: list[list[Span]]) -> dict
     return result
 
 
-def main_eval_conll(path: str | Path) -> dict[str, Any]:
-    """Read, enrich (as indexing does) and score one CoNLL file; a JSON-able dict."""
+DOCUMENT_SPLITS = ("all", "odd", "even")
+
+
+def split_documents(docs: list[Document], which: str) -> list[Document]:
+    """Documents 1, 3, 5, ... ("odd") or 2, 4, 6, ... ("even"), counted from
+    1 in file order: tune on one half, report the other as held out."""
+    if which not in DOCUMENT_SPLITS:
+        raise ValueError(f"unknown document split {which!r}; one of {', '.join(DOCUMENT_SPLITS)}")
+    if which == "all":
+        return docs
+    parity = 1 if which == "odd" else 0
+    return [doc for number, doc in enumerate(docs, start=1) if number % 2 == parity]
+
+
+def main_eval_conll(path: str | Path, documents: str = "all") -> dict[str, Any]:
+    """Read, enrich (as indexing does) and score one CoNLL file, or its odd
+    or even documents (see split_documents); a JSON-able dict."""
     from .pipeline import get_extractor
 
-    docs = read_conll(path)
+    docs = split_documents(read_conll(path), documents)
     extractor = get_extractor()
     predictions = [
         predicted_spans(doc.text, entities)
@@ -282,5 +297,6 @@ def main_eval_conll(path: str | Path) -> dict[str, Any]:
     ]
     result = score_documents(docs, predictions)
     result["file"] = str(path)
+    result["split"] = documents
     result["pipeline"] = extractor.pipeline_name
     return result

@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         default="gold",
         help="conll: PATH is one CoNLL-2003-style file holding its own gold tags (IOB1 or IOB2)",
     )
+    evaluate.add_argument(
+        "--documents",
+        choices=("all", "odd", "even"),
+        default="all",
+        help="conll only: score all documents, or the odd- or even-numbered ones (tune on one, hold out the other)",
+    )
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
 
     command("reindex", cmd_reindex, "rebuild the index under the current schema and switch to it", backend)
@@ -256,7 +262,7 @@ def _eval_conll(args: argparse.Namespace) -> int:
         print("parallax eval --format conll: give one FILE and no --gold (the tags are the gold)", file=sys.stderr)
         return 2
     try:
-        result = main_eval_conll(args.paths[0])
+        result = main_eval_conll(args.paths[0], args.documents)
     except (OSError, UnicodeDecodeError, ConllFormatError) as exc:
         print(f"parallax eval: {exc}", file=sys.stderr)
         return 2

@@ -29,7 +29,12 @@ Run: `python -m indexer.enrich.build_data` (needs the build-only packages
 
 No article text is used: all sources are general reference lists.
 
+- `historic_countries.json`: countries ISO 3166-3 withdrew, from pycountry
+  (Yugoslavia, USSR, Zaire, Czechoslovakia, Burma, East Timor...), with the
+  names news writes for them (see build_historic_countries).
+
 Run one part only with `python -m indexer.enrich.build_data subdivisions`
+or `... historic`
 (the default, `all`, needs every build-only package).
 """
 
@@ -213,10 +218,39 @@ def write_subdivisions() -> int:
     return len(subs)
 
 
+def build_historic_countries() -> list[dict]:
+    """Countries ISO 3166-3 withdrew (Yugoslavia, USSR, Zaire, Burma...):
+    news archives name them. pycountry writes "Zaire, Republic of" and
+    "USSR, Union of Soviet Socialist Republics": the part before the comma
+    is a name, and so is the part after it when it is a whole name (not a
+    "Republic of" fragment)."""
+    import pycountry  # build-only dependency
+
+    out = []
+    for country in pycountry.historic_countries:
+        head, _, tail = country.name.partition(", ")
+        names = [head]
+        if tail and tail[0].isupper() and "(" not in tail and not tail.endswith(" of") and len(tail.split()) >= 3:
+            names.append(tail)
+        out.append({"code": country.alpha_4, "name": head, "names": names})
+    return out
+
+
+def write_historic_countries() -> int:
+    countries = build_historic_countries()
+    (DATA_DIR / "historic_countries.json").write_text(
+        json.dumps(countries, indent=0, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return len(countries)
+
+
 def main() -> None:
     DATA_DIR.mkdir(exist_ok=True)
     if sys.argv[1:] == ["subdivisions"]:
         print(f"{write_subdivisions()} first-level subdivisions → {DATA_DIR}")
+        return
+    if sys.argv[1:] == ["historic"]:
+        print(f"{write_historic_countries()} historic countries → {DATA_DIR}")
         return
     names = build_first_names()
     (DATA_DIR / "first_names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
@@ -227,6 +261,7 @@ def main() -> None:
     common = build_common_words()
     (DATA_DIR / "common_words.txt").write_text("\n".join(common) + "\n", encoding="utf-8")
     subdivisions = write_subdivisions()
+    write_historic_countries()
     print(
         f"{subdivisions} subdivisions, {len(common)} common words, {len(names)} first names, "
         f"{len(aliases)} countries with aliases → {DATA_DIR}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import linking, recognise, tokens  # noqa: F401  (register the components)
 from .linking import looks_like_full_name, nameable_single, resolvable_bare_name, resolve_places
-from .mentions import PLACE_LABELS, Mention, Resources, load_resources
+from .mentions import PLACE_LABELS, Mention, Resources, label_by_context, load_resources
 
 __all__ = [
     "PLACE_LABELS",
@@ -24,6 +24,7 @@ __all__ = [
     "Resources",
     "load_resources",
     "looks_like_full_name",
+    "label_by_context",
     "nameable_single",
     "resolvable_bare_name",
     "resolve_places",

@@ -31,7 +31,8 @@ from spacy.tokens import Doc
 from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import Mention, nameable_single, resolvable_bare_name
+from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
 
@@ -61,7 +62,7 @@ class Extractor:
             for doc in docs:
                 self._register(doc)
             for text, doc in zip(chunk, docs, strict=True):
-                entities = self._entities(doc)
+                entities = self._entities(doc, text)
                 yield entities, find_quotes(text, entities)
 
     def _register(self, doc: Doc) -> None:
@@ -75,13 +76,21 @@ class Extractor:
         for name in names:
             self.registry.add(name)
 
-    def _entities(self, doc: Doc) -> list[Entity]:
+    def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
             full = self.registry.resolve(word) if resolvable_bare_name(word) else None
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
+                continue
+            label = label_by_context(body, start, end)
+            if label == "PERSON":
+                # After a role ("president Suharto") even a first name is a person, as after a title.
+                titled = role_before(body, start)
+                mentions.append(Mention(start, end, text, "PERSON", word, single=True, titled=titled))
+            elif label == "ORG":
+                mentions.append(Mention(start, end, text, "ORG", word))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
         return _without_overlaps([e for e in entities if e is not None])
 

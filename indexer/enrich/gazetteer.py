@@ -76,7 +76,8 @@ class Place:
         if self.kind == "region":
             return f"region:{slug(self.name)}"
         if self.geonames_id is None and self.code:
-            return f"iso3166-2:{self.code}"
+            # A withdrawn country has its ISO 3166-3 code ("YUCS"), a subdivision its 3166-2 one.
+            return f"iso3166-3:{self.code}" if self.kind == "country" else f"iso3166-2:{self.code}"
         return f"geonames:{self.geonames_id}"
 
     @property
@@ -252,6 +253,8 @@ def load_gazetteer() -> Gazetteer:
         builder.add(info["name"], place, primary=True)
         for alias in aliases.get(code, []):
             builder.add(alias, place, primary=True)
+    _add_country_short_forms(builder, countries, aliases, common)
+    _add_historic_countries(builder)
     for code, info in cache.get_us_states().items():
         lat, lon = state_points.get(code, (None, None))
         builder.add(info["name"], Place(info["geonameid"], info["name"], "state", "US", lat, lon), primary=True)
@@ -277,6 +280,38 @@ def load_gazetteer() -> Gazetteer:
     for name in regions.get("regions", []):
         builder.add(name, Place(None, name, "region", None, None, None), primary=True, weight=0)
     return builder.build()
+
+
+def _add_country_short_forms(builder: _Builder, countries: dict, aliases: dict, common: frozenset[str]) -> None:
+    """ "Bosnia" for Bosnia and Herzegovina, "Trinidad" for Trinidad and
+    Tobago: news shortens a country named "X and Y" to X. Not when X is
+    taken by another country, is a dictionary word, or looks plural
+    ("Turks" of Turks and Caicos Islands is a people)."""
+    for code, info in countries.items():
+        for name in [info["name"], *aliases.get(code, [])]:
+            head, sep, _ = name.partition(" and ")
+            if not sep or "," in head or len(head) < 4 or head.endswith("s") or head.lower() in common:
+                continue
+            if normalise_name(head) in builder.entries:
+                continue
+            entry = builder.entries.get(normalise_name(info["name"]), {}).get(info["geonameid"])
+            if entry is not None:
+                builder.add(head, entry[1], primary=True)
+
+
+def _add_historic_countries(builder: _Builder) -> None:
+    """Countries ISO 3166-3 withdrew (data/historic_countries.json):
+    "Yugoslavia", "USSR", "Zaire". A name a current country has stays its."""
+    path = DATA_DIR / "historic_countries.json"
+    if not path.is_file():
+        return
+    for country in json.loads(path.read_text(encoding="utf-8")):
+        names = [n for n in country["names"] if "(" not in n and normalise_name(n) not in builder.entries]
+        if not names:
+            continue
+        place = Place(None, names[0], "country", None, None, None, 0, country["code"])
+        for name in names:
+            builder.add(name, place, primary=True)
 
 
 def _add_subdivisions(builder: _Builder, countries: dict, excluded: set[str], common: frozenset[str]) -> None:

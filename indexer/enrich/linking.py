@@ -7,6 +7,8 @@ pipeline's spans are first turned into the same Mentions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -21,10 +23,12 @@ from .mentions import (
     SUFFIXES,
     Mention,
     Resources,
+    label_by_context,
     load_resources,
 )
-from .names import DAY_QUALIFIERS, TITLES
+from .names import DAY_QUALIFIERS, SPEECH_VERBS, TITLES
 from .recognise import demonym_name, org_name
+from .tokens import Tokens
 
 
 @Language.component("parallax_link")
@@ -37,7 +41,7 @@ def parallax_link(doc: Doc) -> Doc:
         mentions = [m for m in mentions if m is not None]
         doc.user_data["parallax_candidates"] = []
     candidates = doc.user_data.setdefault("parallax_candidates", [])
-    _alias_people(mentions, candidates)
+    _alias_people(mentions, candidates, lambda: Tokens.of(doc).full_text())
     resolve_places(mentions)
     _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
@@ -185,7 +189,16 @@ def _strip_the(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]]) -> None:
+def _speaks_as_person(text: str, m: Mention) -> bool:
+    before = [w.strip(".,;:") for w in text[max(0, m.start - 12) : m.start].split()[-1:]]
+    after = [w.strip(".,;:") for w in text[m.end : m.end + 12].split()[:1]]
+    said = bool(before and before[0] in SPEECH_VERBS) or bool(after and after[0] in SPEECH_VERBS)
+    return said or label_by_context(text, m.start, m.end) == "PERSON"
+
+
+def _alias_people(
+    mentions: list[Mention], candidates: list[tuple[int, int, str]], text_of: Callable[[], str] = str
+) -> None:
     """Link one-word names to the article's full names sharing the surname;
     candidates that match a full name become people."""
     full: dict[str, str] = {}
@@ -204,13 +217,16 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
     singles = {m.canonical for m in mentions if m.label == "PERSON" and m.single}
     for m in mentions:
         # "Obama" and "Duncan" are also towns; in an article naming the person
-        # the surname is the person.
-        if m.label == "GPE" and m.place is not None and not m.place.well_known and not m.locative:
+        # the surname is the person. A well-known place ("Jordan",
+        # "Washington") is the person only where the words say so: "Jordan
+        # said", "said Washington", "Washington, who ...".
+        if m.label == "GPE" and m.place is not None and not m.locative:
             target = full.get(surname_key(m.text))
-            if target:
+            if target and (not m.place.well_known or _speaks_as_person(text_of(), m)):
                 m.label, m.canonical, m.place = "PERSON", target, None
-            elif m.text in singles:
+            elif m.text in singles and not m.place.well_known:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
+    titled = {m.canonical for m in mentions if m.label == "PERSON" and m.single and m.titled}
     remaining = []
     for start, end, text in candidates:
         word = strip_possessive(text)
@@ -219,6 +235,9 @@ def _alias_people(mentions: list[Mention], candidates: list[tuple[int, int, str]
             target = next(iter(by_first[word]))  # "Jansher" after "Jansher Khan", "Wang" after "Wang Dan"
         if target:
             mentions.append(Mention(start, end, text, "PERSON", target))
+        elif word in titled:
+            # "President Clinton ... Clinton would veer": the person a title named.
+            mentions.append(Mention(start, end, text, "PERSON", word, single=True))
         else:
             remaining.append((start, end, text))
     candidates[:] = remaining
@@ -242,6 +261,12 @@ def resolvable_bare_name(word: str, person: bool = False) -> bool:
     return place is None or not place.well_known
 
 
+def _american_spellings(word: str) -> set[str]:
+    """The word and its American spelling, as the dictionary list writes it
+    ("organisers" -> "organizers", "labours" -> "labors")."""
+    return {word, word.replace("is", "iz").replace("ys", "yz"), word.replace("our", "or")}
+
+
 def nameable_single(word: str, titled: bool) -> bool:
     """May a one-word person name that no full name claimed stand as a person
     of its own? A surname may ("Obama": the corpus may not have met Barack
@@ -253,6 +278,8 @@ def nameable_single(word: str, titled: bool) -> bool:
     bare = strip_possessive(word)
     if bare in res.demonyms or INITIALS.match(bare) or bare.isupper():
         return False
-    if bare.endswith("s") and bare.lower() in res.common and bare[:-1].lower() in res.common:
-        return False
+    if bare.endswith("s") and any(
+        spelling in res.common and spelling[:-1] in res.common for spelling in _american_spellings(bare.lower())
+    ):
+        return False  # "Motors", "Organisers": plural nouns
     return titled or bare not in res.first_names or res.gazetteer.lookup(bare) is not None

@@ -125,6 +125,9 @@ def teams_in_sports(
         where = _token_range(tokens, position, start, end) if _place_like(text, gazetteer) else None
         if where and _team_position(tokens, where[0], where[1], caps_line[where[0]], scores=False):
             teams.add(text.casefold())
+    # A word that ends a person's full name in the article ("Clinton" of
+    # "Hillary Clinton", in a political "race") stays the person's.
+    teams -= {m.text.split()[-1].casefold() for m in mentions if m.label == "PERSON" and " " in m.text}
     if not teams:
         return
     for m in mentions:

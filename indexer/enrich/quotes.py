@@ -32,6 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from store.records import Quote
 
+from .antecedents import PRONOUN_GENDER, gender_cues, plausible_subject, speaks
 from .canonical import person_id
 from .gazetteer import load_gazetteer
 from .names import PERSON_NOUNS, SPEECH_VERBS, TITLES
@@ -100,6 +101,7 @@ _PARTICIPLE = re.compile(
 # '… and said, "Congratulations."': speech introduced by its verb and a comma or colon.
 _INTRODUCED = re.compile(rf"\b(?:{_VERBS})\s*[:,]\s*$")
 _CONJUNCTIONS = {"and", "but", "or", "nor", "then", "yet"}
+_PREPOSITIONS = frozenset("of to for with from by about against at in on into over under".split())
 # Function words a title keeps lower case ("Face the Nation").
 _TITLE_SMALL = frozenset(
     """
@@ -158,6 +160,9 @@ class _Speaker:
     entity_id: str | None = None
     is_person: bool = False
     at: int = 0
+    gender: str | None = None  # from the article's own words (antecedents.gender_cues)
+    sentence: int = -1  # start of the sentence an antecedent stands in
+    speaks: bool = False  # the antecedent is reported speaking there ("X said", a quote's speaker)
 
 
 # --- 1. quoted stretches ----------------------------------------------------
@@ -249,6 +254,11 @@ class _Context:
     text: str
     entities: list
     people_at: list[tuple[int, _Speaker]] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+    quoted: list[tuple[int, int]] = field(default_factory=list)
+
+    def inside_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quoted)
 
 
 def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> EntityLike | None:
@@ -260,14 +270,7 @@ def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> 
 
 
 def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
-    phrase = _STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013"))
-    words = phrase.split()
-    if (
-        len(words) > 1
-        and words[-1].lower() in _PRONOUNS
-        and all(w.islower() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(words[:-1]))
-    ):
-        phrase = words[-1]  # "the next day she said": she
+    phrase = _clean_phrase(_STOP_LEADERS.sub("", phrase.strip(" ,\u2014\u2013")))
     offset = start + (ctx.text[start : start + 200].find(phrase) if phrase else 0)
     end = offset + len(phrase)
     person = _entity_in(ctx, offset, end, ("PERSON",))
@@ -280,10 +283,119 @@ def _speaker_from(ctx: _Context, phrase: str, start: int) -> _Speaker:
         if silent_place(other):
             return _Speaker(None, at=offset)  # "Washington said": a dateline, a state's law, no speaker
         return _Speaker(phrase, other.canonical, other.entity_id, False, offset)
-    body = _vague_body(ctx, phrase, offset) if not is_person else None
+    if other is not None and is_person and words[-1] in _SPOKES and not silent_place(other):
+        # "White House officials", "a Justice Department spokesman": they speak for it.
+        return _Speaker(phrase, other.canonical, other.entity_id, True, offset)
+    body = _vague_body(ctx, phrase, offset) if not is_person else _group_body(ctx, phrase, offset)
     if body is not None:
-        return _Speaker(phrase, body.canonical, body.entity_id, False, offset)
+        return _Speaker(phrase, body.canonical, body.entity_id, is_person, offset)
+    described = _described_person(ctx, phrase, offset) if is_person else None
+    if described is not None:
+        return _Speaker(phrase, described.canonical, described.entity_id, True, offset, described.gender)
     return _Speaker(phrase, None, None, is_person, offset)
+
+
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she"}
+# Words after which a speaker phrase has run into its verb ("The campaign hasn't [announced]").
+_TRAILING_AUXILIARIES = frozenset(
+    """has had have hasn't hadn't haven't didn't did does doesn't would wouldn't will won't could couldn't
+    can can't may might must should shouldn't not never also""".split()
+)
+
+
+def _clean_phrase(phrase: str) -> str:
+    """Trim what is no part of who spoke: 'the next day she' and 'in 2018 he'
+    are the pronoun; 'she seemed to push back against' is 'she'; 'The
+    campaign hasn't' is 'The campaign'."""
+    words = phrase.replace("\u2019", "'").split()
+    if len(words) > 1 and words[-1].lower() in _PRONOUNS:
+        lead = words[:-1]
+        if all(w.islower() or w.isdigit() or (k == 0 and w.lower() in STOP_WORDS) for k, w in enumerate(lead)):
+            return phrase.split()[-1]  # "the next day she said": she
+    if len(words) > 1 and words[0].lower() in ("he", "she") and all(w.islower() for w in words[1:]):
+        return phrase.split()[0]  # "she seemed to push back against [claims]"
+    if 1 < len(words) <= 4 and words[0].lower() in _POSSESSIVE_PRONOUNS and all(w.islower() for w in words[1:]):
+        return _POSSESSIVE_PRONOUNS[words[0].lower()]  # "Her closing remarks:": hers
+    kept = phrase.split()
+    while len(kept) > 1 and kept[-1].replace("\u2019", "'").lower() in _TRAILING_AUXILIARIES:
+        kept.pop()
+    return " ".join(kept)
+
+
+# People who speak for a body ("White House officials", "officials").
+_SPOKES = frozenset(
+    """official officials spokesman spokeswoman spokesperson spokespeople aide aides representative
+    representatives""".split()
+)
+_GROUP_SPEAKER = re.compile(r"^(?:officials|authorities|an?\s+spokes(?:man|woman|person))$", re.I)
+
+
+def _group_body(ctx: _Context, phrase: str, at: int) -> EntityLike | None:
+    """'officials said', 'a spokesman said': the organisation named last in
+    this paragraph or the one before, if any."""
+    if _GROUP_SPEAKER.match(phrase.strip()) is None:
+        return None
+    floor = _previous_paragraph_start(ctx.text, ctx.text.rfind("\n", 0, at) + 1)
+    best = None
+    for ent in ctx.entities:
+        if ent.start >= at:
+            break
+        if ent.label == "ORG" and ent.start >= floor:
+            best = ent
+    return best
+
+
+# Roles a description speaker names ("the senator", "the former vice president").
+_ROLE_FORMS = {
+    "senator": ("senator", "sen."),
+    "president": ("president",),
+    "governor": ("governor", "gov."),
+    "congressman": ("congressman", "rep.", "representative"),
+    "congresswoman": ("congresswoman", "rep.", "representative"),
+    "mayor": ("mayor",),
+    "minister": ("minister",),
+    "secretary": ("secretary",),
+    "speaker": ("speaker",),
+    "chairman": ("chairman",),
+    "chairwoman": ("chairwoman",),
+    "judge": ("judge",),
+    "candidate": ("candidate",),
+    "leader": ("leader",),
+    "ambassador": ("ambassador",),
+    "attorney": ("attorney",),
+    "director": ("director",),
+    "commissioner": ("commissioner",),
+    "chancellor": ("chancellor",),
+}
+_DESCRIPTION = re.compile(r"^the\s+(?:[\w'-]+\s+){0,4}?(?P<role>[a-z]+)$")
+
+
+def _role_words(text: str, ent: EntityLike) -> list[str]:
+    """The title words before a name and its appositive after it, lower case."""
+    before = text[max(0, ent.start - 40) : ent.start].lower().split()[-3:]
+    appositive = re.match(r",\s([^,;.\u201c\u201d\"]{1,60})", text[ent.end : ent.end + 70])
+    return before + (appositive.group(1).lower().split() if appositive else [])
+
+
+def _described_person(ctx: _Context, phrase: str, at: int) -> _Speaker | None:
+    """'the senator', 'the former vice president': the latest plausible
+    subject before (as for a pronoun), when the article writes that role
+    next to one of its mentions ("Sen. Jo Ray", "Jo Ray, the former vice
+    president"); else None."""
+    m = _DESCRIPTION.match(phrase.strip())
+    forms = _ROLE_FORMS.get(m.group("role")) if m else None
+    if not forms:
+        return None
+    subject = _pronoun_antecedent(ctx, "i", at)
+    if subject is None or subject.canonical is None:
+        return None
+    for ent in ctx.entities:
+        if ent.start >= at:
+            break
+        same = ent.label == "PERSON" and ent.canonical == subject.canonical
+        if same and any(form in _role_words(ctx.text, ent) for form in forms):
+            return subject
+    return None
 
 
 def silent_place(entity: EntityLike) -> bool:
@@ -422,6 +534,8 @@ def _plausible(phrase: str) -> bool:
         return False  # "… but said": the speaker is elsewhere
     if words[-1].lower() in _CONJUNCTIONS:
         return False  # "… handed them an envelope and said": the subject is earlier
+    if len(words) > 1 and words[-1].lower() in _DETERMINERS | _PREPOSITIONS:
+        return False  # "provided her description of the [call]": the "verb" was a noun
     return not any(w.lower() in ("that", "which", "if", "whether", "what", "how") for w in words)
 
 
@@ -467,16 +581,36 @@ def _after_naming_verb(text: str, span: Span, sentence_start: int) -> bool:
 def _title_like(text: str, span: Span) -> bool:
     """Quoted words in Title Case ("Face the Nation", "The Rachel Maddow
     Show") name a show, book or film: two or more words, each capitalised
-    but for small function words, no comma or inner sentence break."""
-    inner = text[span.start : span.end].rstrip(".")
-    if span.close_at is not None and text[span.close_at - 2] in ",?!":
-        return False  # '"Thank You Very Much," she said' is speech
-    if re.search(r"[,;:!?\u2014]|\.\s", inner):
-        return False
+    but for small function words, no inner sentence break. A headline may
+    hold commas when it is long ("A Straight, White, Multimillionaire Pop
+    Star Had a Great Year"); a short one ending in "?" or "!" is speech."""
+    inner = text[span.start : span.end].rstrip(".,")
+    if span.close_at is not None and text[span.close_at - 2] in "?!":
+        return False  # '"Thank You Very Much!" she said' is speech
     words = re.findall(r"[^\W\d_][\w\u2019'-]*", inner)
+    if re.search(r"[;!?\u2014]|\.\s", inner) or ("," in inner and len(words) < HEADLINE_WORDS):
+        return False
     if len(words) < 2 or sum(1 for w in words if w[0].isupper()) < 2:
         return False
     return all(w[0].isupper() or (k and w.lower() in _TITLE_SMALL) for k, w in enumerate(words))
+
+
+HEADLINE_WORDS = 5  # Title Case this long is a headline even with commas inside
+_TITLED = re.compile(r"\b(?:titled|entitled|headlined|headline|called|named)\s*(?:,\s*)?$", re.I)
+_LIST_ITEM = re.compile(r"\s*(?:[\u2022\u25aa\u25cf\u00b7*\u2013\u2014-]|\d{1,2}[.)])\s")
+
+
+def _named_title(text: str, span: Span) -> bool:
+    """'a piece nicely titled "10 Albums to Help You Heal"': a work's title,
+    whatever its case."""
+    return _TITLED.search(text, max(span.para_start, span.open_at - 40), span.open_at) is not None and (
+        text[span.start].isupper() or text[span.start].isdigit()
+    )
+
+
+def _list_item(text: str, span: Span) -> bool:
+    """A bullet or numbered line ("• "Ten Things ..."", "3. "...""): a list, not speech."""
+    return _LIST_ITEM.match(text, span.para_start, span.open_at + 1) is not None
 
 
 def _standalone(text: str, span: Span, prev_end: int) -> bool:
@@ -488,50 +622,110 @@ def _standalone(text: str, span: Span, prev_end: int) -> bool:
 def _resolve(ctx: _Context, spk: _Speaker, at: int, last: _Speaker | None) -> _Speaker:
     if spk.phrase is None or spk.phrase.lower() not in _PRONOUNS:
         return spk
-    want_person = spk.phrase.lower() in _PERSON_PRONOUNS
-    for pos, cand in reversed(ctx.people_at):
-        if pos < at and (cand.is_person or not want_person):
-            return _Speaker(cand.phrase, cand.canonical, cand.entity_id, cand.is_person, at)
+    found = _pronoun_antecedent(ctx, spk.phrase.lower(), at)
+    if found is not None:
+        return _Speaker(found.phrase, found.canonical, found.entity_id, found.is_person, at, found.gender)
     return spk if last is None else last
 
 
+def _pronoun_antecedent(ctx: _Context, pronoun: str, at: int) -> _Speaker | None:
+    """What a pronoun at `at` names: the latest sentence before it with a
+    plausible subject that fits (a person for he/she/I, of the pronoun's
+    gender unless the article gives none); in that sentence, the one
+    reported speaking, else its first (the main clause's subject:
+    "Romney was asked whether Trump should be impeached. He ...")."""
+    want_person = pronoun in _PERSON_PRONOUNS
+    want_gender = PRONOUN_GENDER.get(pronoun)
+    chosen: list[_Speaker] = []
+    for pos, cand in reversed(ctx.people_at):
+        if pos >= at or (want_person and not cand.is_person):
+            continue
+        if want_gender and cand.canonical is None and _plural(cand.phrase):
+            continue  # "Some experts ...": no "he" or "she"
+        gender = cand.gender or ctx.genders.get(cand.canonical or "")
+        if want_gender and gender and gender != want_gender:
+            continue
+        if chosen and cand.sentence != chosen[0].sentence:
+            break
+        chosen.append(cand)
+    if not chosen:
+        return None
+    speaking = [c for c in chosen if c.speaks]
+    return speaking[0] if speaking else chosen[-1]
+
+
 def _antecedents(ctx: _Context) -> None:
-    """People a pronoun may point to: named persons and sentence openings
-    ending in a people noun ("One man who survived ...")."""
+    """People a pronoun may point to: named persons that are plausible
+    subjects (antecedents.plausible_subject) and sentence openings ending
+    in a people noun ("One man who survived ...")."""
+    people = [e for e in ctx.entities if e.label == "PERSON"]
+    ctx.genders = gender_cues(ctx.text, people, lambda at: _sentence_bounds(ctx.text, at))
     found: list[tuple[int, _Speaker]] = []
-    for ent in ctx.entities:
-        # Only people who open their sentence ("Klain, a former aide to Vice
-        # President Biden, also told CBS") are what a later "he" points to.
-        if ent.label == "PERSON" and _opens_sentence(ctx.text, ent.start):
-            found.append(
-                (
-                    ent.start,
-                    _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start),
-                )
-            )
-    opening = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
-    for m in opening.finditer(ctx.text):
+    for ent in people:
+        if plausible_subject(ctx.text, ent, ctx.inside_quote):
+            speaker = _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)
+            speaker.gender = ctx.genders.get(ent.canonical)
+            speaker.sentence = _sentence_bounds(ctx.text, ent.start)[0]
+            speaker.speaks = speaks(ctx.text, ent)
+            found.append((ent.start, speaker))
+    for m in _OPENING_NP.finditer(ctx.text):
         words = m.group("np").split()
+        if words[0].lower() in _PRONOUNS or words[0].lower() in ("his", "her", "their", "its"):
+            continue  # "She and her husband", "He added that people": no new person
         for k, word in enumerate(words):
-            if word.lower() in PERSON_NOUNS and not word[0].isupper() or (k and word.lower() in PERSON_NOUNS):
+            noun = _person_noun(word)
+            if noun and not word[0].isupper() or (k and noun):
                 phrase = " ".join(words[: k + 1])
-                found.append((m.start(), _Speaker(phrase, None, None, True, m.start())))
+                if _named_after(people, m.start() + len(phrase)):
+                    break  # "Davis' husband, Joe Davis, ...": the named person is the antecedent
+                found.append(
+                    (m.start(), _Speaker(phrase, None, None, True, m.start(), _noun_gender(word), sentence=m.start()))
+                )
                 break
     ctx.people_at = sorted(found, key=lambda item: item[0])
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    before = text[max(0, at - 60) : at]
-    cut = max(
-        before.rfind(". "),
-        before.rfind("\n"),
-        before.rfind("? "),
-        before.rfind("! "),
-        before.rfind("\u201d "),
-        before.rfind('" '),
+_OPENING_NP = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
+
+
+def _person_noun(word: str) -> bool:
+    """A people noun, or a hyphenated one ("director-general", "co-founder")."""
+    lower = word.lower()
+    if lower in PERSON_NOUNS:
+        return True
+    if "-" not in lower:
+        return False
+    return any(part in PERSON_NOUNS for part in lower.split("-") if part)
+
+
+def _plural(phrase: str | None) -> bool:
+    last = (phrase or "").split()[-1:] or [""]
+    word = last[0].lower()
+    return word in ("people", "men", "women", "children", "police", "staff") or (
+        word.endswith("s") and not word.endswith("ss")
     )
-    lead = before[cut + 1 :] if cut >= 0 else (before if at <= 60 else None)
-    return lead is not None and len(lead.split()) <= 3
+
+
+def _named_after(people: list, end: int) -> bool:
+    return any(end <= p.start <= end + 3 for p in people)
+
+
+def _noun_gender(word: str) -> str | None:
+    lower = word.lower()
+    if lower.endswith("woman") or lower in ("mother", "wife", "daughter", "sister", "girl", "mom", "grandmother"):
+        return "f"
+    if lower.endswith("man") or lower in ("father", "husband", "son", "brother", "boy", "dad", "grandfather"):
+        return "m"
+    return None
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    para_start = text.rfind("\n", 0, at) + 1
+    para_end = text.find("\n", at)
+    para_end = len(text) if para_end < 0 else para_end
+    start = _sentence_start(text, para_start, at)
+    m = _SENTENCE_BREAK.search(text, at, para_end)
+    return start, (m.start() + 1 if m else para_end)
 
 
 def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Speaker]]:
@@ -556,10 +750,9 @@ def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Spe
     for m in _PRONOUN_REPORTING.finditer(ctx.text):
         if quoted(m.start()):
             continue
-        for pos, cand in reversed(ctx.people_at):
-            if pos < m.start() and cand.is_person and cand.canonical:
-                found.append((m.end(), _Speaker(cand.phrase, cand.canonical, cand.entity_id, True, m.start())))
-                break
+        cand = _pronoun_antecedent(ctx, m.group(0).split()[0].lower(), m.start())
+        if cand is not None and cand.canonical:
+            found.append((m.end(), _Speaker(cand.phrase, cand.canonical, cand.entity_id, True, m.start(), cand.gender)))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -573,6 +766,7 @@ def _latest_report(reports: list[tuple[int, _Speaker]], after: int, before: int)
 
 def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
     ctx = _Context(text, sorted(entities, key=lambda e: e.start))
+    ctx.quoted = [(s.open_at, s.close_at or s.end) for s in spans]
     _antecedents(ctx)
     reports = _reported_speakers(ctx, spans)
     quotes: list[Quote] = []
@@ -596,6 +790,8 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         )
         if not adjacent and (
             _title_like(text, span)
+            or _named_title(text, span)
+            or _list_item(text, span)
             or (not standalone and words < MIN_UNATTRIBUTED_WORDS and not reported and not named)
         ):
             continue  # scare quotes, titles of shows and books (they cut no sentence)
@@ -615,6 +811,7 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
         if speaker is not None and speaker.phrase:
             last = speaker
             last_at = span.open_at
+            speaker.sentence, speaker.speaks = sentence_start, True
             ctx.people_at.append((span.open_at, speaker))
             ctx.people_at.sort(key=lambda item: item[0])
         last_para = span.para_index

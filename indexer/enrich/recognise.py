@@ -31,6 +31,7 @@ from .mentions import (
     SUFFIXES,
     Mention,
     Resources,
+    label_by_context,
     load_resources,
 )
 from .names import (
@@ -48,7 +49,7 @@ from .names import (
     TITLES,
     load_first_names,
 )
-from .organisations import organisation_short_forms, teams_in_sports
+from .organisations import organisation_short_forms, sports_article, teams_in_sports
 from .tokens import Tokens, caps_lines, is_cap, line_starts, prev_word, uncertain_case
 
 _DETERMINERS = frozenset({"The", "the"})
@@ -243,6 +244,7 @@ class _Segmenter:
         self.confident_words = confident_words
         self.settlements = settlements  # run texts the article calls a town
         self._surname_words: frozenset[str] | None = None
+        self._sports: bool | None = None  # see _in_sports_article
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
@@ -368,16 +370,22 @@ class _Segmenter:
         k = i
         while k < end:
             word = self._word(k)
-            if word in TITLES and k + 1 < end and self._word(k + 1) in self.res.first_names and k > i:
-                break
+            if word in TITLES and k > i and self._titles_before_first_name(k, end):
+                break  # "Department of Energy Acting Deputy Secretary Ken ...": the person starts
             if k > i and word[:1].isupper() and word.lower() in NAME_STOPS:
                 break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
             if word in ORG_HEADS:
                 last = k + 1
             k += 1
-        if last is not None and last < end and self._word(last) in ("of", "for"):
-            return end  # "Bank of America", "University of Texas", "Center for ..."
+        if last is not None and last < k and self._word(last) in ("of", "for"):
+            return k  # "Bank of America", "University of Texas", "Center for ..."
         return last
+
+    def _titles_before_first_name(self, k: int, end: int) -> bool:
+        """Do title words from k on lead to a first name ("Acting Deputy Secretary Ken")?"""
+        while k < end and self._word(k) in TITLES:
+            k += 1
+        return k < end and self._word(k) in self.res.first_names
 
     def _fac_end(self, i: int, end: int) -> int | None:
         """ "National Mall", "Trump Tower": a run closed by a facility word
@@ -439,10 +447,30 @@ class _Segmenter:
             while k < end and self._organisation_word(k):
                 k += 1
             return k if k > found[0] and not self.uncertain[i] else None
-        if not self._organisation_word(i) or i + 1 >= end or self._word(i) in self.res.first_names:
+        if i + 1 >= end or self._word(i) in self.res.first_names:
             return None  # "Bill Clinton", "John Bolton": a first name and a surname that is also a town
+        club = self._club_word(i)
+        if not self._organisation_word(i) and not club:
+            return None
         place = self._place_at(i + 1, end)
-        return place[0] if place is not None and place[1].kind != "continent" else None
+        if place is None or place[1].kind == "continent" or (club and place[1].kind != "city"):
+            return None
+        return place[0]
+
+    def _club_word(self, k: int) -> bool:
+        """In a sports article, an unknown name word before a city names a
+        club ("Ruch Chorzow", "Rotor Volgograd"): no first name, title or place."""
+        word = self._word(k)
+        if self.uncertain[k] or not is_cap(word) or word.isupper() or not NAME_WORD.match(word):
+            return False
+        if word in TITLES or word in self.res.demonyms or self.res.gazetteer.lookup(word) is not None:
+            return False
+        return self._in_sports_article()
+
+    def _in_sports_article(self) -> bool:
+        if self._sports is None:
+            self._sports = sports_article(self.tokens)
+        return self._sports
 
     def _after_title_words(self, i: int, j: int) -> int:
         """Where the name starts after a title whose object comes first:
@@ -459,6 +487,17 @@ class _Segmenter:
         Lake", "Edwin Park" are people before they are a lake or a park."""
         return j - i == 2 and self._word(i) in self.res.first_names and not self._common(i)
 
+    def _person_context_after(self, i: int) -> bool:
+        """Do the words after token i say a person (linking.label_by_context)?"""
+        word = self._word(i)
+        after = "".join(self.words_ws(k) for k in range(i + 1, min(self.tokens.n, i + 6)))
+        # "Organisers, who ...": a plural noun opening a sentence takes "who" too.
+        plural = word.endswith("s") or after.lstrip(" ,").startswith(("who", "whose"))
+        return not plural and label_by_context(word + self.tokens.ws[i] + after, 0, len(word)) == "PERSON"
+
+    def words_ws(self, k: int) -> str:
+        return self.tokens.words[k] + self.tokens.ws[k]
+
     def _common_word_surname(self, i: int) -> bool:
         """May a dictionary word capitalised on its own mid-sentence be a
         surname ("Dole", "Woods")? Not a title, date, compass, demonym or
@@ -466,19 +505,21 @@ class _Segmenter:
         that surname in the same article makes it a person (the corpus
         registry never resolves dictionary words)."""
         word = self._word(i)
-        if self.uncertain[i] or word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
+        if word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
             return False
+        if self.uncertain[i] and not self._person_context_after(i):
+            return False  # "Levy rose": a word; "Levy, who ...", "Dole said he ...": maybe a person
         return not (
             word in TITLES or word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms
         )
 
     def _title_inside_name(self, i: int, k: int, end: int) -> bool:
         """Does the title word at k start another person's title? Not when it
-        ends the run after a first name: "John Major said" names John Major."""
+        ends the run after first names: "John Major said" names John Major."""
         if self._word(k) not in TITLES or k == i:
             return False
-        if k + 1 == end and self._word(i) in self.res.first_names and k == i + 1:
-            return False
+        if k + 1 == end and all(self._word(m) in self.res.first_names for m in range(i, k)):
+            return False  # "John Major said", "Billie Jean King said": the title word is the surname
         return self._is_title(k, end)
 
     def _ends_name(self, i: int, k: int) -> bool:
@@ -601,6 +642,34 @@ class _Segmenter:
             return False
         return True
 
+    def _name_before_country(self, start: int, end: int) -> bool:
+        """ "Torrance Zellner ( U.S. ) 48.23", "Darryn Hill (Australia) beat":
+        two or three capitalised words, the first no dictionary word, title
+        or organisation word, then a country in brackets: a person in
+        results and line-ups."""
+        if not 2 <= end - start <= 3 or end + 2 >= self.tokens.n:
+            return False
+        words = [self._word(k) for k in range(start, end)]
+        if not all(is_cap(w) and not w.isupper() and NAME_WORD.match(w) for w in words):
+            return False
+        gaz = self.res.gazetteer
+        if any(w in TITLES or w in ORG_HEADS for w in words) or self._common(start):
+            return False  # "Red Star (Yugoslavia)", "Sporting Club (Portugal)": no person's first word
+        if gaz.lookup(self.tokens.text(start, end)) is not None:
+            return False
+        k = end
+        if self._word(k) != "(":
+            return False
+        close = next((j for j in range(k + 1, min(self.tokens.n, k + 5)) if self._word(j) == ")"), None)
+        if close is None:
+            return False
+        place = gaz.lookup(self.tokens.text(k + 1, close))
+        if place is None or not (place.kind == "country" or place.nation):
+            return False
+        name = self.tokens.text(start, end)
+        self._add(start, end, "PERSON", normalise_name(name), registrable=self._registrable(start, end, False))
+        return True
+
     def _before_tooltip(self, start: int, end: int) -> int:
         """Where a name's tooltip, run into the text, starts: "Trump Donald
         John TrumpGOP" is "Trump" and the tooltip "Donald John Trump" glued
@@ -621,6 +690,8 @@ class _Segmenter:
             self._places_only(start, end)
             return
         if self._dateline(start, end):
+            return
+        if self._name_before_country(start, end):
             return
         end = self._before_tooltip(start, end)
         i = start
@@ -755,7 +826,7 @@ class _Segmenter:
                     self._add(i, i + 1, geo, normalise_name(word))
                 else:
                     self._candidate(i)
-            elif end - start == 1 and self._common_word_surname(i):
+            elif self._common_word_surname(i):
                 self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False

@@ -33,6 +33,7 @@ class Tokens:
         self.words = [strings[h] for h in orths]
         self.ws = [" " if sp else "" for sp in spaces]
         self.n = len(self.words)
+        self._full_text: str | None = None
 
     @classmethod
     def of(cls, doc: Doc) -> Tokens:
@@ -41,6 +42,12 @@ class Tokens:
         if cached is None or cached.n != len(doc):
             cached = doc.user_data["_parallax_tokens"] = cls(doc)
         return cached
+
+    def full_text(self) -> str:
+        """The doc's text (spaCy's doc.text builds a Token per token: slow)."""
+        if self._full_text is None:
+            self._full_text = "".join(w + s for w, s in zip(self.words, self.ws, strict=True))
+        return self._full_text
 
     def text(self, i: int, j: int) -> str:
         return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip() if j - i > 1 else self.words[i]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import require_shared, run_cli
 
-from indexer.conll import ConllFormatError, Span, read_conll, score_documents
+from indexer.conll import ConllFormatError, Span, read_conll, score_documents, split_documents
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "conll" / "synthetic.conll"
 
@@ -83,6 +83,17 @@ def test_exact_and_overlap_scores_per_type() -> None:
     assert "MISC" not in report["exact"]
 
 
+def test_documents_split_into_odd_and_even_halves() -> None:
+    docs = read_conll(SYNTHETIC)
+    assert split_documents(docs, "odd") == [docs[0]] and split_documents(docs, "even") == [docs[1]]
+    assert split_documents(docs, "all") == docs
+    result = run_cli("eval", "--format", "conll", "--documents", "even", str(SYNTHETIC))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["documents"] == 1 and report["split"] == "even"
+    assert report["exact"]["ORG"]["gold"] == 1  # one organisation is in each document
+
+
 def test_malformed_line_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "bad.conll"
     bad.write_text("-DOCSTART- -X- O O\n\nOslo I-LOC\nfell I-VERB\n", encoding="utf-8")
@@ -122,9 +133,10 @@ def test_conll_development_set_meets_measured_floors() -> None:
     report = json.loads(result.stdout)
     assert report["documents"] == 216
     exact = report["exact"]
-    # Measured exact-span F1 on eng.testa: PER 0.864, LOC 0.880, ORG 0.668
-    # (before issue 11's rules: 0.847, 0.751, 0.171). Floors a little under.
-    assert exact["PER"]["f1"] >= 0.85, exact
-    assert exact["LOC"]["f1"] >= 0.87, exact
-    assert exact["ORG"]["f1"] >= 0.65, exact
+    # Measured exact-span F1 on eng.testa: PER 0.882, LOC 0.885, ORG 0.674 (odd documents, tuned on:
+    # 0.884, 0.898, 0.711; even, held out: 0.882, 0.868, 0.622)
+    # (before issue 11's rules: 0.847, 0.751, 0.171; before this round: 0.869, 0.877, 0.666). Floors a little under.
+    assert exact["PER"]["f1"] >= 0.87, exact
+    assert exact["LOC"]["f1"] >= 0.88, exact
+    assert exact["ORG"]["f1"] >= 0.66, exact
     assert report["overlap"]["ALL"]["f1"] >= exact["ALL"]["f1"]

@@ -100,3 +100,78 @@ def test_a_title_abbreviation_does_not_cut_the_speaker(offline: Extractor) -> No
     text = "\u201cThe bill is dead,\u201d said Ohio Sen. Marla Quince, who opposed it from the start."
     [quote] = offline.extract(text)[1]
     assert quote.speaker_canonical == "Marla Quince"
+
+
+def test_a_surname_that_is_a_town_is_no_team_in_a_political_race(offline: Extractor) -> None:
+    # Election prose uses sports words ("race", "victory", "beat"); a word
+    # that ends a person's full name in the article stays that person.
+    text = (
+        "Senator Tomas Lincoln and Ada Kerr fought a close race for the nomination.\n"
+        "The victory was narrow: Lincoln beat Kerr in the primary, a championship of sorts, and the league "
+        "of women voters scored the debate as a draw. Lincoln won the match on points."
+    )
+    entities, _ = offline.extract(text)
+    lincolns = {(e.label, e.canonical) for e in entities if e.text == "Lincoln"}
+    assert lincolns == {("PERSON", "Tomas Lincoln")}
+
+
+def test_later_mentions_of_a_titled_surname_are_that_person(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "President Okonjo spoke on Monday.\nAides feared that Okonjo would veer to the left in a second term."
+    )
+    assert [(e.text, e.label) for e in entities if e.text == "Okonjo"] == [("Okonjo", "PERSON")] * 2
+
+
+def test_a_dictionary_word_surname_inside_a_run_links_to_the_full_name(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Foreign Minister Dana Cross will visit Oslo.\nThe ministry said Cross and Aalto would meet on Friday."
+    )
+    assert {e.canonical for e in entities if e.text == "Cross"} == {"Dana Cross"}
+
+
+def test_names_before_a_country_in_brackets_are_people_in_results(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "1. Tavian Quellor ( U.S. ) 48.23 seconds\nDarvel Hill (Australia) beat Ruch (Poland)"
+    )
+    people = {e.text for e in entities if e.label == "PERSON"}
+    assert people == {"Tavian Quellor", "Darvel Hill"}
+
+
+def test_words_after_a_bare_name_say_person_or_organisation(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Vornholt, 34, was arrested on Monday, the Kestrafax news agency reported. Zumwalder shares fell."
+    )
+    labels = {e.text: e.label for e in entities}
+    assert labels.get("Vornholt") == "PERSON"
+    assert labels.get("Kestrafax") == "ORG" and labels.get("Zumwalder") == "ORG"
+
+
+def test_a_plural_noun_in_british_spelling_is_no_person(offline: Extractor) -> None:
+    entities, _ = offline.extract("The march was loud.\nOrganisers said they expected 5,000 people.")
+    assert [e for e in entities if e.label == "PERSON"] == []
+
+
+def test_a_well_known_place_is_the_person_of_that_surname_only_where_it_speaks(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        'Rep. Dana Israel spoke on Monday.\n"It was hard," Israel said.\nThe talks were held in Israel.'
+    )
+    readings = [(e.label, e.canonical) for e in entities if e.text == "Israel"]
+    assert readings == [("PERSON", "Dana Israel"), ("GPE", "Israel")]
+
+
+def test_a_lower_case_role_before_a_bare_name_makes_it_a_person(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "Ramos thanked Indonesian president Sukarwo on Monday, and midfielder Donatelli scored."
+    )
+    people = {e.text for e in entities if e.label == "PERSON"}
+    assert {"Sukarwo", "Donatelli"} <= people
+
+
+def test_a_title_word_after_two_first_names_is_the_surname(offline: Extractor) -> None:
+    entities, _ = offline.extract("U.S. captain Marta Jean King said at the draw that the team was ready.")
+    assert "Marta Jean King" in {e.canonical for e in entities if e.label == "PERSON"}
+
+
+def test_a_well_known_city_stays_a_place_beside_a_bare_person_of_that_name(offline: Extractor) -> None:
+    entities, _ = offline.extract("Ms. Paris said she was happy with the show.\nThe attacks in Paris shocked Europe.")
+    assert ("Paris", "GPE") in {(e.text, e.label) for e in entities}

@@ -99,3 +99,17 @@ def test_an_odd_alternate_name_of_a_lesser_city_needs_a_locative_cue(offline: Ex
     entities, _ = offline.extract("Hamas fighters crossed the line. Later the train stopped in Hamm.")
     places = [e for e in entities if e.label == "GPE"]
     assert [e.text for e in places] == ["Hamm"]
+
+
+def test_withdrawn_countries_and_short_forms_of_x_and_y_countries_are_places() -> None:
+    from indexer.enrich.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    soviet = gazetteer.lookup("USSR")
+    assert soviet is not None and soviet.kind == "country" and soviet.entity_id == "iso3166-3:SUHH"
+    assert gazetteer.lookup("Union of Soviet Socialist Republics") == soviet
+    bosnia = gazetteer.lookup("Bosnia")
+    assert bosnia is not None and bosnia.name == "Bosnia and Herzegovina"
+    assert gazetteer.lookup("Turks") is None  # of Turks and Caicos Islands: a people, not a place
+    serbia = gazetteer.lookup("Serbia")
+    assert serbia is not None and serbia.country == "RS"  # the current country keeps its name

@@ -209,3 +209,151 @@ def test_speaker_at_the_end_of_the_sentence_after_a_partial_quote(offline: Extra
     )
     [quote] = _quotes(offline, text)
     assert quote.speaker_canonical == "Omar Haddad"
+
+
+# --- pronouns: the person they refer to (antecedents.py) ---------------------
+
+
+def test_pronoun_names_the_person_reported_speaking_at_the_end_of_the_last_sentence(offline: Extractor) -> None:
+    text = (
+        "Kim Dalrymple agreed at the summit to work toward a deal.\n"
+        "The plan needs verification, analyst Vipul Naranjo said.\n"
+        "\u201cIt is rational for them to wait,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Vipul Naranjo"
+
+
+def test_pronoun_skips_a_person_the_article_gives_the_other_gender(offline: Extractor) -> None:
+    text = (
+        "Ms. Orla Fenwick debated Mr. Tobias Mrazek on Tuesday.\n"
+        "Fenwick questioned the plan, and Mrazek answered at length.\n"
+        "\u201cI think you need judgment on day one,\u201d she said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Orla Fenwick"
+
+
+def test_pronoun_prefers_the_main_clause_subject_to_a_name_in_a_subordinate_clause(offline: Extractor) -> None:
+    text = (
+        "Senator Dana Whitcombe spoke in Ogden on Friday.\n"
+        "Whitcombe was asked whether Governor Paul Renner should resign.\n"
+        "\u201cI would have to look at the evidence first,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Dana Whitcombe"
+
+
+def test_a_possessive_or_an_object_is_no_antecedent(offline: Extractor) -> None:
+    text = (
+        "Priya Castellano met reporters after the vote.\n"
+        "Some experts disputed Ibrahim Oyelaran\u2019s time frame, and she answered them.\n"
+        "\u201cWe can move very quickly,\u201d she said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Priya Castellano"
+
+
+def test_a_relative_named_in_apposition_is_the_pronouns_person(offline: Extractor) -> None:
+    text = (
+        "Hollis\u2019 husband, Jem Hollis, was also outside the courthouse.\n"
+        "\u201cWe don\u2019t hate these people,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Jem Hollis"
+
+
+def test_a_sentence_opening_with_a_pronoun_names_no_new_person(offline: Extractor) -> None:
+    text = (
+        "\u201cThe numbers are not in yet,\u201d said Marisol Quintero.\n"
+        "She and her husband have run the shop for years.\n"
+        "\u201cWe are staying open,\u201d she said."
+    )
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Marisol Quintero", "Marisol Quintero"]
+
+
+# --- speakers named by a role or a body; titles, headlines, list items -------
+
+
+def test_a_role_speaker_is_the_latest_subject_with_that_role(offline: Extractor) -> None:
+    text = (
+        "Former Vice President Joan Hadley spoke in Dover on Monday.\n"
+        "Hadley was livelier than in the past.\n"
+        "\u201cI took a hit in the first state,\u201d the former vice president said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker == "the former vice president" and quote.speaker_canonical == "Joan Hadley"
+
+
+def test_officials_of_a_named_body_speak_for_it(offline: Extractor) -> None:
+    text = "\u201cMasks will be provided at the door,\u201d Brightwater Council officials said on Tuesday."
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Brightwater Council"
+
+
+def test_a_speaker_phrase_loses_what_ran_into_its_verb(offline: Extractor) -> None:
+    text = (
+        "Lena Okonkwo said at the debate that she has been consistent, but in 2018 she wrote: "
+        "\u201cI favor the plan, as I favor any measure that covers everyone.\u201d"
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Lena Okonkwo"
+
+
+def test_headlines_of_other_articles_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
+    text = (
+        "The foundation is generating the kind of coverage no candidate wants.\n"
+        '"Former Governor Cashed In When His Wife Became Secretary of State," was how one network put it.\n'
+        "As a magazine put it: \u201cA Straight, White, Multimillionaire Pop Star Had a Great Year.\u201d\n"
+        "\u201cIt was a hard year,\u201d opens a piece nicely titled \u201c10 Albums to Help You Heal from the "
+        "Trauma of the Year,\u201d which ran on Friday."
+    )
+    assert [q.text for q in _quotes(offline, text)] == ["It was a hard year"]
+
+
+def test_list_items_in_quote_marks_are_not_quotes(offline: Extractor) -> None:
+    text = (
+        "Read more from our archive:\n"
+        "\u2022 \u201cWhy the river keeps rising and nobody has a plan for the winter\u201d\n"
+        "\u2022 \u201cThe bridge that was promised five times and never built in our town\u201d\n"
+        "\u201cWe will rebuild the bridge this year,\u201d Mayor Ilse Bauer said."
+    )
+    quotes = _quotes(offline, text)
+    assert [q.speaker_canonical for q in quotes] == ["Ilse Bauer"]
+
+
+def test_her_remarks_are_hers(offline: Extractor) -> None:
+    text = (
+        "Rep. Amara Delacroix spoke at a reception near the Capitol on Thursday night.\n"
+        "Her closing remarks: \u201cWe are going to win this fight for our district.\u201d"
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Amara Delacroix"
+
+
+def test_an_organisation_before_a_title_and_name_is_not_part_of_the_person(offline: Extractor) -> None:
+    text = "\u201cWe are ready,\u201d Department of Energy Acting Deputy Secretary Ken Bramwell told reporters."
+    entities, [quote] = offline.extract(text)
+    assert [(e.text, e.label) for e in entities] == [("Department of Energy", "ORG"), ("Ken Bramwell", "PERSON")]
+    assert quote.speaker_canonical == "Ken Bramwell"
+
+
+def test_the_person_spoken_to_is_not_the_pronouns_speaker(offline: Extractor) -> None:
+    text = (
+        "Police spokesman Trent Okafor described the arrest on Tuesday.\n"
+        "The officer told Ravel Brisco to show his hands, but Brisco ran, Okafor said.\n"
+        "\u201cDuring the struggle, the suspect reached into his pocket,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical == "Trent Okafor"
+
+
+def test_a_hyphenated_role_opening_a_sentence_is_an_antecedent(offline: Extractor) -> None:
+    text = (
+        "The agency came under fire from Senator Rhoda Quill on Monday.\n"
+        "The agency\u2019s director-general defended its work in response to Quill\u2019s criticism. "
+        "\u201cThis is a time for all of us to be united,\u201d he said."
+    )
+    [quote] = _quotes(offline, text)
+    assert quote.speaker_canonical != "Rhoda Quill"
