@@ -61,11 +61,14 @@ _WORD = re.compile(r"[\w\u2019'.\-]+")
 
 
 class EntityLike(Protocol):
+    """What the speaker rules read of an entity (quotes.py uses it too)."""
+
     text: str
     label: str
     start: int
     end: int
     canonical: str
+    entity_id: str | None
 
 
 def _word_before_name(text: str, start: int) -> str:

@@ -26,13 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from store.records import Quote
 
-from .antecedents import PRONOUN_GENDER, gender_cues, plausible_subject, speaks
+from .antecedents import PRONOUN_GENDER, EntityLike, gender_cues, plausible_subject, speaks
 from .canonical import person_id
 from .gazetteer import load_gazetteer
 from .names import PERSON_NOUNS, SPEECH_VERBS, TITLES
@@ -131,15 +130,6 @@ _VAGUE = re.compile(
 )
 _ANY_ORGANISATION = frozenset({"company", "firm", "group", "organisation", "organization"})
 VAGUE_REACH = 1500  # characters back to the organisation a vague speaker stands for
-
-
-class EntityLike(Protocol):
-    text: str
-    label: str
-    start: int
-    end: int
-    canonical: str
-    entity_id: str | None
 
 
 @dataclass
