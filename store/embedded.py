@@ -54,6 +54,7 @@ FACET_SEGMENT_TERMS = 50_000
 FACET_FIRST_SEGMENT_TERMS = 1_000  # each segment's top terms in a facet's first, cheaper round
 FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
+STORY_READ_BATCH = 1_000  # records decoded at a time when story ids change
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000
 # more_like_this: words shorter than this are left out, and the query keeps this many.
@@ -177,18 +178,26 @@ class EmbeddedStore(Store):
         """Change `story`/`thread` only. tantivy cannot update one field, so
         each changed article is written again from its stored record (the
         record is the only stored field; its indexed fields are derived from
-        it again by `prepare`)."""
+        it again by `prepare`). Records are read a batch at a time, so memory
+        stays bounded, but written under one commit: a commit per batch left
+        one small segment per batch, and several segments make facet counts
+        dearer (the cheap exact path must recount)."""
         threads = threads or {}
-        changed = []
-        for article in self.get_many(list(dict.fromkeys([*assignments, *threads]))):
-            story = assignments.get(article.id, article.story)
-            thread = threads.get(article.id, article.thread)
-            if (article.story, article.thread) != (story, thread):
-                article.story, article.thread = story, thread
-                changed.append(article)
-        if changed:
-            self.index(changed)
-        return len(changed)
+        ids = list(dict.fromkeys([*assignments, *threads]))
+        if not ids:
+            return 0
+        return len(self.index(self._with_new_stories(ids, assignments, threads)).indexed)
+
+    def _with_new_stories(
+        self, ids: list[str], assignments: dict[str, str | None], threads: dict[str, str | None]
+    ) -> Iterator[EnrichedArticle]:
+        for start in range(0, len(ids), STORY_READ_BATCH):
+            for article in self.get_many(ids[start : start + STORY_READ_BATCH]):
+                story = assignments.get(article.id, article.story)
+                thread = threads.get(article.id, article.thread)
+                if (article.story, article.thread) != (story, thread):
+                    article.story, article.thread = story, thread
+                    yield article
 
     def reindex(self) -> dict[str, Any]:
         """Copy every stored article into a fresh index folder built with the

@@ -96,16 +96,11 @@ def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[s
     return {i: groups for i, groups in after.items() if before.get(i) != groups}
 
 
-WRITE_BATCH = 1000  # articles rewritten per store call: memory stays bounded on a full regroup
-
-
 def _write(store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
+    """One store call for all changes: the store bounds its own memory (the
+    embedded store reads records a batch at a time) and commits once."""
     ids = sorted(changes)
-    written = 0
-    for k in range(0, len(ids), WRITE_BATCH):
-        batch = {i: changes[i] for i in ids[k : k + WRITE_BATCH]}
-        written += store.set_stories({i: e for i, (e, _) in batch.items()}, {i: t for i, (_, t) in batch.items()})
-    return written
+    return store.set_stories({i: changes[i][0] for i in ids}, {i: changes[i][1] for i in ids})
 
 
 def _clock() -> tuple[float, float]:
