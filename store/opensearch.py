@@ -64,11 +64,20 @@ def _reason(error: os_errors.TransportError) -> str:
 # is marked dead and the client keeps picking the killed one until the others
 # are tried again, which happens only after that timeout.
 TRANSPORT_PAUSES_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+# A bulk request waits on the server for a lost primary shard to be replaced
+# (its `timeout`, one minute by default) before it answers. A client that gives
+# up sooner (30 s) marks a healthy node dead for doing so; after a node is
+# killed that happened to every live node, and the client then kept sending to
+# the dead one. So the client waits for bulk answers longer than the server does.
+BULK_REQUEST_TIMEOUT_SECONDS = 120
 
 
 def _lost_in_transport(info: dict[str, Any]) -> bool:
-    """A bulk item that failed without any HTTP answer (connection refused, reset, timeout)."""
-    return info.get("status") in (None, "N/A") or isinstance(info.get("exception"), os_errors.ConnectionError)
+    """A bulk item that failed without any HTTP answer (connection refused,
+    reset, timeout), or with 503: its primary shard was lost with a node and
+    not yet replaced when the server stopped waiting. Both succeed when sent
+    again once the cluster has promoted a replica."""
+    return info.get("status") in (None, "N/A", 503) or isinstance(info.get("exception"), os_errors.ConnectionError)
 
 
 class OpenSearchStore(Store):
@@ -203,6 +212,7 @@ class OpenSearchStore(Store):
         results = helpers.streaming_bulk(
             self.client,
             actions,
+            request_timeout=BULK_REQUEST_TIMEOUT_SECONDS,
             chunk_size=self.chunk_size,
             max_retries=self.max_retries,
             # opensearch-py annotates these as int, but sleeps for any number of seconds.

@@ -77,6 +77,10 @@ def test_kill_a_node_while_indexing(tmp_path: Path, allsides_corpus: Path) -> No
             )
         client = OpenSearch(cluster.urls, timeout=30)
         before_kill = wait_for(lambda: indexed_so_far(client), "the first articles to be written")
+        # Kill only once every primary has a started replica: a primary lost
+        # before its replica started leaves that shard red (its writes wait on
+        # the server), which no client can work around.
+        wait_for(lambda: client.cluster.health(index=f"{ALIAS}-v*")["status"] == "green", "the replicas to start")
         victim = node_with_a_primary(client, [n["name"] for n in cluster.nodes])
         cluster.kill(victim)
         wait_for(lambda: client.cluster.health()["status"] != "green", "the cluster to notice the lost node")
