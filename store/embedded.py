@@ -204,7 +204,6 @@ class EmbeddedStore(Store):
         """Copy every stored article into a fresh index folder built with the
         current schema, then point CURRENT at it (one rename: atomic)."""
         old_dir = self._current_dir()
-        articles = list(self._scan(self._any_searcher()))  # also from an older schema
         number = int(old_dir.name.rsplit("-", 1)[-1]) + 1 if old_dir.name.startswith("index-") else 1
         new_dir = self.data_dir / f"index-{number}"
         if new_dir.exists():
@@ -213,17 +212,27 @@ class EmbeddedStore(Store):
         new_index = Index(self.schema, path=str(new_dir), reuse=False)
         register_tokenizers(new_index)
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        for article in articles:
-            writer.add_json(self.prepare(article))
-        writer.commit()
-        writer.wait_merging_threads()
+        copied = 0
+        try:
+            # One record at a time from the old index (also of an older
+            # schema) into the new one: memory stays flat whatever the size
+            # of the archive (only the list of document addresses grows).
+            for article in self._scan(self._any_searcher()):
+                writer.add_json(self.prepare(article))
+                copied += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            shutil.rmtree(new_dir, ignore_errors=True)  # CURRENT still names the old index
+            raise
         pointer_tmp = self.data_dir / "CURRENT.tmp"
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
         self._stale = None
         shutil.rmtree(old_dir, ignore_errors=True)
-        return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": len(articles)}
+        return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
 
     # -- reading -----------------------------------------------------------
 
