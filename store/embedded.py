@@ -405,7 +405,10 @@ class EmbeddedStore(Store):
 
     @staticmethod
     def _terms(name: str, fetch: int, segment_size: int | None = None) -> dict[str, Any]:
-        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": segment_size or FACET_FIRST_SEGMENT_TERMS}
+        # Never fewer terms per segment than asked for: the proofs read a
+        # short answer as "every value seen".
+        per_segment = max(segment_size or FACET_FIRST_SEGMENT_TERMS, fetch)
+        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": per_segment}
 
     def _facet(
         self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query, top: list[tuple[str, int]]
