@@ -444,7 +444,7 @@ class EmbeddedStore(Store):
         round's error bound), and it leaves the order of equal counts open.
         When a first round is not provably exact, the values that could be in
         the top `size` are counted exactly, every facet's in one aggregation
-        (`_candidates`, `_settled`); when even that cannot prove the cut,
+        (`_FirstRound.candidates`, `.settled`); when even that cannot prove the cut,
         every segment is asked for all its terms, which costs several times
         as much on a broad search."""
         if size <= 0:
@@ -486,7 +486,7 @@ class EmbeddedStore(Store):
             for n, value in enumerate(wanted)
         }
         if not aggregations:
-            return {}
+            return {name: {} for name in values}
         result = searcher.aggregate(query, aggregations)
         return {
             name: {value: int(result[f"{name} {n}"]["doc_count"]) for n, value in enumerate(wanted)}
