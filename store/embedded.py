@@ -458,7 +458,15 @@ class EmbeddedStore(Store):
             if one_segment or not first.error:
                 found[name] = first.buckets if first.tie_is_whole(size) else None
             else:
-                recount[name] = first.candidates(size)
+                candidates = first.candidates(size)
+                if len(candidates) < fetch:
+                    recount[name] = candidates
+                else:
+                    # Every value read could reach the cut, so one not read could
+                    # too: the second round would almost never settle it (many
+                    # near-equal values), and counting every term costs less
+                    # than fetch filter aggregations.
+                    found[name] = None
         exact = cls._exact_counts(searcher, query, recount)
         for name in recount:
             found[name] = rounds[name].settled(size, exact[name])
