@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from .alternation import alternation
 from .names import SPEECH_VERBS, TITLES
 
 MALE, FEMALE = "m", "f"
@@ -39,7 +40,7 @@ _MALE_NOUNS = frozenset(
     """spokesman chairman congressman councilman businessman alderman actor husband father son brother
     grandfather widower boyfriend king prince duke lord sir man""".split()
 )
-_GENDER_NOUN = re.compile(r"(?i)\b(?:" + "|".join(sorted(_FEMALE_NOUNS | _MALE_NOUNS, key=len, reverse=True)) + r")\b")
+_GENDER_NOUN = re.compile(r"(?i)\b(?:" + alternation(_FEMALE_NOUNS | _MALE_NOUNS) + r")\b")
 # Words after which a name is an object, not a subject ("with Mr. Obama").
 _OBJECT_BEFORE = frozenset(
     """to with by for from of about against on at in between than as like under over toward towards into via

@@ -31,6 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from store.records import Quote
 
+from .alternation import alternation
 from .antecedents import PRONOUN_GENDER, EntityLike, gender_cues, plausible_subject, speaks
 from .canonical import person_id
 from .gazetteer import load_gazetteer
@@ -46,20 +47,7 @@ MIN_REPORTED_WORDS = 3  # ... unless the sentence reports speech and they are no
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _PERSON_PRONOUNS = {"he", "she", "i"}
 
-
-def _alternation(words: Iterable[str]) -> str:
-    """The regex alternation of `words`, longest first, grouped by first
-    letter ("s(?:ays|aid|ay)|t(?:old|...)"): it matches the same strings with
-    the same preference as the flat "says|said|...|say", but the engine tries
-    only the branches that start with the letter it is at (a flat list of a
-    hundred verbs tried at every position was a fifth of quote attribution)."""
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        groups.setdefault(word[0], []).append(re.escape(word[1:]))
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
-_VERBS = _alternation(SPEECH_VERBS)
+_VERBS = alternation(SPEECH_VERBS)  # grouped by first letter: much quicker to search
 # A full stop after a title's abbreviation ends no speaker: "said Texas Sen. Ted Cruz".
 _TITLE_STEMS = sorted({t[:-1] for t in TITLES if t.endswith(".")} | {"Sens", "Reps", "Govs", "Sts"})
 _NOT_TITLE = "".join(f"(?<!\\b{re.escape(stem)})" for stem in _TITLE_STEMS)
@@ -221,18 +209,34 @@ def _closes(text: str, i: int, kind: str, para_end: int) -> bool:
     return True
 
 
+# The only characters that may open, or close, a quote of each kind: the
+# scans jump from one to the next instead of testing every character.
+_OPENING_MARK = re.compile(f"[{re.escape(_DOUBLE_OPEN + _SINGLE_OPEN)}\"']")
+_CLOSING_MARK = {"d": re.compile(f'[{re.escape(_DOUBLE_CLOSE)}"]'), "s": re.compile(f"[{_SINGLE_CLOSE}']")}
+
+
 def find_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for index, (p_start, p_end) in enumerate(_paragraphs(text)):
         i = p_start
         while i < p_end:
-            kind = _opens(text, i, p_start) if text[i] in _DOUBLE_OPEN + _SINGLE_OPEN + "\"'" else None
+            mark = _OPENING_MARK.search(text, i, p_end)
+            if mark is None:
+                break
+            i = mark.start()
+            kind = _opens(text, i, p_start)
             if kind is None:
                 i += 1
                 continue
             j = i + 1
-            while j < p_end and not _closes(text, j, kind, p_end):
+            closing = _CLOSING_MARK[kind]
+            while j < p_end:
+                close = closing.search(text, j, p_end)
+                j = close.start() if close else p_end
+                if j < p_end and _closes(text, j, kind, p_end):
+                    break
                 j += 1
+            j = min(j, p_end)
             closed = j < p_end
             inner_end = j if closed else p_end
             span = _trimmed(text, i + 1, inner_end)
