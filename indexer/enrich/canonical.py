@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Typographic apostrophes and quote-like marks folded to ASCII for matching.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
@@ -23,6 +24,7 @@ def fold_apostrophes(text: str) -> str:
     return text.translate(_APOSTROPHES)
 
 
+@lru_cache(maxsize=1 << 16)  # the gazetteer asks for every capitalised n-gram: most repeat
 def normalise_name(text: str) -> str:
     """The form of a name used as a dictionary key: apostrophes folded,
     whitespace collapsed, case kept (case tells "US" from "us")."""
