@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Protocol
 
 from .alternation import alternation
@@ -119,7 +120,8 @@ def speaks(text: str, ent: EntityLike) -> bool:
         return True
     rest = text[ent.end : ent.end + 160]
     appositive = re.match(r",\s[^,;\"\u201c\u201d.!?]{1,120},", rest)
-    words = [w.rstrip(".") for w in _WORD.findall(rest[appositive.end() :] if appositive else rest)[:3]]
+    after = rest[appositive.end() :] if appositive else rest
+    words = [m.group().rstrip(".") for m in islice(_WORD.finditer(after), 3)]  # the first three words only
     while words and words[0].lower() in _AUXILIARIES:
         words.pop(0)
     return bool(words) and words[0].lower() in SPEECH_VERBS

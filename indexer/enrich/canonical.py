@@ -49,6 +49,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(fold_apostrophes(text)).lower()).strip("-")
 
 
+@lru_cache(maxsize=1 << 16)  # one per person mention, and the same people come back
 def person_id(canonical: str) -> str:
     return f"person:{slug(canonical)}"
 
