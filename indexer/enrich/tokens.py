@@ -129,7 +129,9 @@ def _mark_title_case_line(tokens: Tokens, start: int, end: int, flags: list[bool
 
 
 def is_cap(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text)
+    first = text[:1]
+    # The first letter answers for nearly every word; the scan is for an upper-case non-letter ("Ⅻ").
+    return first.isupper() and (first.isalpha() or any(c.isalpha() for c in text))
 
 
 def prev_word(tokens: Tokens, i: int) -> tuple[int, str]:
