@@ -32,6 +32,7 @@ from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
 from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .linking import people_in_capitals, people_in_lists
 from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
@@ -78,6 +79,7 @@ class Extractor:
 
     def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
+        leftovers = []  # candidates nothing named
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
             full = self.registry.resolve(word) if resolvable_bare_name(word) else None
@@ -91,6 +93,10 @@ class Extractor:
                 mentions.append(Mention(start, end, text, "PERSON", word, single=True, titled=titled))
             elif label == "ORG":
                 mentions.append(Mention(start, end, text, "ORG", word))
+            else:
+                leftovers.append((start, end, text))
+        mentions += people_in_lists(body, mentions, leftovers)
+        mentions += people_in_capitals(mentions, doc.user_data.get("parallax_caps_words", []))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
         return _without_overlaps([e for e in entities if e is not None])
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
+from .canonical import ascii_fold, match_key, normalise_name, strip_possessive, surname_key
 from .mentions import (
     DATE_WORDS,
     INITIALS,
@@ -241,6 +241,87 @@ def _alias_people(
         else:
             remaining.append((start, end, text))
     candidates[:] = remaining
+
+
+def people_in_capitals(mentions: list[Mention], caps_words: list[tuple[int, int, str]]) -> list[Mention]:
+    """Words in capitals on a headline line ("LYNAGH SEALS VICTORY", "KEVIN
+    BROWN LOWERS ERA") that name a person of the article: a pair spelling a
+    full name, or one word with the surname of exactly one person. Capitals
+    say nothing about a word, so only the article's own people count (no
+    registry, no dictionary check)."""
+    if not caps_words:
+        return []
+    people = [m.canonical for m in mentions if m.label == "PERSON"]
+    if not people:
+        return []
+    full = {match_key(name): name for name in people if " " in name}
+    by_surname: dict[str, set[str]] = {}
+    for name in people:
+        by_surname.setdefault(surname_key(name), set()).add(name)
+    found: list[Mention] = []
+    taken: set[int] = set()
+    for start, end, text in sorted(caps_words, key=lambda w: -len(w[2])):  # pairs first
+        if start in taken or end - 1 in taken:
+            continue
+        if " " in text:
+            person = full.get(match_key(text))
+        else:
+            names = by_surname.get(surname_key(strip_possessive(text)), set())
+            person = next(iter(names)) if len(names) == 1 else None
+        if person is not None:
+            found.append(Mention(start, end, text, "PERSON", person, single=" " not in person))
+            taken.update((start, end - 1))
+    return found
+
+
+LIST_MIN_ITEMS = 3  # names between commas that make a list of people
+
+
+def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[int, int, str]]) -> list[Mention]:
+    """Unknown words inside a list of people are people: "Given , Breen ,
+    Staunton , Irwin" in a line-up, "Did not bat : Dharmasena , Vaas ,
+    Muralitharan". A list is LIST_MIN_ITEMS or more names joined by commas
+    (or a last "and"), each a person, a still unknown word (a leftover
+    candidate) or a one-word small town ("Staunton"), at least two of them
+    people; anything else between breaks it. The unknown words and towns
+    become people (changed in place, or returned as new mentions). Only
+    articles with leftovers are looked at."""
+    if not leftovers:
+        return []
+    items: list[tuple[int, int, Mention | None]] = sorted(
+        [(m.start, m.end, m) for m in mentions if m.label == "PERSON" or _town_word(m)]
+        + [(s, e, None) for s, e, _ in leftovers],
+        key=lambda item: item[0],
+    )
+    found: list[Mention] = []
+    chain: list[tuple[int, int, Mention | None]] = []
+
+    def close() -> None:
+        people = sum(1 for _, _, m in chain if m is not None and m.label == "PERSON")
+        if len(chain) >= LIST_MIN_ITEMS and people >= 2:
+            for start, end, m in chain:
+                if m is None:
+                    name = strip_possessive(text[start:end])
+                    found.append(Mention(start, end, text[start:end], "PERSON", name, single=True, titled=True))
+                elif m.label != "PERSON":
+                    m.label, m.canonical, m.place, m.single, m.titled = "PERSON", m.text, None, True, True
+        chain.clear()
+
+    for item in items:
+        if chain and not _list_separator(text[chain[-1][1] : item[0]]):
+            close()
+        chain.append(item)
+    close()
+    return found
+
+
+def _town_word(m: Mention) -> bool:
+    """A one-word place no one knows well and nothing says is a place."""
+    return m.place is not None and m.label == "GPE" and " " not in m.text and not m.place.well_known and not m.cue
+
+
+def _list_separator(between: str) -> bool:
+    return between.strip() in (",", "and", ", and") and "\n\n" not in between
 
 
 def resolvable_bare_name(word: str, person: bool = False) -> bool:

@@ -42,6 +42,7 @@ from .names import (
     FAC_HEADS,
     GENERIC_ORG_HEADS,
     HOLIDAYS,
+    LEGAL_FORMS,
     LOC_HEADS,
     NON_ORG_ACRONYMS,
     ORG_HEADS,
@@ -247,6 +248,7 @@ class _Segmenter:
         self._sports: bool | None = None  # see _in_sports_article
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
+        self.caps_words: list[int] = []  # words in capitals on a capitals line (see caps_headline_words)
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
         self._line_start: list[bool] | None = None
         self._caps_line: list[bool] | None = None
@@ -374,7 +376,7 @@ class _Segmenter:
                 break  # "Department of Energy Acting Deputy Secretary Ken ...": the person starts
             if k > i and word[:1].isupper() and word.lower() in NAME_STOPS:
                 break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
-            if word in ORG_HEADS:
+            if word in ORG_HEADS or k > i and word in LEGAL_FORMS:
                 last = k + 1
             k += 1
         if last is not None and last < k and self._word(last) in ("of", "for"):
@@ -828,6 +830,8 @@ class _Segmenter:
                     self._candidate(i)
             elif self._common_word_surname(i):
                 self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
+            elif word.isupper() and self.caps_line[i] and NAME_WORD.match(word):
+                self.caps_words.append(i)  # "LYNAGH SEALS VICTORY": maybe a name the body gives
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
@@ -1030,9 +1034,25 @@ def parallax_entities(doc: Doc) -> Doc:
     organisation_short_forms(seg.mentions, seg.candidates, res)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
+    doc.user_data["parallax_caps_words"] = caps_headline_words(tokens, seg.caps_words)
     doc.ents = _spans(doc, seg.mentions)
     doc.user_data.pop("_parallax_tokens", None)
     return doc
+
+
+def caps_headline_words(tokens: Tokens, caps_words: list[int]) -> list[tuple[int, int, str]]:
+    """Words in capitals on a headline or table line that nothing else
+    claimed, as (start, end, text), two adjacent ones also as a pair
+    ("KEVIN BROWN"): linking.people_in_capitals names them when the article
+    names a person so."""
+    found = []
+    for n, i in enumerate(caps_words):
+        start = tokens.idx[i]
+        found.append((start, start + len(tokens.words[i]), tokens.words[i]))
+        if n + 1 < len(caps_words) and caps_words[n + 1] == i + 1 and tokens.ws[i] == " ":
+            pair = tokens.text(i, i + 2)
+            found.append((start, start + len(pair), pair))
+    return found
 
 
 def _settlements(tokens: Tokens, runs: list[tuple[int, int]]) -> frozenset[str]:

@@ -1,0 +1,56 @@
+"""Person rules from the CoNLL error kinds (issue 11), on text written for
+these tests: line-ups and results lists, headlines in capitals, a company's
+legal form, and bare one-word names in the facets."""
+
+from __future__ import annotations
+
+from indexer.enrich.extract import Extractor
+
+
+def _people(extractor: Extractor, text: str) -> dict[str, str]:
+    """Person mentions as written → canonical."""
+    return {e.text: e.canonical for e in extractor.extract(text)[0] if e.label == "PERSON"}
+
+
+def test_a_line_up_of_names_is_read_as_names_not_as_a_headline(offline: Extractor) -> None:
+    # Every word of a line-up is capitalised, like a Title Case headline; its commas say it is a list.
+    text = (
+        "The visitors named their side on Friday.\n"
+        "Teams :\n"
+        "Korvania - Tamsin Orlov ( captain ) , Idris Velakan , Oskar Brennid , Juna Taverel ,\n"
+        "Pelle Mourad , Anik Sorvandi .\n"
+    )
+    people = _people(offline, text)
+    assert {"Idris Velakan", "Oskar Brennid", "Juna Taverel", "Anik Sorvandi"} <= set(people)
+
+
+def test_unknown_words_in_a_list_of_people_are_people(offline: Extractor) -> None:
+    text = (
+        "Eduard Krovanek and Milo Stafferd scored for the visitors.\n"
+        "Line-up : Krovanek , Stafferd , Tulliver , Orbask , Quennel .\n"
+    )
+    people = _people(offline, text)
+    assert {"Tulliver", "Orbask", "Quennel"} <= set(people)
+    # A list of unknown words with fewer than two people in it says nothing.
+    assert "Varnoth" not in _people(offline, "The firms Varnoth , Delquist and Ombrel merged on Monday .")
+
+
+def test_a_surname_in_a_headline_in_capitals_is_the_person_the_article_names(offline: Extractor) -> None:
+    text = (
+        "TENNIS - DRAVENKO AND KESTRIL SURVIVE LATE SCARES .\n"
+        "Tomas Dravenko and Ilse Kestril both came from a set down on Thursday .\n"
+        "Dravenko served 14 aces .\n"
+    )
+    people = _people(offline, text)
+    assert people["DRAVENKO"] == "Tomas Dravenko" and people["KESTRIL"] == "Ilse Kestril"
+    # A pair in capitals is the full name.
+    people = _people(offline, "BOXING - RENATA OSWELL KEEPS HER TITLE .\nRenata Oswell won on points .\n")
+    assert people["RENATA OSWELL"] == "Renata Oswell"
+    # A word in capitals the article names nobody by stays unnamed.
+    assert "SCARES" not in _people(offline, text) and "SURVIVE" not in _people(offline, text)
+
+
+def test_a_legal_form_ends_a_company_name(offline: Extractor) -> None:
+    entities, _ = offline.extract("Shares of the packaging group Trovell SA fell on Friday , and Trovell said more .")
+    labels = {e.text: e.label for e in entities}
+    assert labels["Trovell SA"] == "ORG" and labels.get("Trovell") != "PERSON"
