@@ -32,7 +32,7 @@ from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
 from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
-from .linking import people_in_capitals, people_in_lists
+from .linking import one_sense_for_organisations, people_in_capitals, people_in_lists
 from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
@@ -95,6 +95,7 @@ class Extractor:
                 mentions.append(Mention(start, end, text, "ORG", word))
             else:
                 leftovers.append((start, end, text))
+        one_sense_for_organisations(mentions)
         mentions += people_in_lists(body, mentions, leftovers)
         mentions += people_in_capitals(mentions, doc.user_data.get("parallax_caps_words", []))
         entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]

@@ -274,6 +274,25 @@ def people_in_capitals(mentions: list[Mention], caps_words: list[tuple[int, int,
     return found
 
 
+def one_sense_for_organisations(mentions: list[Mention]) -> None:
+    """A name the article uses as an organisation ("Zycie Warszawy daily
+    said", "Xinhua news agency") is that organisation in its other mentions
+    too ("Zycie Warszawy said", "Xinhua said"), when those are people only
+    by their shape: unlinked one-word names and full names that do not look
+    like a person's (no first name or title: not registrable)."""
+    organisations = {m.text: m.canonical for m in mentions if m.label == "ORG"}
+    if not organisations:
+        return
+    for m in mentions:
+        if (
+            m.label == "PERSON"
+            and m.text in organisations
+            and not m.titled
+            and (m.single or " " in m.text and not m.registrable)
+        ):
+            m.label, m.canonical, m.single = "ORG", organisations[m.text], False
+
+
 LIST_MIN_ITEMS = 3  # names between commas that make a list of people
 
 
@@ -282,15 +301,16 @@ def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[in
     Staunton , Irwin" in a line-up, "Did not bat : Dharmasena , Vaas ,
     Muralitharan". A list is LIST_MIN_ITEMS or more names joined by commas
     (or a last "and"), each a person, a still unknown word (a leftover
-    candidate) or a one-word small town ("Staunton"), at least two of them
+    candidate that is no dictionary word) or a one-word small town ("Staunton"), at least two of them
     people; anything else between breaks it. The unknown words and towns
     become people (changed in place, or returned as new mentions). Only
     articles with leftovers are looked at."""
     if not leftovers:
         return []
+    common = load_resources().common  # "Thinking, Fast and Slow, Kahneman": words, not people
     items: list[tuple[int, int, Mention | None]] = sorted(
         [(m.start, m.end, m) for m in mentions if m.label == "PERSON" or _town_word(m)]
-        + [(s, e, None) for s, e, _ in leftovers],
+        + [(s, e, None) for s, e, word in leftovers if strip_possessive(word).lower() not in common],
         key=lambda item: item[0],
     )
     found: list[Mention] = []

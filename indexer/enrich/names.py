@@ -61,7 +61,7 @@ ORG_HEADS = frozenset(
     Telegraph Gazette Press Network Television Radio Magazine House Church Hospital Centre Center Command Coalition
     Alliance Movement Network Club Team Airlines Airways Cabinet Kremlin Pentagon Secretariat Tribunal Prosecutor
     Prosecutors Watch Review Daily Weekly Inquirer Project Initiative Campaign Trust Partners Holdings Industries
-    Systems Technologies Media Studios Records Images Photos Pictures Photography
+    Systems Technologies Media Studios Records Images Photos Pictures Photography Newsroom
     """.split()
 )
 # A company's legal form after its name ("Ruch SA", "Cofinec S.A.", "Munich Re AG"):

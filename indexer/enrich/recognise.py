@@ -110,6 +110,8 @@ _TITLE_OF_WORDS = frozenset(["Staff", "State", "Police", "Defense", "Defence", "
 # The Arabic article, also an English first name ("Al").
 _ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
+# Lower-case nouns beside a name that make it a publication or an agency.
+_PUBLICATION_NOUNS = frozenset(["daily", "weekly", "newspaper", "magazine", "tabloid", "broadsheet"])
 _SETTLEMENT_NOUNS = frozenset(["town", "city", "village", "hamlet", "port", "municipality"])
 
 
@@ -739,7 +741,7 @@ class _Segmenter:
             if (
                 i + 1 < end
                 and self._word(i + 1) in _COUNTY_WORDS
-                and not found
+                and (not found or found[0] == i + 1)  # "Bergen County", "Hamilton County": not the town, nor a person
                 and word not in TITLES
                 and NAME_WORD.match(word)
             ):
@@ -803,7 +805,7 @@ class _Segmenter:
                     i = j
                     after_common = False
                     continue
-                if not titled and self._named_like_organisation(i, j):
+                if not titled and (self._named_like_organisation(i, j) or self._publication(i, j)):
                     self._add(i, j, "ORG", normalise_name(name))
                 elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
                     pass  # "the Rose Garden", "the Grant Park": words, not a person
@@ -888,6 +890,17 @@ class _Segmenter:
             return True
         # "Dow Jones Industrial Average": two dictionary words at the end ("Martin Luther King" has one).
         return all(w.lower() in self.res.common and w not in self.res.first_names for w in later[-2:])
+
+    def _publication(self, i: int, j: int) -> bool:
+        """A newspaper or agency by the noun beside it: "Zycie Warszawy daily
+        said", "the daily Sueddeutsche Zeitung", "Le Matin newspaper"."""
+        k = j
+        while k < self.tokens.n and self.tokens.is_space(k):
+            k += 1
+        if k < self.tokens.n and self._word(k) in _PUBLICATION_NOUNS:
+            return True
+        _, before = prev_word(self.tokens, i)
+        return before in _PUBLICATION_NOUNS
 
     def _preceded_by_the(self, i: int) -> bool:
         return i > 0 and self.tokens.words[i - 1].lower() == "the"

@@ -54,3 +54,22 @@ def test_a_legal_form_ends_a_company_name(offline: Extractor) -> None:
     entities, _ = offline.extract("Shares of the packaging group Trovell SA fell on Friday , and Trovell said more .")
     labels = {e.text: e.label for e in entities}
     assert labels["Trovell SA"] == "ORG" and labels.get("Trovell") != "PERSON"
+
+
+def test_a_publication_is_an_organisation_in_every_mention(offline: Extractor) -> None:
+    text = (
+        "Privatisation of the chain was delayed , Brzosko Wolnica daily said on Friday .\n"
+        "Brzosko Wolnica said the ministry would decide in May .\n"
+        "The agency was quoted by the daily Kalmer Vostrand on Saturday .\n"
+    )
+    entities, _ = offline.extract(text)
+    labels = [(e.text, e.label) for e in entities if e.text in ("Brzosko Wolnica", "Kalmer Vostrand")]
+    assert labels == [("Brzosko Wolnica", "ORG"), ("Brzosko Wolnica", "ORG"), ("Kalmer Vostrand", "ORG")]
+    # A news agency named so once is no person where it speaks.
+    text = "Talvask news agency reported the fire . Police had closed the road , Talvask said ."
+    assert {e.label for e in offline.extract(text)[0] if e.text == "Talvask"} == {"ORG"}
+
+
+def test_a_county_is_a_place_not_its_town_nor_a_person(offline: Extractor) -> None:
+    entities, _ = offline.extract("The sheriff of Hamilton County said the road near Bergen County was closed .")
+    assert [(e.text, e.label) for e in entities] == [("Hamilton County", "GPE"), ("Bergen County", "GPE")]
