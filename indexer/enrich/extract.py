@@ -98,10 +98,12 @@ class Extractor:
         one_sense_for_organisations(mentions)
         mentions += people_in_lists(body, mentions, leftovers)
         mentions += people_in_capitals(mentions, doc.user_data.get("parallax_caps_words", []))
-        entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
+        # A town the article names as a place once ("in Ferguson") is that place in every mention.
+        located = {strip_possessive(m.text) for m in mentions if m.place is not None and m.cue}
+        entities = [self._entity(m, located) for m in sorted(mentions, key=lambda m: m.start)]
         return _without_overlaps([e for e in entities if e is not None])
 
-    def _entity(self, m: Mention) -> Entity | None:
+    def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
             canonical = m.canonical
             if m.single and resolvable_bare_name(canonical, person=True):
@@ -113,9 +115,11 @@ class Extractor:
         if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:
             # "Obama" the Japanese town, or the person? A registered surname
             # wins over a town when nothing in the text says "in Obama".
+            # Only a surname the registry resolves to one full name: "Ferguson" of several Fergusons
+            # stays the town (a bare one-word person is no facet value).
             word = strip_possessive(m.text)
-            if self.registry.knows(word):
-                full = self.registry.resolve(word) or word
+            full = self.registry.resolve(word) if word not in (located or ()) else None
+            if full is not None:
                 return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
         if m.place is not None and m.label in PLACE_LABELS:
             p = m.place

@@ -110,6 +110,14 @@ _TITLE_OF_WORDS = frozenset(["Staff", "State", "Police", "Defense", "Defence", "
 # The Arabic article, also an English first name ("Al").
 _ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
+# Titles a person is known by together with one name ("Pope Francis",
+# "Queen Elizabeth"): the name alone is a first name nobody can facet on.
+_STYLED_TITLES = frozenset(
+    ["Pope", "King", "Queen", "Prince", "Princess", "Saint", "St.", "Emperor", "Empress", "Sultan"]
+)
+# Speech verbs that are also plural nouns after a name ("Facebook posts", "Kremlin claims"):
+# no sign that the name speaks.
+_NOUN_LIKE_VERBS = frozenset(["posts", "tweets", "notes", "states", "claims", "remarks", "replies"])
 # Lower-case nouns beside a name that make it a publication or an agency.
 _PUBLICATION_NOUNS = frozenset(["daily", "weekly", "newspaper", "magazine", "tabloid", "broadsheet"])
 _SETTLEMENT_NOUNS = frozenset(["town", "city", "village", "hamlet", "port", "municipality"])
@@ -787,7 +795,12 @@ class _Segmenter:
                 self._add(i, i + 1, "NORP", demonym_name(word, self.res.demonyms))
                 i += 1
                 continue
-            if word in TITLES and i + 1 < end and self._is_title(i, end):
+            if (
+                word in TITLES
+                and i + 1 < end
+                and self._is_title(i, end)
+                and not self._first_name_after_title(i, titled)
+            ):
                 titled = True
                 i += 1
                 continue
@@ -809,6 +822,9 @@ class _Segmenter:
                     self._add(i, j, "ORG", normalise_name(name))
                 elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
                     pass  # "the Rose Garden", "the Grant Park": words, not a person
+                elif titled and j - i == 1 and i > start and self._word(i - 1) in _STYLED_TITLES:
+                    # "Pope Francis", "Prince Charles": known by title and name; the facet shows both.
+                    self._add(i, j, "PERSON", f"{self._word(i - 1)} {normalise_name(name)}", titled=True)
                 else:
                     self._add(
                         i,
@@ -891,6 +907,11 @@ class _Segmenter:
         # "Dow Jones Industrial Average": two dictionary words at the end ("Martin Luther King" has one).
         return all(w.lower() in self.res.common and w not in self.res.first_names for w in later[-2:])
 
+    def _first_name_after_title(self, i: int, titled: bool) -> bool:
+        """Is the title word at i a first name, after another title and
+        before a name ("Sen. Dean Heller", "Rep. Earl Blumenauer")?"""
+        return titled and self._word(i) in self.res.first_names and self._word(i + 1) not in TITLES
+
     def _publication(self, i: int, j: int) -> bool:
         """A newspaper or agency by the noun beside it: "Zycie Warszawy daily
         said", "the daily Sueddeutsche Zeitung", "Le Matin newspaper"."""
@@ -910,6 +931,7 @@ class _Segmenter:
         if (
             word in ORG_HEADS
             or word in TITLES
+            and not (i + 1 < end and self._first_name_after_title(i, titled))
             or word in self.res.demonyms
             or (word.isupper() and not INITIALS.match(word))
         ):
@@ -1093,7 +1115,12 @@ def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:
     for start, end, text in seg.candidates:
         i = position.get(start)
         nxt = tokens.words[i + 1] if i is not None and i + 1 < tokens.n else None
-        if nxt in SPEECH_VERBS and text.lower() not in seg.res.common:  # "Amazon said" is no person
+        if (
+            nxt in SPEECH_VERBS
+            and nxt not in _NOUN_LIKE_VERBS  # "Facebook posts on current events"
+            and text.lower() not in seg.res.common  # "Amazon said" is no person
+            and label_by_context(tokens.full_text(), start, end) != "ORG"  # nor "Talvask news agency said"
+        ):
             seg.mentions.append(Mention(start, end, text, "PERSON", strip_possessive(text), None, True))
         else:
             keep.append((start, end, text))

@@ -73,3 +73,33 @@ def test_a_publication_is_an_organisation_in_every_mention(offline: Extractor) -
 def test_a_county_is_a_place_not_its_town_nor_a_person(offline: Extractor) -> None:
     entities, _ = offline.extract("The sheriff of Hamilton County said the road near Bergen County was closed .")
     assert [(e.text, e.label) for e in entities] == [("Hamilton County", "GPE"), ("Bergen County", "GPE")]
+
+
+def test_a_first_name_that_is_also_a_title_after_a_title_is_a_first_name(offline: Extractor) -> None:
+    people = _people(offline, "Sen. Dean Marwick , R-Nev. , voted no . Marwick said he would wait .")
+    assert people == {"Dean Marwick": "Dean Marwick", "Marwick": "Dean Marwick"}
+
+
+def test_a_pope_or_a_king_is_faceted_with_the_title(offline: Extractor) -> None:
+    people = _people(offline, "Pope Anselm met the envoys on Monday . Anselm said peace was near .")
+    assert set(people.values()) == {"Pope Anselm"}
+
+
+def test_a_town_stays_a_town_when_the_registry_knows_several_people_by_its_name() -> None:
+    fresh = Extractor(model="parallax-test-no-such-pipeline")  # a registry of its own
+    texts = [
+        "Olivia Kettering, a historian, spoke on Monday.",
+        "Marcus Kettering, a lawyer, spoke on Tuesday.",
+        "Protests in Kettering went on for a week, as in Northampton. Kettering has been quiet since.",
+        "Crowds marched through Northampton at night. Kettering has been quiet since the protests.",
+    ]
+    results = list(fresh.extract_many(texts))
+    for entities, _ in results[2:]:
+        assert not [e for e in entities if e.text == "Kettering" and e.label == "PERSON"]
+
+
+def test_a_company_that_posts_is_no_person(offline: Extractor) -> None:
+    people = _people(
+        offline, "Newspapers drive the reporting . Zanthrop posts on current events come from news sites ."
+    )
+    assert "Zanthrop" not in people
