@@ -783,6 +783,12 @@ class _Segmenter:
                 self._add(i, named, "ORG", normalise_name(self.tokens.text(i, named)))
                 i = named
                 continue
+            if found and found[0] == i + 1 and not titled and self._double_surname_after(i + 1, end):
+                # "Alexandria Ocasio-Cortez": a place's name as a first name before a double surname.
+                name = strip_possessive(self.tokens.text(i, i + 4))
+                self._add(i, i + 4, "PERSON", normalise_name(name), registrable=True)
+                i += 4
+                continue
             if found and (found[0] - i > 1 or not self._person_starts(i, end, titled)):
                 i = self._add_place(i, found[0], found[1], end, found[2])
                 titled = False
@@ -906,6 +912,22 @@ class _Segmenter:
             return True
         # "Dow Jones Industrial Average": two dictionary words at the end ("Martin Luther King" has one).
         return all(w.lower() in self.res.common and w not in self.res.first_names for w in later[-2:])
+
+    def _double_surname_after(self, k: int, end: int) -> bool:
+        """Is a double-barrelled surname written at k ("Ocasio-Cortez"): two
+        capitalised name words joined by a hyphen, no dictionary word or place,
+        that the article also writes without the word before it?"""
+        if k + 3 > end or self._word(k + 1) != "-" or self.tokens.ws[k] or self.tokens.ws[k + 1]:
+            return False
+        if self.tokens.words.count(self._word(k)) < 2:  # rare: a hyphenated pair after a place
+            return False
+        parts = (self._word(k), self._word(k + 2))
+        gaz = self.res.gazetteer
+        return all(
+            is_cap(w) and not w.isupper() and NAME_WORD.match(w) and w.lower() not in self.res.common
+            and gaz.lookup(w) is None and w not in ORG_HEADS
+            for w in parts
+        )  # fmt: skip
 
     def _first_name_after_title(self, i: int, titled: bool) -> bool:
         """Is the title word at i a first name, after another title and

@@ -103,3 +103,10 @@ def test_a_company_that_posts_is_no_person(offline: Extractor) -> None:
         offline, "Newspapers drive the reporting . Zanthrop posts on current events come from news sites ."
     )
     assert "Zanthrop" not in people
+
+
+def test_a_place_name_before_a_double_surname_is_a_first_name(offline: Extractor) -> None:
+    people = _people(
+        offline, "Voters chose Alexandria Brevik-Ostrand of Ohio . Brevik-Ostrand said she would vote no ."
+    )
+    assert "Alexandria Brevik-Ostrand" in people
