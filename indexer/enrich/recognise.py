@@ -33,6 +33,7 @@ from .mentions import (
     Resources,
     label_by_context,
     load_resources,
+    role_before,
 )
 from .names import (
     CREDIT_WORDS,
@@ -110,6 +111,10 @@ _TITLE_OF_WORDS = frozenset(["Staff", "State", "Police", "Defense", "Defence", "
 # The Arabic article, also an English first name ("Al").
 _ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
+_REGNAL_NUMBERS = frozenset("I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
+# Title words that are mostly first names when a surname follows ("Dean Saunders",
+# "Earl Thomas"); "Major", "Judge", "King" are titles first.
+_FIRST_NAME_TITLES = frozenset(["Dean", "Earl"])
 # Titles a person is known by together with one name ("Pope Francis",
 # "Queen Elizabeth"): the name alone is a first name nobody can facet on.
 _STYLED_TITLES = frozenset(
@@ -532,6 +537,8 @@ class _Segmenter:
             return False
         if k + 1 == end and all(self._word(m) in self.res.first_names for m in range(i, k)):
             return False  # "John Major said", "Billie Jean King said": the title word is the surname
+        if k + 1 == end and self._word(k - 1) not in TITLES and self._word(k) not in _TITLE_MODIFIERS:
+            return False  # "Hun Sen agreed": a title before no name is none; the word is the surname
         return self._is_title(k, end)
 
     def _ends_name(self, i: int, k: int) -> bool:
@@ -829,7 +836,11 @@ class _Segmenter:
                 elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
                     pass  # "the Rose Garden", "the Grant Park": words, not a person
                 elif titled and j - i == 1 and i > start and self._word(i - 1) in _STYLED_TITLES:
-                    # "Pope Francis", "Prince Charles": known by title and name; the facet shows both.
+                    # "Pope Francis", "Prince Charles": known by title and name; the facet shows both,
+                    # with a regnal number written after the name ("Queen Elizabeth I").
+                    if j < self.tokens.n and self.tokens.ws[j - 1] and self._word(j) in _REGNAL_NUMBERS:
+                        j += 1
+                        name = self.tokens.text(i, j)
                     self._add(i, j, "PERSON", f"{self._word(i - 1)} {normalise_name(name)}", titled=True)
                 else:
                     self._add(
@@ -929,10 +940,21 @@ class _Segmenter:
             for w in parts
         )  # fmt: skip
 
+    def _role_before(self, i: int) -> bool:
+        """Is a lower-case role written right before token i (mentions.role_before)?"""
+        k, before = prev_word(self.tokens, i)
+        return k >= 0 and before.islower() and role_before(before + " ", len(before) + 1)
+
     def _first_name_after_title(self, i: int, titled: bool) -> bool:
-        """Is the title word at i a first name, after another title and
-        before a name ("Sen. Dean Heller", "Rep. Earl Blumenauer")?"""
-        return titled and self._word(i) in self.res.first_names and self._word(i + 1) not in TITLES
+        """Is the title word at i a first name before a name: after another
+        title ("Sen. Dean Heller", "Rep. Earl Blumenauer"), or one of the
+        _FIRST_NAME_TITLES anywhere but after "the" ("Dean Saunders")?"""
+        word = self._word(i)
+        if word not in self.res.first_names or self._word(i + 1) not in TITLES and not is_cap(self._word(i + 1)):
+            return False
+        if word in _FIRST_NAME_TITLES and not self._preceded_by_the(i):
+            return self._word(i + 1) not in TITLES  # "Dean Saunders scored"; "the Dean of ..." is a title
+        return titled and self._word(i + 1) not in TITLES
 
     def _publication(self, i: int, j: int) -> bool:
         """A newspaper or agency by the noun beside it: "Zycie Warszawy daily
@@ -988,6 +1010,9 @@ class _Segmenter:
         if nxt and not self._common(i) and not self._common(k) and (not self.uncertain[i] or not self.uncertain[k]):
             # Two capitalised words no dictionary knows: a name (also opening
             # a sentence, when the second word's capital is informative).
+            return self.res.gazetteer.lookup(word) is None
+        if nxt and k == i + 1 and not self._common(i) and self._role_before(i):
+            # "scrum-half Kyran Bracken", "playmaker Corentine Martins": a surname may be a dictionary word.
             return self.res.gazetteer.lookup(word) is None
         if nxt and not self._common(i) and not self.uncertain[k] and self._speech_context(i, k + 1):
             # "said Vaile Wright": a surname may be a dictionary word.

@@ -110,3 +110,19 @@ def test_a_place_name_before_a_double_surname_is_a_first_name(offline: Extractor
         offline, "Voters chose Alexandria Brevik-Ostrand of Ohio . Brevik-Ostrand said she would vote no ."
     )
     assert "Alexandria Brevik-Ostrand" in people
+
+
+def test_a_title_word_that_ends_a_name_is_its_surname(offline: Extractor) -> None:
+    people = _people(offline, "The co-premiers Norrik Talvane and Vosk Sen agreed on Monday .")
+    assert "Vosk Sen" in people
+
+
+def test_after_a_lower_case_role_two_words_are_a_name_even_with_a_dictionary_surname(offline: Extractor) -> None:
+    assert "Tarvin Bracken" in _people(offline, "The visitors scored through scrum-half Tarvin Bracken late on .")
+
+
+def test_dean_before_a_surname_is_a_first_name_and_a_regnal_number_stays_with_the_name(offline: Extractor) -> None:
+    people = _people(offline, "Scorers : Dean Vollmar ( 2nd minute ) , Osric Talle ( 25th ) .")
+    assert "Dean Vollmar" in people
+    assert not _people(offline, "The Dean of Students closed the hall .")
+    assert _people(offline, "1533 - Queen Isolde I born .") == {"Isolde I": "Queen Isolde I"}
