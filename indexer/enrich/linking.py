@@ -42,6 +42,7 @@ def parallax_link(doc: Doc) -> Doc:
         doc.user_data["parallax_candidates"] = []
     candidates = doc.user_data.setdefault("parallax_candidates", [])
     _alias_people(mentions, candidates, lambda: Tokens.of(doc).full_text())
+    mentions += surnames_of_full_names(mentions, doc.user_data.get("parallax_surname_only", []))
     resolve_places(mentions)
     _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
@@ -271,6 +272,24 @@ def people_in_capitals(mentions: list[Mention], caps_words: list[tuple[int, int,
         if person is not None:
             found.append(Mention(start, end, text, "PERSON", person, single=" " not in person))
             taken.update((start, end - 1))
+    return found
+
+
+def surnames_of_full_names(mentions: list[Mention], words: list[tuple[int, int, str]]) -> list[Mention]:
+    """People for the words that may only be a surname the article gives in
+    full (recognise._Segmenter._surname_only: "Miller" opening a sentence
+    after "Nate Miller", "said King" after "Billie Jean King")."""
+    if not words:
+        return []
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.canonical:
+            full.setdefault(surname_key(m.canonical), m.canonical)
+    found = []
+    for start, end, text in words:
+        target = full.get(surname_key(strip_possessive(text)))
+        if target is not None:
+            found.append(Mention(start, end, text, "PERSON", target))
     return found
 
 

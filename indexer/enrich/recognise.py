@@ -264,6 +264,7 @@ class _Segmenter:
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
         self.caps_words: list[int] = []  # words in capitals on a capitals line (see caps_headline_words)
+        self.surname_only: list[tuple[int, int, str]] = []  # see _surname_only
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
         self._line_start: list[bool] | None = None
         self._caps_line: list[bool] | None = None
@@ -529,6 +530,27 @@ class _Segmenter:
         return not (
             word in TITLES or word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms
         )
+
+    def _surname_only(self, i: int, end: int) -> bool:
+        """A word that is a person only as the surname of a full name the
+        article gives (linking.surnames_of_full_names; no registry, no
+        context): a dictionary word opening a sentence ("Miller raised the
+        pace" after "Nate Miller"), or a title word before no name and after
+        no determiner ("said King" after "Billie Jean King")."""
+        word = self._word(i)
+        if word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
+            return False
+        if word in TITLES:
+            return i + 1 == end and word not in _TITLE_MODIFIERS and not self._after_determiner(i)
+        return (
+            self.uncertain[i]
+            and self._common(i)
+            and not (word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms)
+        )
+
+    def _after_determiner(self, i: int) -> bool:
+        _, before = prev_word(self.tokens, i)
+        return before.lower() in ("the", "a", "an", "this", "that", "his", "her", "their", "its", "our")
 
     def _title_inside_name(self, i: int, k: int, end: int) -> bool:
         """Does the title word at k start another person's title? Not when it
@@ -865,6 +887,8 @@ class _Segmenter:
                     self._candidate(i)
             elif self._common_word_surname(i):
                 self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
+            elif self._surname_only(i, end):
+                self.surname_only.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
             elif word.isupper() and self.caps_line[i] and NAME_WORD.match(word):
                 self.caps_words.append(i)  # "LYNAGH SEALS VICTORY": maybe a name the body gives
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
@@ -1117,6 +1141,7 @@ def parallax_entities(doc: Doc) -> Doc:
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
     doc.user_data["parallax_caps_words"] = caps_headline_words(tokens, seg.caps_words)
+    doc.user_data["parallax_surname_only"] = seg.surname_only
     doc.ents = _spans(doc, seg.mentions)
     doc.user_data.pop("_parallax_tokens", None)
     return doc

@@ -126,3 +126,15 @@ def test_dean_before_a_surname_is_a_first_name_and_a_regnal_number_stays_with_th
     assert "Dean Vollmar" in people
     assert not _people(offline, "The Dean of Students closed the hall .")
     assert _people(offline, "1533 - Queen Isolde I born .") == {"Isolde I": "Queen Isolde I"}
+
+
+def test_a_dictionary_word_or_a_title_is_the_surname_of_the_full_name_the_article_gives(offline: Extractor) -> None:
+    text = (
+        "Defending champion Nate Glazier kept his title on Saturday .\n"
+        "Glazier raised the pace in the fifth round .\n"
+        '" I got the right horses , " said captain Billie Jean Prince . " We will wait , " said Prince .\n'
+    )
+    people = _people(offline, text)
+    assert people["Glazier"] == "Nate Glazier" and people["Prince"] == "Billie Jean Prince"
+    # Without a full name they stay words.
+    assert not _people(offline, "Glazier raised the pace in the fifth round .")
