@@ -318,8 +318,8 @@ LIST_MIN_ITEMS = 3  # names between commas that make a list of people
 def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[int, int, str]]) -> list[Mention]:
     """Unknown words inside a list of people are people: "Given , Breen ,
     Staunton , Irwin" in a line-up, "Did not bat : Dharmasena , Vaas ,
-    Muralitharan". A list is LIST_MIN_ITEMS or more names joined by commas
-    (or a last "and"), each a person, a still unknown word (a leftover
+    Muralitharan". A list is LIST_MIN_ITEMS or more names joined by commas,
+    each a person, a still unknown word (a leftover
     candidate that is no dictionary word) or a one-word small town ("Staunton"), at least two of them
     people; anything else between breaks it. The unknown words and towns
     become people (changed in place, or returned as new mentions). Only
@@ -329,7 +329,7 @@ def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[in
     common = load_resources().common  # "Thinking, Fast and Slow, Kahneman": words, not people
     items: list[tuple[int, int, Mention | None]] = sorted(
         [(m.start, m.end, m) for m in mentions if m.label == "PERSON" or _town_word(m)]
-        + [(s, e, None) for s, e, word in leftovers if strip_possessive(word).lower() not in common],
+        + [(s, e, None) for s, e, word in leftovers if _unknown_name(strip_possessive(word), common)],
         key=lambda item: item[0],
     )
     found: list[Mention] = []
@@ -354,13 +354,19 @@ def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[in
     return found
 
 
+def _unknown_name(word: str, common: frozenset[str]) -> bool:
+    """No dictionary word ("Fast"), abbreviation ("Calif.") or word in capitals."""
+    return word.lower() not in common and not word.endswith(".") and not word.isupper()
+
+
 def _town_word(m: Mention) -> bool:
     """A one-word place no one knows well and nothing says is a place."""
     return m.place is not None and m.label == "GPE" and " " not in m.text and not m.place.well_known and not m.cue
 
 
 def _list_separator(between: str) -> bool:
-    return between.strip() in (",", "and", ", and") and "\n\n" not in between
+    # Commas only: "Richard Nixon and Watergate" ends prose, not a line-up.
+    return between.strip() == "," and "\n\n" not in between
 
 
 def resolvable_bare_name(word: str, person: bool = False) -> bool:

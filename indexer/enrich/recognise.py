@@ -465,13 +465,20 @@ class _Segmenter:
             while k < end and self._organisation_word(k):
                 k += 1
             return k if k > found[0] and not self.uncertain[i] else None
-        if i + 1 >= end or self._word(i) in self.res.first_names:
-            return None  # "Bill Clinton", "John Bolton": a first name and a surname that is also a town
+        if i + 1 >= end:
+            return None
+        # "Bill Clinton", "John Bolton": a first name and a surname that is also a town; but in a sports
+        # article a dictionary word before a big city names a club even if it is a first name ("Real Madrid").
+        sports_word = self._word(i) in self.res.first_names and self._common(i) and self._in_sports_article()
+        if self._word(i) in self.res.first_names and not sports_word:
+            return None
         club = self._club_word(i)
         if not self._organisation_word(i) and not club:
             return None
         place = self._place_at(i + 1, end)
         if place is None or place[1].kind == "continent" or (club and place[1].kind != "city"):
+            return None
+        if sports_word and not (place[1].kind == "city" and place[1].well_known):
             return None
         return place[0]
 
@@ -1136,6 +1143,7 @@ def parallax_entities(doc: Doc) -> Doc:
     for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
+    _names_of_things(seg)
     teams_in_sports(tokens, seg.mentions, seg.candidates, lambda: seg.caps_line, res.gazetteer, res.first_names)
     organisation_short_forms(seg.mentions, seg.candidates, res)
     doc.user_data["parallax_mentions"] = seg.mentions
@@ -1178,6 +1186,33 @@ def _settlements(tokens: Tokens, runs: list[tuple[int, int]]) -> frozenset[str]:
             if m >= 0 and words[m] in _SETTLEMENT_NOUNS:
                 found.add(tokens.text(start, end))
     return frozenset(found)
+
+
+def _names_of_things(seg: _Segmenter) -> None:
+    """Several "full names" that open with one word no first-name list knows,
+    each with another ending ("Reynard Honda", "Reynard Mercedes-Benz",
+    "Reynard Ford Cosworth" in a results table), name a maker's cars, a
+    brand's products or a group's branches, not people: organisations. Two
+    people rarely share an unknown first word in one article."""
+    endings: dict[str, set[str]] = {}
+    first_names = seg.res.first_names
+    for m in seg.mentions:
+        if m.label == "PERSON" and not m.titled and " " in m.text:
+            first, _, rest = m.text.partition(" ")
+            if (
+                first not in first_names
+                and not INITIALS.match(first)
+                and not any(w in first_names for w in rest.split())
+            ):
+                endings.setdefault(first, set()).add(rest)
+    things = {first for first, rests in endings.items() if len(rests) >= 2}
+    if not things:
+        return
+    for m in seg.mentions:
+        if m.label == "PERSON" and not m.titled and " " in m.text and m.text.partition(" ")[0] in things:
+            if any(w in first_names for w in m.text.split()[1:]):
+                continue  # "Cofinec CEO Stephen Frater": a person after the group's name
+            m.label, m.canonical, m.registrable = "ORG", normalise_name(m.text), False
 
 
 def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:

@@ -138,3 +138,31 @@ def test_a_dictionary_word_or_a_title_is_the_surname_of_the_full_name_the_articl
     assert people["Glazier"] == "Nate Glazier" and people["Prince"] == "Billie Jean Prince"
     # Without a full name they stay words.
     assert not _people(offline, "Glazier raised the pace in the fifth round .")
+
+
+def test_in_sports_a_dictionary_first_name_before_a_big_city_is_a_club(offline: Extractor) -> None:
+    text = (
+        "The striker scored twice as the visitors beat the champions in the league match .\n"
+        "The coach Tomasz Verell praised the goalkeeper after the draw with Real Madrid , and the fans sang .\n"
+    )
+    labels = {e.text: e.label for e in offline.extract(text)[0]}
+    assert labels["Real Madrid"] == "ORG" and labels["Tomasz Verell"] == "PERSON"
+    # Outside sports the first name and the town stay a person.
+    assert _people(offline, "Senator Grant Madrid said the bill would pass .") == {"Grant Madrid": "Grant Madrid"}
+
+
+def test_names_sharing_an_unknown_first_word_are_things_not_people(offline: Extractor) -> None:
+    text = (
+        "1. Ilvo Marchetti ( Italy ) , Veskard Honda , 53.980\n"
+        "2. Tomas Rield ( Austria ) , Veskard Torvan , 54.120\n"
+        "3. Paulo Andrin ( Brazil ) , Veskard Hondel , 54.300\n"
+    )
+    entities, _ = offline.extract(text)
+    labels = {e.text: e.label for e in entities}
+    assert labels["Veskard Honda"] == labels["Veskard Torvan"] == "ORG"
+    assert labels["Ilvo Marchetti"] == labels["Tomas Rield"] == "PERSON"
+
+
+def test_a_list_needs_commas_and_people_on_both_sides(offline: Extractor) -> None:
+    people = _people(offline, "Compare Donald Tarvitt , Richard Ostley and Zalgate : what is the same ?")
+    assert "Zalgate" not in people
