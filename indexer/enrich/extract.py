@@ -23,7 +23,9 @@ locative cue ("in X", "X, Iowa") says it is the town.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -101,7 +103,7 @@ class Extractor:
         # A town the article names as a place once ("in Ferguson") is that place in every mention.
         located = {strip_possessive(m.text) for m in mentions if m.place is not None and m.cue}
         entities = [self._entity(m, located) for m in sorted(mentions, key=lambda m: m.start)]
-        return _without_overlaps([e for e in entities if e is not None])
+        return _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
 
     def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
@@ -125,6 +127,26 @@ class Extractor:
             p = m.place
             return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
         return Entity(m.text, m.label, m.start, m.end, m.canonical)
+
+
+# One or two lower-case name particles right before a person's name, at the start of the name
+# (after punctuation, a bracket or the line's start): "de Silva 4-0-25-0", ", van der Merwe".
+_PARTICLES_BEFORE = re.compile(r"(?:^|(?<=[\s(,;:]))(?:(?:de|da|di|du|dos|del|van|von|der|den|ter|bin|ibn) ){1,2}$")
+
+
+def _with_particle(body: str, e: Entity) -> Entity:
+    """A person's mention with the particles that open the name ("de Silva").
+    Not after a capitalised word: "Aravinda de Silva" read as two mentions
+    keeps its first name apart."""
+    if e.label != "PERSON":
+        return e
+    found = _PARTICLES_BEFORE.search(body, max(0, e.start - 9), e.start)
+    if found is None:
+        return e
+    before = body[max(0, found.start() - 30) : found.start()].split()
+    if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
+        return e
+    return replace(e, text=body[found.start() : e.end], start=found.start())
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

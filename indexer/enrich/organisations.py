@@ -269,9 +269,10 @@ def _short_forms(m: Mention, res: Resources) -> set[str]:
         forms.add(" ".join(words))
     words = m.text.split()
     first = words[0]
+    legal = words[-1] in _CORPORATE  # "Jones Medical Industries Inc": "Jones" is the company's too
     if (
         first.lower() not in res.common
-        and first not in res.first_names
+        and (first not in res.first_names or legal)
         and first not in ("The", "the")
         and res.gazetteer.lookup(first) is None
         and is_cap(first)

@@ -1070,6 +1070,9 @@ class _Segmenter:
                 return j + 1  # a surname must follow: "Jean-Georges restaurant" names a place
             if joiner in NAME_PARTICLES:
                 return j + 1
+        particles = j + 2 < end and self._word(j) in NAME_PARTICLES and self._word(j + 1) in NAME_PARTICLES
+        if particles and is_cap(self._word(j + 2)):
+            return j + 2  # two particles: "Joost van der Westhuizen"
         return j
 
     def _repeated_pair(self, i: int) -> bool:

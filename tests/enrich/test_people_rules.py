@@ -166,3 +166,16 @@ def test_names_sharing_an_unknown_first_word_are_things_not_people(offline: Extr
 def test_a_list_needs_commas_and_people_on_both_sides(offline: Extractor) -> None:
     people = _people(offline, "Compare Donald Tarvitt , Richard Ostley and Zalgate : what is the same ?")
     assert "Zalgate" not in people
+
+
+def test_name_particles_belong_to_the_name(offline: Extractor) -> None:
+    people = _people(offline, "Mayor Orrin de Valcourt spoke . Later , de Valcourt said no .")
+    assert set(people) == {"Orrin de Valcourt", "de Valcourt"}
+    people = _people(offline, "Springbok scrum-half Joost van der Kelmwe was his side 's inspiration .")
+    assert "Joost van der Kelmwe" in people
+
+
+def test_a_company_keeps_its_first_word_when_its_name_has_a_legal_form(offline: Extractor) -> None:
+    text = "Marcus Medical Industries Inc completed the deal on Friday . Marcus said profits would rise ."
+    labels = {e.text: e.label for e in offline.extract(text)[0]}
+    assert labels["Marcus"] == "ORG"
