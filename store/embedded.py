@@ -23,6 +23,7 @@ import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 # values per segment; tantivy's bucket limit is 65,000) and how many values
 # past the requested ones are fetched to see where a tie at the cut ends.
 FACET_SEGMENT_TERMS = 50_000
-FACET_FIRST_SEGMENT_TERMS = 1_000  # each segment's top terms in a facet's first, cheaper round
+FACET_FIRST_SEGMENT_TERMS = 200  # each segment's top terms in a facet's first, cheaper round (see _top_values_of)
 FACET_TIE_MARGIN = 50
 WRITER_HEAP = 256_000_000
 STORY_READ_BATCH = 1_000  # records decoded at a time when story ids change
@@ -203,7 +204,6 @@ class EmbeddedStore(Store):
         """Copy every stored article into a fresh index folder built with the
         current schema, then point CURRENT at it (one rename: atomic)."""
         old_dir = self._current_dir()
-        articles = list(self._scan(self._any_searcher()))  # also from an older schema
         number = int(old_dir.name.rsplit("-", 1)[-1]) + 1 if old_dir.name.startswith("index-") else 1
         new_dir = self.data_dir / f"index-{number}"
         if new_dir.exists():
@@ -212,17 +212,27 @@ class EmbeddedStore(Store):
         new_index = Index(self.schema, path=str(new_dir), reuse=False)
         register_tokenizers(new_index)
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        for article in articles:
-            writer.add_json(self.prepare(article))
-        writer.commit()
-        writer.wait_merging_threads()
+        copied = 0
+        try:
+            # One record at a time from the old index (also of an older
+            # schema) into the new one: memory stays flat whatever the size
+            # of the archive (only the list of document addresses grows).
+            for article in self._scan(self._any_searcher()):
+                writer.add_json(self.prepare(article))
+                copied += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            shutil.rmtree(new_dir, ignore_errors=True)  # CURRENT still names the old index
+            raise
         pointer_tmp = self.data_dir / "CURRENT.tmp"
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
         self._stale = None
         shutil.rmtree(old_dir, ignore_errors=True)
-        return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": len(articles)}
+        return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
 
     # -- reading -----------------------------------------------------------
 
@@ -264,16 +274,7 @@ class EmbeddedStore(Store):
         searcher = self._searcher()
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
-        offset = max(request.page - 1, 0) * request.size
-        # tantivy refuses a limit of 0 (a panic); size 0 asks for counts only.
-        limit = max(request.size, 1)
-        try:
-            if request.sort == "date":
-                result = searcher.search(hits_query, limit, offset=offset, order_by_field="published", order=Order.Desc)
-            else:
-                result = searcher.search(hits_query, limit, offset=offset)
-        except ValueError as exc:
-            raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
+        result = self._page(searcher, hits_query, request)
         snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
         hits = [
             eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
@@ -284,6 +285,32 @@ class EmbeddedStore(Store):
         if request.facet_size:  # 0: exports and internal look-ups need neither
             facets, histogram = self._facets_and_histogram(searcher, request, text_query, scope, hits_query)
         return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
+
+    def matching_articles(self, request: SearchRequest) -> tuple[int, list[EnrichedArticle]]:
+        """The total and the first page's records, read straight from the
+        index: no snippets (a look-up throws them away), no facets."""
+        parsed = parse_query(request.q)
+        check_filters(request.filters)
+        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only)
+        query = eq.all_of(
+            [text_query, *eq.scope_clauses(self.schema, request), *eq.facet_filters(self.schema, request, skip=None)]
+        )
+        searcher = self._searcher()
+        result = self._page(searcher, query, request)
+        return _count(result), [to_record(searcher.doc(address)) for _, address in result.hits[: request.size]]
+
+    @staticmethod
+    def _page(searcher: tantivy.Searcher, query: Query, request: SearchRequest) -> tantivy.SearchResult:
+        """The request's page of hits, with the total."""
+        offset = max(request.page - 1, 0) * request.size
+        # tantivy refuses a limit of 0 (a panic); size 0 asks for counts only.
+        limit = max(request.size, 1)
+        try:
+            if request.sort == "date":
+                return searcher.search(query, limit, offset=offset, order_by_field="published", order=Order.Desc)
+            return searcher.search(query, limit, offset=offset)
+        except ValueError as exc:
+            raise QuerySyntaxError(f"The search engine could not run this query: {exc}") from exc
 
     def run_iter_hits(self, request: SearchRequest, limit: int) -> Iterator[Hit]:
         """Every hit of a search up to `limit`, in pages (exports)."""
@@ -353,21 +380,24 @@ class EmbeddedStore(Store):
         """Every facet's values and the histogram. A facet with no value
         selected counts under the hits' own query, as the histogram does: all
         of those are one aggregation (one pass over the matches) instead of
-        one each; a facet with values selected counts without its own filter."""
+        one each, and so are their exact counts when a second round needs
+        them; a facet with values selected counts without its own filter."""
         shared = [name for name in FACETS if not request.filters.get(name)]
-        aggregations: dict[str, Any] = {
-            f"facet {name}": {"terms": self._terms(name, request.facet_size + FACET_TIE_MARGIN)} for name in shared
-        }
+        fetch = request.facet_size + FACET_TIE_MARGIN
+        aggregations: dict[str, Any] = {f"facet {name}": {"terms": self._terms(name, fetch)} for name in shared}
         aggregations["days"] = {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}
         result = searcher.aggregate(hits_query, aggregations)
+        top = self._top_values_of(
+            searcher, hits_query, {name: result[f"facet {name}"] for name in shared}, request.facet_size
+        )
         facets: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             if name in shared:
-                query, first = hits_query, result[f"facet {name}"]
+                query, values = hits_query, top[name]
             else:
                 query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)])
-                first = None
-            facets[name] = self._facet(searcher, request, name, query, first)
+                values = self._top_values(searcher, query, name, request.facet_size)
+            facets[name] = self._facet(searcher, request, name, query, values)
         months: Counter[str] = Counter()
         for bucket in result["days"]["buckets"]:
             months[_month_of(int(bucket["key"]))] += int(bucket["doc_count"])
@@ -375,22 +405,17 @@ class EmbeddedStore(Store):
 
     @staticmethod
     def _terms(name: str, fetch: int, segment_size: int | None = None) -> dict[str, Any]:
-        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": segment_size or FACET_FIRST_SEGMENT_TERMS}
+        # Never fewer terms per segment than asked for: the proofs read a
+        # short answer as "every value seen".
+        per_segment = max(segment_size or FACET_FIRST_SEGMENT_TERMS, fetch)
+        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": per_segment}
 
     def _facet(
-        self,
-        searcher: tantivy.Searcher,
-        request: SearchRequest,
-        name: str,
-        query: Query,
-        first: dict[str, Any] | None = None,
+        self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query, top: list[tuple[str, int]]
     ) -> list[FacetValue]:
         field = FACET_FIELDS[name]
         selected = set(request.filters.get(name) or [])
-        values = [
-            FacetValue(value, count, value in selected)
-            for value, count in self._top_values(searcher, query, name, request.facet_size, first)
-        ]
+        values = [FacetValue(value, count, value in selected) for value, count in top]
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
         for value in sorted(selected - shown):
@@ -399,68 +424,74 @@ class EmbeddedStore(Store):
         return values
 
     @classmethod
-    def _top_values(
-        cls, searcher: tantivy.Searcher, query: Query, name: str, size: int, first: dict[str, Any] | None = None
-    ) -> list[tuple[str, int]]:
-        """The `size` most frequent values with exact counts, ties broken by
-        value, as OpenSearch orders them. tantivy counts each segment's top
-        `segment_size` terms only, which can undercount values frequent
-        overall but not in every segment, and it leaves the order of equal
-        counts open. A first round asks each segment for its top
-        FACET_FIRST_SEGMENT_TERMS; when that is not provably exact (see
-        `_exact`), every segment is asked for all its terms, which costs
-        three times as much on a broad search. `first`: the first round's
-        result, when it was part of another aggregation."""
+    def _top_values(cls, searcher: tantivy.Searcher, query: Query, name: str, size: int) -> list[tuple[str, int]]:
+        """The `size` most frequent values of one facet under `query`."""
         if size <= 0:
             return []
+        first = searcher.aggregate(query, {"f": {"terms": cls._terms(name, size + FACET_TIE_MARGIN)}})["f"]
+        return cls._top_values_of(searcher, query, {name: first}, size)[name]
+
+    @classmethod
+    def _top_values_of(
+        cls, searcher: tantivy.Searcher, query: Query, firsts: dict[str, dict[str, Any]], size: int
+    ) -> dict[str, list[tuple[str, int]]]:
+        """The `size` most frequent values of each facet with exact counts,
+        ties broken by value, as OpenSearch orders them, from each facet's
+        first round (`firsts`: each segment's top FACET_FIRST_SEGMENT_TERMS).
+
+        tantivy counts each segment's top terms only, which can undercount a
+        value frequent overall but not in every segment (by at most the
+        round's error bound), and it leaves the order of equal counts open.
+        When a first round is not provably exact, the values that could be in
+        the top `size` are counted exactly, every facet's in one aggregation
+        (`_FirstRound.candidates`, `.settled`); when even that cannot prove the cut,
+        every segment is asked for all its terms, which costs several times
+        as much on a broad search."""
+        if size <= 0:
+            return {name: [] for name in firsts}
         fetch = size + FACET_TIE_MARGIN
-        if first is None:
-            first = searcher.aggregate(query, {"f": {"terms": cls._terms(name, fetch)}})["f"]
-        buckets = cls._exact(searcher, query, name, first, size, fetch)
-        if buckets is None:
-            every = cls._terms(name, FACET_SEGMENT_TERMS, FACET_SEGMENT_TERMS)
-            buckets = [
-                (b["key"], int(b["doc_count"]))
-                for b in searcher.aggregate(query, {"f": {"terms": every}})["f"]["buckets"]
-            ]
-        buckets.sort(key=lambda bucket: (-bucket[1], bucket[0]))
-        return buckets[:size]
+        one_segment = searcher.num_segments == 1
+        rounds = {name: _FirstRound.of(first, fetch) for name, first in firsts.items()}
+        found: dict[str, list[tuple[str, int]] | None] = {}
+        recount: dict[str, list[str]] = {}
+        for name, first in rounds.items():
+            if one_segment or not first.error:
+                found[name] = first.buckets if first.tie_is_whole(size) else None
+            else:
+                recount[name] = first.candidates(size)
+        exact = cls._exact_counts(searcher, query, recount)
+        for name in recount:
+            found[name] = rounds[name].settled(size, exact[name])
+        top: dict[str, list[tuple[str, int]]] = {}
+        for name, buckets in found.items():
+            if buckets is None:
+                every = cls._terms(name, FACET_SEGMENT_TERMS, FACET_SEGMENT_TERMS)
+                result = searcher.aggregate(query, {"f": {"terms": every}})["f"]
+                buckets = [(b["key"], int(b["doc_count"])) for b in result["buckets"]]
+            top[name] = sorted(buckets, key=lambda bucket: (-bucket[1], bucket[0]))[:size]
+        return top
 
     @staticmethod
-    def _exact(
-        searcher: tantivy.Searcher, query: Query, name: str, first: dict[str, Any], size: int, fetch: int
-    ) -> list[tuple[str, int]] | None:
-        """The first round's values with exact counts, every value that could
-        be in the top `size` among them; None when that cannot be shown.
-
-        One segment, or no segment left terms out (tantivy's error bound is
-        0): the counts are exact, and the values are complete if the tie at
-        the cut ends within the `fetch` values read. Otherwise a value may be
-        short by up to the error bound, and one left out entirely may have
-        up to the last value's count plus that bound: the candidates are
-        counted again exactly (`include`), and they are complete if the
-        `size`-th count is above what any value left out could have."""
-        buckets = [(b["key"], int(b["doc_count"])) for b in first["buckets"]]
-        error = int(first.get("doc_count_error_upper_bound") or 0)
-        if searcher.num_segments == 1 or not error:
-            tie_is_whole = len(buckets) < fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
-            return buckets if tie_is_whole else None
-        candidates = [key for key, _ in buckets]
-        floor = buckets[-1][1] if len(buckets) >= fetch else 0
-        recount = {
-            "field": FACET_FIELDS[name],
-            "size": len(candidates),
-            "segment_size": len(candidates),
-            "include": candidates,
+    def _exact_counts(
+        searcher: tantivy.Searcher, query: Query, values: dict[str, list[str]]
+    ) -> dict[str, dict[str, int]]:
+        """The exact number of matches of `query` with each facet value, all
+        in one pass: a filter aggregation per value (tantivy parses its query
+        string; the value is quoted, `"` and `\\` escaped). Counting a few
+        dozen values this way costs a fraction of recounting the facet's
+        column (a terms aggregation with `include`)."""
+        aggregations = {
+            f"{name} {n}": {"filter": f"{FACET_FIELDS[name]}:{_quoted(value)}"}
+            for name, wanted in values.items()
+            for n, value in enumerate(wanted)
         }
-        exact = [
-            (b["key"], int(b["doc_count"]))
-            for b in searcher.aggregate(query, {"f": {"terms": recount}})["f"]["buckets"]
-        ]
-        exact.sort(key=lambda bucket: (-bucket[1], bucket[0]))
-        if len(exact) < size or exact[size - 1][1] <= floor + error:
-            return None
-        return exact
+        if not aggregations:
+            return {name: {} for name in values}
+        result = searcher.aggregate(query, aggregations)
+        return {
+            name: {value: int(result[f"{name} {n}"]["doc_count"]) for n, value in enumerate(wanted)}
+            for name, wanted in values.items()
+        }
 
     def search_quotes(self, speaker: str, mentions: str, size: int = 10) -> list[tuple[str, Quote]]:
         """Articles where `speaker` is quoted and the words occur, then the
@@ -593,6 +624,57 @@ def _month_of(day_key_ms: int) -> str:
     a search over years of news has thousands of day buckets, and formatting
     each was 40 % of the CPU of a search."""
     return dt.datetime.fromtimestamp(day_key_ms / 1000, tz=dt.UTC).strftime("%Y-%m")
+
+
+def _quoted(value: str) -> str:
+    """A facet value as a phrase of tantivy's query language (matched whole:
+    keyword fields keep the value as one token)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@dataclass
+class _FirstRound:
+    """A facet's first, cheaper count: each segment's top terms merged.
+    `buckets` (value, count) best first, each count short by at most `error`
+    (0 when no segment left a term out), `fetch` the values asked for."""
+
+    buckets: list[tuple[str, int]]
+    error: int
+    fetch: int
+
+    @classmethod
+    def of(cls, result: dict[str, Any], fetch: int) -> _FirstRound:
+        buckets = [(b["key"], int(b["doc_count"])) for b in result["buckets"]]
+        return cls(buckets, int(result.get("doc_count_error_upper_bound") or 0), fetch)
+
+    def tie_is_whole(self, size: int) -> bool:
+        """With exact counts: the values are complete if the tie at the cut
+        ends within the values read."""
+        buckets = self.buckets
+        return len(buckets) < self.fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
+
+    def candidates(self, size: int) -> list[str]:
+        """The values that could be in the top `size`: a count is at least
+        its first-round count, so the `size`-th exact count is at least the
+        `size`-th first-round count, and a value whose first-round count plus
+        the error is below that cannot reach it."""
+        if len(self.buckets) <= size:
+            return [value for value, _ in self.buckets]
+        least = self.buckets[size - 1][1]
+        return [value for value, count in self.buckets if count + self.error >= least]
+
+    def settled(self, size: int, exact: dict[str, int]) -> list[tuple[str, int]] | None:
+        """The candidates with their exact counts when they are provably the
+        top `size`: a value not read at all has at most the last value's
+        count plus the error (none when fewer than `fetch` came back), and
+        that must stay below the `size`-th exact count; None otherwise."""
+        if len(exact) < size:
+            return None
+        cut = sorted(exact.values(), reverse=True)[size - 1]
+        floor = self.buckets[-1][1] if len(self.buckets) >= self.fetch else 0
+        if floor + self.error >= cut:
+            return None
+        return list(exact.items())
 
 
 class EmbeddedSession(IndexSession):

@@ -7,6 +7,7 @@ Both must pass the same contract suite in `tests/contract/`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -81,6 +82,13 @@ class Store(ABC):
     @abstractmethod
     def run_search(self, request: SearchRequest) -> SearchResponse:
         """`search` without reading the filters forgivingly: exact values."""
+
+    def matching_articles(self, request: SearchRequest) -> tuple[int, list[EnrichedArticle]]:
+        """How many articles a search finds (filters as given) and the
+        records of its first page: what the internal look-ups need, with no
+        facets, histogram or snippets. Backends may answer it more cheaply."""
+        found = self.run_search(dataclasses.replace(request, facet_size=0))
+        return found.total, self.get_many([hit.id for hit in found.hits])
 
     @abstractmethod
     def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:

@@ -70,10 +70,9 @@ def resolve_value(store: Store, facet: str, typed: str) -> str:
 
 def _by_alias(store: Store, scope: SearchRequest, key: str, values: set[str]) -> str | None:
     """The canonical name whose stored aliases include the typed name."""
-    scope = dataclasses.replace(scope, size=RESOLVE_ARTICLES)
-    ids = [hit.id for hit in store.run_search(scope).hits]
+    _, articles = store.matching_articles(dataclasses.replace(scope, size=RESOLVE_ARTICLES))
     votes: dict[str, int] = {}
-    for article in store.get_many(ids):
+    for article in articles:
         for canonical, names in article.aliases.items():
             if canonical in values and any(fold_value(n) == key for n in names):
                 votes[canonical] = votes.get(canonical, 0) + 1
@@ -81,8 +80,8 @@ def _by_alias(store: Store, scope: SearchRequest, key: str, values: set[str]) ->
 
 
 def _exists(store: Store, facet: str, value: str) -> bool:
-    probe = SearchRequest(filters={facet: [value]}, size=1, facet_size=0)
-    return store.run_search(probe).total > 0
+    probe = SearchRequest(filters={facet: [value]}, size=0, facet_size=0)
+    return store.matching_articles(probe)[0] > 0
 
 
 def _phrase(text: str) -> str:
@@ -108,16 +107,16 @@ def _alias_note(store: Store, request: SearchRequest, term: Term) -> dict[str, A
     """One search: the articles of this very search that the term found
     only through an entity's other names; their stored aliases say which."""
     only = dataclasses.replace(request, page=1, size=ALIAS_SAMPLE, facet_size=0, sort="relevance", names_only=term.text)
-    found = store.run_search(only)
-    if found.total == 0:
+    total, articles = store.matching_articles(only)
+    if total == 0:
         return None
     key = fold_value(term.text)
     names: dict[str, None] = {}
-    for article in store.get_many([h.id for h in found.hits]):
+    for article in articles:
         for canonical, others in article.aliases.items():
             if any(key == fold_value(n) or key in fold_value(n).split() for n in [canonical, *others]):
                 names[canonical] = None
         for entity in article.entities:
             if key == fold_value(entity.canonical) or key in fold_value(entity.canonical).split():
                 names[entity.canonical] = None
-    return {"term": term.text, "names": sorted(names), "articles": found.total}
+    return {"term": term.text, "names": sorted(names), "articles": total}

@@ -240,9 +240,15 @@ class Hit:
     indexed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out instead of `asdict`, which deep-copies every value: a
+        # search page's ten hits and eighty facet values took 2 ms that way.
+        data = {name: getattr(self, name) for name in _HIT_FIELDS}
+        data["highlights"] = [list(span) for span in self.highlights]
+        data["authors"] = list(self.authors)
+        return data
 
 
+_HIT_FIELDS = tuple(f.name for f in fields(Hit))
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -282,7 +288,7 @@ class FacetValue:
     selected: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"value": self.value, "count": self.count, "selected": self.selected}
 
 
 @dataclass
