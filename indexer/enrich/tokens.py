@@ -141,7 +141,9 @@ def _list_line(tokens: Tokens, start: int, end: int) -> bool:
 
 
 def is_cap(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text)
+    first = text[:1]
+    # The first letter answers for nearly every word; the scan is for an upper-case non-letter ("Ⅻ").
+    return first.isupper() and (first.isalpha() or any(c.isalpha() for c in text))
 
 
 def prev_word(tokens: Tokens, i: int) -> tuple[int, str]:
