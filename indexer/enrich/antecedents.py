@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Protocol
 
+from .alternation import alternation
 from .names import SPEECH_VERBS, TITLES
 
 MALE, FEMALE = "m", "f"
@@ -39,7 +41,7 @@ _MALE_NOUNS = frozenset(
     """spokesman chairman congressman councilman businessman alderman actor husband father son brother
     grandfather widower boyfriend king prince duke lord sir man""".split()
 )
-_GENDER_NOUN = re.compile(r"(?i)\b(?:" + "|".join(sorted(_FEMALE_NOUNS | _MALE_NOUNS, key=len, reverse=True)) + r")\b")
+_GENDER_NOUN = re.compile(r"(?i)\b(?:" + alternation(_FEMALE_NOUNS | _MALE_NOUNS) + r")\b")
 # Words after which a name is an object, not a subject ("with Mr. Obama").
 _OBJECT_BEFORE = frozenset(
     """to with by for from of about against on at in between than as like under over toward towards into via
@@ -118,7 +120,8 @@ def speaks(text: str, ent: EntityLike) -> bool:
         return True
     rest = text[ent.end : ent.end + 160]
     appositive = re.match(r",\s[^,;\"\u201c\u201d.!?]{1,120},", rest)
-    words = [w.rstrip(".") for w in _WORD.findall(rest[appositive.end() :] if appositive else rest)[:3]]
+    after = rest[appositive.end() :] if appositive else rest
+    words = [m.group().rstrip(".") for m in islice(_WORD.finditer(after), 3)]  # the first three words only
     while words and words[0].lower() in _AUXILIARIES:
         words.pop(0)
     return bool(words) and words[0].lower() in SPEECH_VERBS

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Typographic apostrophes and quote-like marks folded to ASCII for matching.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
@@ -23,6 +24,7 @@ def fold_apostrophes(text: str) -> str:
     return text.translate(_APOSTROPHES)
 
 
+@lru_cache(maxsize=1 << 16)  # the gazetteer asks for every capitalised n-gram: most repeat
 def normalise_name(text: str) -> str:
     """The form of a name used as a dictionary key: apostrophes folded,
     whitespace collapsed, case kept (case tells "US" from "us")."""
@@ -47,10 +49,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(fold_apostrophes(text)).lower()).strip("-")
 
 
+@lru_cache(maxsize=1 << 16)  # one per person mention, and the same people come back
 def person_id(canonical: str) -> str:
     return f"person:{slug(canonical)}"
 
 
+@lru_cache(maxsize=1 << 16)  # asked again for the same names by linking and the registry
 def surname_key(name: str) -> str:
     """Key of a person's last name, tolerant of transliteration doubling
     ("Zelensky", "Zelenskyy", "Zelenskiy" share one key) and of a double
@@ -59,6 +63,11 @@ def surname_key(name: str) -> str:
     last = last.rsplit("-", 1)[-1] or last  # "Ocasio-Cortez" and "Ocasio Cortez" share "cortez"
     last = re.sub(r"(?:iy|yy|ii|y|i)$", "y", last)
     return last
+
+
+@lru_cache(maxsize=1 << 16)  # asked for every registered name sharing a surname, for every person mention
+def _first_name_key(first_name: str) -> str:
+    return ascii_fold(first_name).lower()
 
 
 @dataclass
@@ -103,8 +112,8 @@ class PersonRegistry:
         counts = self.by_surname.get(surname_key(full_name))
         if not counts or len(parts) < 2:
             return full_name
-        first = ascii_fold(parts[0]).lower()
-        same = [(n, c) for n, c in counts.items() if ascii_fold(n.split()[0]).lower() == first]
+        first = _first_name_key(parts[0])
+        same = [(n, c) for n, c in counts.items() if _first_name_key(n.split()[0]) == first]
         if not same:
             return full_name
         return max(same, key=lambda item: (item[1], item[0] == full_name))[0]

@@ -7,7 +7,7 @@
   names (`parallax_link`, for the offline and the trained pipeline alike);
 - `mentions`: the Mention record and the resources both read.
 
-Offline pipeline: `parallax_sentences` → `parallax_entities` → `parallax_link`.
+Offline pipeline: `parallax_entities` → `parallax_link` (no sentence starts: see nlp.build_offline).
 Trained pipeline: `parallax_sentences` → `ner` → `parallax_link`.
 Importing this module registers the three components.
 """

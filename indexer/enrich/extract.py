@@ -23,7 +23,9 @@ locative cue ("in X", "X, Iowa") says it is the town.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from itertools import islice
 
 from spacy.tokens import Doc
@@ -32,6 +34,7 @@ from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
 from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .linking import one_sense_for_organisations, people_in_capitals, people_in_lists
 from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
@@ -78,6 +81,7 @@ class Extractor:
 
     def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
+        leftovers = []  # candidates nothing named
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
             full = self.registry.resolve(word) if resolvable_bare_name(word) else None
@@ -91,10 +95,17 @@ class Extractor:
                 mentions.append(Mention(start, end, text, "PERSON", word, single=True, titled=titled))
             elif label == "ORG":
                 mentions.append(Mention(start, end, text, "ORG", word))
-        entities = [self._entity(m) for m in sorted(mentions, key=lambda m: m.start)]
-        return _without_overlaps([e for e in entities if e is not None])
+            else:
+                leftovers.append((start, end, text))
+        one_sense_for_organisations(mentions)
+        mentions += people_in_lists(body, mentions, leftovers)
+        mentions += people_in_capitals(mentions, doc.user_data.get("parallax_caps_words", []))
+        # A town the article names as a place once ("in Ferguson") is that place in every mention.
+        located = {strip_possessive(m.text) for m in mentions if m.place is not None and m.cue}
+        entities = [self._entity(m, located) for m in sorted(mentions, key=lambda m: m.start)]
+        return _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
 
-    def _entity(self, m: Mention) -> Entity | None:
+    def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
             canonical = m.canonical
             if m.single and resolvable_bare_name(canonical, person=True):
@@ -106,14 +117,36 @@ class Extractor:
         if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:
             # "Obama" the Japanese town, or the person? A registered surname
             # wins over a town when nothing in the text says "in Obama".
+            # Only a surname the registry resolves to one full name: "Ferguson" of several Fergusons
+            # stays the town (a bare one-word person is no facet value).
             word = strip_possessive(m.text)
-            if self.registry.knows(word):
-                full = self.registry.resolve(word) or word
+            full = self.registry.resolve(word) if word not in (located or ()) else None
+            if full is not None:
                 return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
         if m.place is not None and m.label in PLACE_LABELS:
             p = m.place
             return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
         return Entity(m.text, m.label, m.start, m.end, m.canonical)
+
+
+# One or two lower-case name particles right before a person's name, at the start of the name
+# (after punctuation, a bracket or the line's start): "de Silva 4-0-25-0", ", van der Merwe".
+_PARTICLES_BEFORE = re.compile(r"(?:^|(?<=[\s(,;:]))(?:(?:de|da|di|du|dos|del|van|von|der|den|ter|bin|ibn) ){1,2}$")
+
+
+def _with_particle(body: str, e: Entity) -> Entity:
+    """A person's mention with the particles that open the name ("de Silva").
+    Not after a capitalised word: "Aravinda de Silva" read as two mentions
+    keeps its first name apart."""
+    if e.label != "PERSON":
+        return e
+    found = _PARTICLES_BEFORE.search(body, max(0, e.start - 9), e.start)
+    if found is None:
+        return e
+    before = body[max(0, found.start() - 30) : found.start()].split()
+    if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
+        return e
+    return replace(e, text=body[found.start() : e.end], start=found.start())
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .canonical import ascii_fold, normalise_name, slug
+from .canonical import ascii_fold, fold_apostrophes, normalise_name, slug
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Alternate names must look like an English-script proper name: latin letters,
@@ -99,6 +99,7 @@ class Gazetteer:
     def __init__(self, entries: dict[str, tuple[Place, ...]], max_tokens: int) -> None:
         self._entries = entries
         self.max_words = max_tokens
+        self._first_words = frozenset(key.split(" ", 1)[0] for key in entries)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -111,6 +112,16 @@ class Gazetteer:
     def candidates(self, name: str) -> tuple[Place, ...]:
         """Every place the name may mean, best first."""
         return self._entries.get(normalise_name(name), ())
+
+    def may_start(self, word: str) -> bool:
+        """False when no name the gazetteer knows is `word` or starts with
+        `word` and a space: a caller may then skip looking up the phrases that
+        start with it. True when it may, or when `word` holds a space or a
+        character that is not printable (a whitespace character), which this
+        cheap test cannot judge."""
+        if not word or " " in word or not word.isprintable():
+            return True
+        return fold_apostrophes(word) in self._first_words
 
     def __contains__(self, name: str) -> bool:
         return normalise_name(name) in self._entries

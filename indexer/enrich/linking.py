@@ -12,7 +12,7 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .canonical import ascii_fold, normalise_name, strip_possessive, surname_key
+from .canonical import ascii_fold, match_key, normalise_name, strip_possessive, surname_key
 from .mentions import (
     DATE_WORDS,
     INITIALS,
@@ -42,6 +42,7 @@ def parallax_link(doc: Doc) -> Doc:
         doc.user_data["parallax_candidates"] = []
     candidates = doc.user_data.setdefault("parallax_candidates", [])
     _alias_people(mentions, candidates, lambda: Tokens.of(doc).full_text())
+    mentions += surnames_of_full_names(mentions, doc.user_data.get("parallax_surname_only", []))
     resolve_places(mentions)
     _drop_isolated_towns(mentions, candidates)
     doc.user_data["parallax_mentions"] = sorted(mentions, key=lambda m: m.start)
@@ -241,6 +242,131 @@ def _alias_people(
         else:
             remaining.append((start, end, text))
     candidates[:] = remaining
+
+
+def people_in_capitals(mentions: list[Mention], caps_words: list[tuple[int, int, str]]) -> list[Mention]:
+    """Words in capitals on a headline line ("LYNAGH SEALS VICTORY", "KEVIN
+    BROWN LOWERS ERA") that name a person of the article: a pair spelling a
+    full name, or one word with the surname of exactly one person. Capitals
+    say nothing about a word, so only the article's own people count (no
+    registry, no dictionary check)."""
+    if not caps_words:
+        return []
+    people = [m.canonical for m in mentions if m.label == "PERSON"]
+    if not people:
+        return []
+    full = {match_key(name): name for name in people if " " in name}
+    by_surname: dict[str, set[str]] = {}
+    for name in people:
+        by_surname.setdefault(surname_key(name), set()).add(name)
+    found: list[Mention] = []
+    taken: set[int] = set()
+    for start, end, text in sorted(caps_words, key=lambda w: -len(w[2])):  # pairs first
+        if start in taken or end - 1 in taken:
+            continue
+        if " " in text:
+            person = full.get(match_key(text))
+        else:
+            names = by_surname.get(surname_key(strip_possessive(text)), set())
+            person = next(iter(names)) if len(names) == 1 else None
+        if person is not None:
+            found.append(Mention(start, end, text, "PERSON", person, single=" " not in person))
+            taken.update((start, end - 1))
+    return found
+
+
+def surnames_of_full_names(mentions: list[Mention], words: list[tuple[int, int, str]]) -> list[Mention]:
+    """People for the words that may only be a surname the article gives in
+    full (recognise._Segmenter._surname_only: "Miller" opening a sentence
+    after "Nate Miller", "said King" after "Billie Jean King")."""
+    if not words:
+        return []
+    full: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.canonical:
+            full.setdefault(surname_key(m.canonical), m.canonical)
+    found = []
+    for start, end, text in words:
+        target = full.get(surname_key(strip_possessive(text)))
+        if target is not None:
+            found.append(Mention(start, end, text, "PERSON", target))
+    return found
+
+
+def one_sense_for_organisations(mentions: list[Mention]) -> None:
+    """A name the article uses as an organisation ("Zycie Warszawy daily
+    said", "Xinhua news agency") is that organisation in its other mentions
+    too ("Zycie Warszawy said", "Xinhua said"), when those are people only
+    by their shape: unlinked one-word names and full names that do not look
+    like a person's (no first name or title: not registrable)."""
+    organisations = {m.text: m.canonical for m in mentions if m.label == "ORG"}
+    if not organisations:
+        return
+    for m in mentions:
+        if (
+            m.label == "PERSON"
+            and m.text in organisations
+            and not m.titled
+            and (m.single or " " in m.text and not m.registrable)
+        ):
+            m.label, m.canonical, m.single = "ORG", organisations[m.text], False
+
+
+LIST_MIN_ITEMS = 3  # names between commas that make a list of people
+
+
+def people_in_lists(text: str, mentions: list[Mention], leftovers: list[tuple[int, int, str]]) -> list[Mention]:
+    """Unknown words inside a list of people are people: "Given , Breen ,
+    Staunton , Irwin" in a line-up, "Did not bat : Dharmasena , Vaas ,
+    Muralitharan". A list is LIST_MIN_ITEMS or more names joined by commas,
+    each a person, a still unknown word (a leftover
+    candidate that is no dictionary word) or a one-word small town ("Staunton"), at least two of them
+    people; anything else between breaks it. The unknown words and towns
+    become people (changed in place, or returned as new mentions). Only
+    articles with leftovers are looked at."""
+    if not leftovers:
+        return []
+    common = load_resources().common  # "Thinking, Fast and Slow, Kahneman": words, not people
+    items: list[tuple[int, int, Mention | None]] = sorted(
+        [(m.start, m.end, m) for m in mentions if m.label == "PERSON" or _town_word(m)]
+        + [(s, e, None) for s, e, word in leftovers if _unknown_name(strip_possessive(word), common)],
+        key=lambda item: item[0],
+    )
+    found: list[Mention] = []
+    chain: list[tuple[int, int, Mention | None]] = []
+
+    def close() -> None:
+        people = sum(1 for _, _, m in chain if m is not None and m.label == "PERSON")
+        if len(chain) >= LIST_MIN_ITEMS and people >= 2:
+            for start, end, m in chain:
+                if m is None:
+                    name = strip_possessive(text[start:end])
+                    found.append(Mention(start, end, text[start:end], "PERSON", name, single=True, titled=True))
+                elif m.label != "PERSON":
+                    m.label, m.canonical, m.place, m.single, m.titled = "PERSON", m.text, None, True, True
+        chain.clear()
+
+    for item in items:
+        if chain and not _list_separator(text[chain[-1][1] : item[0]]):
+            close()
+        chain.append(item)
+    close()
+    return found
+
+
+def _unknown_name(word: str, common: frozenset[str]) -> bool:
+    """No dictionary word ("Fast"), abbreviation ("Calif.") or word in capitals."""
+    return word.lower() not in common and not word.endswith(".") and not word.isupper()
+
+
+def _town_word(m: Mention) -> bool:
+    """A one-word place no one knows well and nothing says is a place."""
+    return m.place is not None and m.label == "GPE" and " " not in m.text and not m.place.well_known and not m.cue
+
+
+def _list_separator(between: str) -> bool:
+    # Commas only: "Richard Nixon and Watergate" ends prose, not a line-up.
+    return between.strip() == "," and "\n\n" not in between
 
 
 def resolvable_bare_name(word: str, person: bool = False) -> bool:

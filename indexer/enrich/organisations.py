@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from .gazetteer import Gazetteer
 from .mentions import Mention, Resources
-from .names import FAC_HEADS, LOC_HEADS, ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
+from .names import FAC_HEADS, LEGAL_FORMS, LOC_HEADS, ORG_HEADS, SPORTS_MIN_WORDS, SPORTS_WORDS
 from .tokens import Tokens, is_cap
 
 _TEAM_PLACE_KINDS = frozenset({"city", "state", "subdivision"})
@@ -31,7 +31,7 @@ _SPORTS_FORMS = frozenset(f for w in SPORTS_WORDS for f in (w, w.capitalize(), w
 _CORPORATE = frozenset(
     ["Inc", "Inc.", "Corp", "Corp.", "Co", "Co.", "Ltd", "Ltd.", "LLC", "Plc", "PLC", "plc", "AG", "SA", "NV",
      "SpA", "AB", "Group", "Holdings", "Corporation", "Company"]
-)  # fmt: skip
+) | LEGAL_FORMS  # fmt: skip
 # Words after a team's name in results: "Kent beat", "Chicago v Boston".
 _TEAM_AFTER = frozenset(
     ["v", "v.", "vs", "vs.", "beat", "beats", "drew", "draw", "lost", "lose", "won", "win", "defeated", "edged",
@@ -259,14 +259,20 @@ def _short_forms(m: Mention, res: Resources) -> set[str]:
     if len(words) < 2:
         return set()
     forms = set()
-    head = words[-1]
-    plural_noun = head.endswith("s") and head.lower() in res.common
-    if len(words) > 2 and (head in ORG_HEADS or plural_noun) or head in _CORPORATE:
-        forms.add(" ".join(words[:-1]))
+    # Dropped one at a time: "Jones Medical Industries Inc" → "Jones Medical Industries" → "Jones Medical".
+    while len(words) >= 2:
+        head = words[-1]
+        plural_noun = head.endswith("s") and head.lower() in res.common
+        if not (len(words) > 2 and (head in ORG_HEADS or plural_noun) or head in _CORPORATE):
+            break
+        words = words[:-1]
+        forms.add(" ".join(words))
+    words = m.text.split()
     first = words[0]
+    legal = words[-1] in _CORPORATE  # "Jones Medical Industries Inc": "Jones" is the company's too
     if (
         first.lower() not in res.common
-        and first not in res.first_names
+        and (first not in res.first_names or legal)
         and first not in ("The", "the")
         and res.gazetteer.lookup(first) is None
         and is_cap(first)

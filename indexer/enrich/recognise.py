@@ -33,6 +33,7 @@ from .mentions import (
     Resources,
     label_by_context,
     load_resources,
+    role_before,
 )
 from .names import (
     CREDIT_WORDS,
@@ -42,6 +43,7 @@ from .names import (
     FAC_HEADS,
     GENERIC_ORG_HEADS,
     HOLIDAYS,
+    LEGAL_FORMS,
     LOC_HEADS,
     NON_ORG_ACRONYMS,
     ORG_HEADS,
@@ -109,6 +111,20 @@ _TITLE_OF_WORDS = frozenset(["Staff", "State", "Police", "Defense", "Defence", "
 # The Arabic article, also an English first name ("Al").
 _ARABIC_ARTICLES = frozenset({"Al", "El"})
 # "the town of Lac du Bonnet": a settlement too small for the gazetteer.
+_REGNAL_NUMBERS = frozenset("I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
+# Title words that are mostly first names when a surname follows ("Dean Saunders",
+# "Earl Thomas"); "Major", "Judge", "King" are titles first.
+_FIRST_NAME_TITLES = frozenset(["Dean", "Earl"])
+# Titles a person is known by together with one name ("Pope Francis",
+# "Queen Elizabeth"): the name alone is a first name nobody can facet on.
+_STYLED_TITLES = frozenset(
+    ["Pope", "King", "Queen", "Prince", "Princess", "Saint", "St.", "Emperor", "Empress", "Sultan"]
+)
+# Speech verbs that are also plural nouns after a name ("Facebook posts", "Kremlin claims"):
+# no sign that the name speaks.
+_NOUN_LIKE_VERBS = frozenset(["posts", "tweets", "notes", "states", "claims", "remarks", "replies"])
+# Lower-case nouns beside a name that make it a publication or an agency.
+_PUBLICATION_NOUNS = frozenset(["daily", "weekly", "newspaper", "magazine", "tabloid", "broadsheet"])
 _SETTLEMENT_NOUNS = frozenset(["town", "city", "village", "hamlet", "port", "municipality"])
 
 
@@ -247,6 +263,8 @@ class _Segmenter:
         self._sports: bool | None = None  # see _in_sports_article
         self.mentions: list[Mention] = []
         self.candidates: list[tuple[int, int, str]] = []
+        self.caps_words: list[int] = []  # words in capitals on a capitals line (see caps_headline_words)
+        self.surname_only: list[tuple[int, int, str]] = []  # see _surname_only
         self.pairs: set[tuple[str, str]] | None = None  # see _repeated_pair
         self._line_start: list[bool] | None = None
         self._caps_line: list[bool] | None = None
@@ -326,10 +344,16 @@ class _Segmenter:
 
     def _place_at(self, i: int, end: int) -> tuple[int, Place, tuple[Place, ...]] | None:
         gaz = self.res.gazetteer
+        # No place name starts with the word at i: neither it alone nor, when a
+        # space follows it, a longer phrase needs a lookup (most words: a speed-up).
+        no_name_starts = not gaz.may_start(self._word(i))
         for n in range(min(gaz.max_words, end - i), 0, -1):
             if self._word(i + n - 1) in JOINERS:
                 continue
-            candidates = gaz.candidates(self.tokens.text(i, i + n)) or self._caps_candidates(i, i + n)
+            if no_name_starts and (n == 1 or self.tokens.ws[i]):
+                candidates = self._caps_candidates(i, i + n)
+            else:
+                candidates = gaz.candidates(self.tokens.text(i, i + n)) or self._caps_candidates(i, i + n)
             if not candidates:
                 continue
             place = candidates[0]
@@ -374,7 +398,7 @@ class _Segmenter:
                 break  # "Department of Energy Acting Deputy Secretary Ken ...": the person starts
             if k > i and word[:1].isupper() and word.lower() in NAME_STOPS:
                 break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
-            if word in ORG_HEADS:
+            if word in ORG_HEADS or k > i and word in LEGAL_FORMS:
                 last = k + 1
             k += 1
         if last is not None and last < k and self._word(last) in ("of", "for"):
@@ -447,13 +471,20 @@ class _Segmenter:
             while k < end and self._organisation_word(k):
                 k += 1
             return k if k > found[0] and not self.uncertain[i] else None
-        if i + 1 >= end or self._word(i) in self.res.first_names:
-            return None  # "Bill Clinton", "John Bolton": a first name and a surname that is also a town
+        if i + 1 >= end:
+            return None
+        # "Bill Clinton", "John Bolton": a first name and a surname that is also a town; but in a sports
+        # article a dictionary word before a big city names a club even if it is a first name ("Real Madrid").
+        sports_word = self._word(i) in self.res.first_names and self._common(i) and self._in_sports_article()
+        if self._word(i) in self.res.first_names and not sports_word:
+            return None
         club = self._club_word(i)
         if not self._organisation_word(i) and not club:
             return None
         place = self._place_at(i + 1, end)
         if place is None or place[1].kind == "continent" or (club and place[1].kind != "city"):
+            return None
+        if sports_word and not (place[1].kind == "city" and place[1].well_known):
             return None
         return place[0]
 
@@ -513,6 +544,27 @@ class _Segmenter:
             word in TITLES or word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms
         )
 
+    def _surname_only(self, i: int, end: int) -> bool:
+        """A word that is a person only as the surname of a full name the
+        article gives (linking.surnames_of_full_names; no registry, no
+        context): a dictionary word opening a sentence ("Miller raised the
+        pace" after "Nate Miller"), or a title word before no name and after
+        no determiner ("said King" after "Billie Jean King")."""
+        word = self._word(i)
+        if word.isupper() or not NAME_WORD.match(word) or word.lower() in NAME_STOPS:
+            return False
+        if word in TITLES:
+            return i + 1 == end and word not in _TITLE_MODIFIERS and not self._after_determiner(i)
+        return (
+            self.uncertain[i]
+            and self._common(i)
+            and not (word in ORG_HEADS or word in DATE_WORDS or word in _COMPASS or word in self.res.demonyms)
+        )
+
+    def _after_determiner(self, i: int) -> bool:
+        _, before = prev_word(self.tokens, i)
+        return before.lower() in ("the", "a", "an", "this", "that", "his", "her", "their", "its", "our")
+
     def _title_inside_name(self, i: int, k: int, end: int) -> bool:
         """Does the title word at k start another person's title? Not when it
         ends the run after first names: "John Major said" names John Major."""
@@ -520,6 +572,8 @@ class _Segmenter:
             return False
         if k + 1 == end and all(self._word(m) in self.res.first_names for m in range(i, k)):
             return False  # "John Major said", "Billie Jean King said": the title word is the surname
+        if k + 1 == end and self._word(k - 1) not in TITLES and self._word(k) not in _TITLE_MODIFIERS:
+            return False  # "Hun Sen agreed": a title before no name is none; the word is the surname
         return self._is_title(k, end)
 
     def _ends_name(self, i: int, k: int) -> bool:
@@ -737,7 +791,7 @@ class _Segmenter:
             if (
                 i + 1 < end
                 and self._word(i + 1) in _COUNTY_WORDS
-                and not found
+                and (not found or found[0] == i + 1)  # "Bergen County", "Hamilton County": not the town, nor a person
                 and word not in TITLES
                 and NAME_WORD.match(word)
             ):
@@ -771,6 +825,12 @@ class _Segmenter:
                 self._add(i, named, "ORG", normalise_name(self.tokens.text(i, named)))
                 i = named
                 continue
+            if found and found[0] == i + 1 and not titled and self._double_surname_after(i + 1, end):
+                # "Alexandria Ocasio-Cortez": a place's name as a first name before a double surname.
+                name = strip_possessive(self.tokens.text(i, i + 4))
+                self._add(i, i + 4, "PERSON", normalise_name(name), registrable=True)
+                i += 4
+                continue
             if found and (found[0] - i > 1 or not self._person_starts(i, end, titled)):
                 i = self._add_place(i, found[0], found[1], end, found[2])
                 titled = False
@@ -783,7 +843,12 @@ class _Segmenter:
                 self._add(i, i + 1, "NORP", demonym_name(word, self.res.demonyms))
                 i += 1
                 continue
-            if word in TITLES and i + 1 < end and self._is_title(i, end):
+            if (
+                word in TITLES
+                and i + 1 < end
+                and self._is_title(i, end)
+                and not self._first_name_after_title(i, titled)
+            ):
                 titled = True
                 i += 1
                 continue
@@ -801,10 +866,17 @@ class _Segmenter:
                     i = j
                     after_common = False
                     continue
-                if not titled and self._named_like_organisation(i, j):
+                if not titled and (self._named_like_organisation(i, j) or self._publication(i, j)):
                     self._add(i, j, "ORG", normalise_name(name))
                 elif not titled and self._preceded_by_the(i) and all(self._common(k) for k in range(i, j)):
                     pass  # "the Rose Garden", "the Grant Park": words, not a person
+                elif titled and j - i == 1 and i > start and self._word(i - 1) in _STYLED_TITLES:
+                    # "Pope Francis", "Prince Charles": known by title and name; the facet shows both,
+                    # with a regnal number written after the name ("Queen Elizabeth I").
+                    if j < self.tokens.n and self.tokens.ws[j - 1] and self._word(j) in _REGNAL_NUMBERS:
+                        j += 1
+                        name = self.tokens.text(i, j)
+                    self._add(i, j, "PERSON", f"{self._word(i - 1)} {normalise_name(name)}", titled=True)
                 else:
                     self._add(
                         i,
@@ -828,6 +900,10 @@ class _Segmenter:
                     self._candidate(i)
             elif self._common_word_surname(i):
                 self._candidate(i)  # "Dole", "King": a person only if the article names "Bob Dole"
+            elif self._surname_only(i, end):
+                self.surname_only.append((self.tokens.idx[i], self.tokens.idx[i] + len(word), word))
+            elif word.isupper() and self.caps_line[i] and NAME_WORD.match(word):
+                self.caps_words.append(i)  # "LYNAGH SEALS VICTORY": maybe a name the body gives
             after_common = self._common(i) and not self.uncertain[i] and word not in TITLES
             titled = False
             i += 1
@@ -885,6 +961,49 @@ class _Segmenter:
         # "Dow Jones Industrial Average": two dictionary words at the end ("Martin Luther King" has one).
         return all(w.lower() in self.res.common and w not in self.res.first_names for w in later[-2:])
 
+    def _double_surname_after(self, k: int, end: int) -> bool:
+        """Is a double-barrelled surname written at k ("Ocasio-Cortez"): two
+        capitalised name words joined by a hyphen, no dictionary word or place,
+        that the article also writes without the word before it?"""
+        if k + 3 > end or self._word(k + 1) != "-" or self.tokens.ws[k] or self.tokens.ws[k + 1]:
+            return False
+        if self.tokens.words.count(self._word(k)) < 2:  # rare: a hyphenated pair after a place
+            return False
+        parts = (self._word(k), self._word(k + 2))
+        gaz = self.res.gazetteer
+        return all(
+            is_cap(w) and not w.isupper() and NAME_WORD.match(w) and w.lower() not in self.res.common
+            and gaz.lookup(w) is None and w not in ORG_HEADS
+            for w in parts
+        )  # fmt: skip
+
+    def _role_before(self, i: int) -> bool:
+        """Is a lower-case role written right before token i (mentions.role_before)?"""
+        k, before = prev_word(self.tokens, i)
+        return k >= 0 and before.islower() and role_before(before + " ", len(before) + 1)
+
+    def _first_name_after_title(self, i: int, titled: bool) -> bool:
+        """Is the title word at i a first name before a name: after another
+        title ("Sen. Dean Heller", "Rep. Earl Blumenauer"), or one of the
+        _FIRST_NAME_TITLES anywhere but after "the" ("Dean Saunders")?"""
+        word = self._word(i)
+        if word not in self.res.first_names or self._word(i + 1) not in TITLES and not is_cap(self._word(i + 1)):
+            return False
+        if word in _FIRST_NAME_TITLES and not self._preceded_by_the(i):
+            return self._word(i + 1) not in TITLES  # "Dean Saunders scored"; "the Dean of ..." is a title
+        return titled and self._word(i + 1) not in TITLES
+
+    def _publication(self, i: int, j: int) -> bool:
+        """A newspaper or agency by the noun beside it: "Zycie Warszawy daily
+        said", "the daily Sueddeutsche Zeitung", "Le Matin newspaper"."""
+        k = j
+        while k < self.tokens.n and self.tokens.is_space(k):
+            k += 1
+        if k < self.tokens.n and self._word(k) in _PUBLICATION_NOUNS:
+            return True
+        _, before = prev_word(self.tokens, i)
+        return before in _PUBLICATION_NOUNS
+
     def _preceded_by_the(self, i: int) -> bool:
         return i > 0 and self.tokens.words[i - 1].lower() == "the"
 
@@ -893,6 +1012,7 @@ class _Segmenter:
         if (
             word in ORG_HEADS
             or word in TITLES
+            and not (i + 1 < end and self._first_name_after_title(i, titled))
             or word in self.res.demonyms
             or (word.isupper() and not INITIALS.match(word))
         ):
@@ -928,6 +1048,9 @@ class _Segmenter:
             # Two capitalised words no dictionary knows: a name (also opening
             # a sentence, when the second word's capital is informative).
             return self.res.gazetteer.lookup(word) is None
+        if nxt and k == i + 1 and not self._common(i) and self._role_before(i):
+            # "scrum-half Kyran Bracken", "playmaker Corentine Martins": a surname may be a dictionary word.
+            return self.res.gazetteer.lookup(word) is None
         if nxt and not self._common(i) and not self.uncertain[k] and self._speech_context(i, k + 1):
             # "said Vaile Wright": a surname may be a dictionary word.
             return self.res.gazetteer.lookup(word) is None
@@ -953,6 +1076,9 @@ class _Segmenter:
                 return j + 1  # a surname must follow: "Jean-Georges restaurant" names a place
             if joiner in NAME_PARTICLES:
                 return j + 1
+        particles = j + 2 < end and self._word(j) in NAME_PARTICLES and self._word(j + 1) in NAME_PARTICLES
+        if particles and is_cap(self._word(j + 2)):
+            return j + 2  # two particles: "Joost van der Westhuizen"
         return j
 
     def _repeated_pair(self, i: int) -> bool:
@@ -1026,13 +1152,31 @@ def parallax_entities(doc: Doc) -> Doc:
     for start, end in runs:
         seg.segment(start, end)
     _promote_speakers(tokens, seg)
+    _names_of_things(seg)
     teams_in_sports(tokens, seg.mentions, seg.candidates, lambda: seg.caps_line, res.gazetteer, res.first_names)
     organisation_short_forms(seg.mentions, seg.candidates, res)
     doc.user_data["parallax_mentions"] = seg.mentions
     doc.user_data["parallax_candidates"] = seg.candidates
+    doc.user_data["parallax_caps_words"] = caps_headline_words(tokens, seg.caps_words)
+    doc.user_data["parallax_surname_only"] = seg.surname_only
     doc.ents = _spans(doc, seg.mentions)
     doc.user_data.pop("_parallax_tokens", None)
     return doc
+
+
+def caps_headline_words(tokens: Tokens, caps_words: list[int]) -> list[tuple[int, int, str]]:
+    """Words in capitals on a headline or table line that nothing else
+    claimed, as (start, end, text), two adjacent ones also as a pair
+    ("KEVIN BROWN"): linking.people_in_capitals names them when the article
+    names a person so."""
+    found = []
+    for n, i in enumerate(caps_words):
+        start = tokens.idx[i]
+        found.append((start, start + len(tokens.words[i]), tokens.words[i]))
+        if n + 1 < len(caps_words) and caps_words[n + 1] == i + 1 and tokens.ws[i] == " ":
+            pair = tokens.text(i, i + 2)
+            found.append((start, start + len(pair), pair))
+    return found
 
 
 def _settlements(tokens: Tokens, runs: list[tuple[int, int]]) -> frozenset[str]:
@@ -1053,14 +1197,46 @@ def _settlements(tokens: Tokens, runs: list[tuple[int, int]]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _names_of_things(seg: _Segmenter) -> None:
+    """Several "full names" that open with one word no first-name list knows,
+    each with another ending ("Reynard Honda", "Reynard Mercedes-Benz",
+    "Reynard Ford Cosworth" in a results table), name a maker's cars, a
+    brand's products or a group's branches, not people: organisations. Two
+    people rarely share an unknown first word in one article."""
+    endings: dict[str, set[str]] = {}
+    first_names = seg.res.first_names
+    for m in seg.mentions:
+        if m.label == "PERSON" and not m.titled and " " in m.text:
+            first, _, rest = m.text.partition(" ")
+            if (
+                first not in first_names
+                and not INITIALS.match(first)
+                and not any(w in first_names for w in rest.split())
+            ):
+                endings.setdefault(first, set()).add(rest)
+    things = {first for first, rests in endings.items() if len(rests) >= 2}
+    if not things:
+        return
+    for m in seg.mentions:
+        if m.label == "PERSON" and not m.titled and " " in m.text and m.text.partition(" ")[0] in things:
+            if any(w in first_names for w in m.text.split()[1:]):
+                continue  # "Cofinec CEO Stephen Frater": a person after the group's name
+            m.label, m.canonical, m.registrable = "ORG", normalise_name(m.text), False
+
+
 def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:
     """A candidate followed by a speech verb ("Putin said") is a person."""
-    position = {start: i for i, start in enumerate(tokens.idx)}
+    position = dict(zip(tokens.idx, range(tokens.n), strict=True))
     keep = []
     for start, end, text in seg.candidates:
         i = position.get(start)
         nxt = tokens.words[i + 1] if i is not None and i + 1 < tokens.n else None
-        if nxt in SPEECH_VERBS and text.lower() not in seg.res.common:  # "Amazon said" is no person
+        if (
+            nxt in SPEECH_VERBS
+            and nxt not in _NOUN_LIKE_VERBS  # "Facebook posts on current events"
+            and text.lower() not in seg.res.common  # "Amazon said" is no person
+            and label_by_context(tokens.full_text(), start, end) != "ORG"  # nor "Talvask news agency said"
+        ):
             seg.mentions.append(Mention(start, end, text, "PERSON", strip_possessive(text), None, True))
         else:
             keep.append((start, end, text))

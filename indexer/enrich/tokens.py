@@ -121,15 +121,29 @@ def uncertain_case(tokens: Tokens) -> list[bool]:
     return flags
 
 
+LIST_LINE_COMMAS = 2  # commas that make a capitalised line a list of names, not a headline
+
+
 def _mark_title_case_line(tokens: Tokens, start: int, end: int, flags: list[bool]) -> None:
     words = [w for w in tokens.words[start:end] if len(w) > 3 and w.isalpha()]
     if len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words):
+        if _list_line(tokens, start, end):
+            return
         for i in range(start, end):
             flags[i] = True
 
 
+def _list_line(tokens: Tokens, start: int, end: int) -> bool:
+    """A line of capitalised items between commas ("Ian Healy , Michael
+    Bevan , Jason Gillespie"): a line-up or a results list. Its capitals are
+    the names' own, unlike a Title Case headline's, which rarely has two commas."""
+    return tokens.words[start:end].count(",") >= LIST_LINE_COMMAS
+
+
 def is_cap(text: str) -> bool:
-    return text[:1].isupper() and any(c.isalpha() for c in text)
+    first = text[:1]
+    # The first letter answers for nearly every word; the scan is for an upper-case non-letter ("Ⅻ").
+    return first.isupper() and (first.isalpha() or any(c.isalpha() for c in text))
 
 
 def prev_word(tokens: Tokens, i: int) -> tuple[int, str]:

@@ -29,7 +29,8 @@ from typing import Any
 from store import EnrichedArticle, Settings, Store
 
 from .cache import FeatureCache
-from .features import features
+from .embedding import MODEL
+from .features import features_of
 from .params import StoryParams
 from .regroup import place_undated, region_for, regroup_region
 
@@ -37,7 +38,7 @@ __all__ = ["StoryGrouper", "StoryParams", "cluster", "group_stories", "size_dist
 
 log = logging.getLogger(__name__)
 CACHE_DIR = "grouping"
-_FEATURE_KEYS = ("lede_chars", "title_weight", "lede_weight", "entity_weight", "hash_bits")
+_FEATURE_KEYS = ("lede_chars", "title_weight", "lede_weight", "entity_weight", "hash_bits", "embedding_chars")
 
 
 def cache_path(store: Store) -> Path:
@@ -47,7 +48,8 @@ def cache_path(store: Store) -> Path:
 
 
 def _feature_signature(params: StoryParams) -> str:
-    return json.dumps({k: v for k, v in asdict(params).items() if k in _FEATURE_KEYS}, sort_keys=True)
+    keys = {k: v for k, v in asdict(params).items() if k in _FEATURE_KEYS}
+    return json.dumps(keys | {"model": MODEL}, sort_keys=True)
 
 
 def _open_cache(path: Path | None, params: StoryParams) -> FeatureCache:
@@ -71,7 +73,7 @@ def _fill_cache(cache: FeatureCache, articles: Iterable[EnrichedArticle], params
 
 
 def _add(cache: FeatureCache, articles: list[EnrichedArticle], params: StoryParams) -> None:
-    cache.add((features(a, params) for a in articles), {a.id: (a.story, a.thread) for a in articles})
+    cache.add(features_of(articles, params), {a.id: (a.story, a.thread) for a in articles})
 
 
 def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[str | None, str | None]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .embedding import DIMS
 from .features import Features
 
 
@@ -47,14 +48,16 @@ CREATE TABLE IF NOT EXISTS features (
     event TEXT,
     thread TEXT,
     prior_event TEXT,
-    prior_thread TEXT
+    prior_thread TEXT,
+    vector BLOB
 );
 CREATE INDEX IF NOT EXISTS features_day ON features (day);
 CREATE INDEX IF NOT EXISTS features_event ON features (event);
 CREATE INDEX IF NOT EXISTS features_thread ON features (thread);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-_COLUMNS = "id, day, outlet, terms, counts, event, thread, prior_event, prior_thread"
+MEAN_MIN_ARTICLES = 1000
+_COLUMNS = "id, day, outlet, terms, counts, vector, event, thread, prior_event, prior_thread"
 
 
 class FeatureCache:
@@ -66,8 +69,11 @@ class FeatureCache:
             path.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(":memory:" if path is None else str(path / "features.sqlite"))
         self.db.executescript(_SCHEMA)
+        if "vector" not in {row[1] for row in self.db.execute("PRAGMA table_info(features)")}:
+            self.db.execute("ALTER TABLE features ADD COLUMN vector BLOB")  # a cache from before sentence vectors
         self.hash_bits = hash_bits
         self.df = self._load_df()
+        self.vector_sum = self._load_vector_sum()
 
     # -- document frequencies ----------------------------------------------
 
@@ -89,6 +95,34 @@ class FeatureCache:
             np.save(tmp, self.df)
             tmp.replace(path)
 
+    # -- the sentence vectors' mean (they are centred on it) -------------------
+
+    def _vector_sum_path(self) -> Path | None:
+        return None if self.path is None else self.path / "vector_sum.npy"
+
+    def _load_vector_sum(self) -> np.ndarray:
+        path = self._vector_sum_path()
+        if path is not None and path.exists():
+            total = np.load(path)
+            if total.shape == (DIMS,):
+                return total
+        return np.zeros(DIMS, dtype=np.float64)
+
+    def _save_vector_sum(self) -> None:
+        path = self._vector_sum_path()
+        if path is not None:
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, self.vector_sum)
+            tmp.replace(path)
+
+    def vector_mean(self) -> np.ndarray:
+        """The mean sentence vector of the cached articles (those that have
+        one), shrunk toward zero (no centring) while they are fewer than
+        `MEAN_MIN_ARTICLES`: the mean of a handful of articles is mostly
+        those articles, and centred on it any two of them look opposite."""
+        n = self.db.execute("SELECT COUNT(*) FROM features WHERE vector IS NOT NULL").fetchone()[0]
+        return self.vector_sum / max(n, MEAN_MIN_ARTICLES)
+
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM features").fetchone()[0]
 
@@ -101,21 +135,27 @@ class FeatureCache:
         and thread are kept); returns the ids written."""
         written = []
         for row in rows:
-            old = self.db.execute("SELECT terms FROM features WHERE id = ?", (row.id,)).fetchone()
+            old = self.db.execute("SELECT terms, vector FROM features WHERE id = ?", (row.id,)).fetchone()
             if old is not None:
                 np.subtract.at(self.df, np.frombuffer(old[0], dtype=np.uint32), 1)
+                if old[1] is not None:
+                    self.vector_sum -= np.frombuffer(old[1], dtype=np.float16)
             np.add.at(self.df, row.terms, 1)
+            vector = None if row.vector is None else np.asarray(row.vector, dtype=np.float16)
+            if vector is not None:
+                self.vector_sum += vector
             self.db.execute(
-                "INSERT INTO features (id, day, outlet, terms, counts) VALUES (?, ?, ?, ?, ?) "
+                "INSERT INTO features (id, day, outlet, terms, counts, vector) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET day = excluded.day, outlet = excluded.outlet, "
-                "terms = excluded.terms, counts = excluded.counts",
-                (row.id, row.day, row.outlet, row.terms.tobytes(), row.counts.tobytes()),
+                "terms = excluded.terms, counts = excluded.counts, vector = excluded.vector",
+                (row.id, row.day, row.outlet, row.terms.tobytes(), row.counts.tobytes(), _blob(vector)),
             )
             written.append(row.id)
         if assigned:
             self.assign(assigned)
         self.db.commit()
         self._save_df()
+        self._save_vector_sum()
         return written
 
     def clear(self) -> None:
@@ -123,6 +163,8 @@ class FeatureCache:
         self.db.commit()
         self.df[:] = 0
         self._save_df()
+        self.vector_sum[:] = 0
+        self._save_vector_sum()
 
     def start_full_regroup(self) -> None:
         """Current assignments become the prior ones (ids are inherited
@@ -140,8 +182,15 @@ class FeatureCache:
     # -- reading -------------------------------------------------------------
 
     def _rows(self, sql: str, args: Iterable = ()) -> Iterator[Row]:
-        for id_, day, outlet, terms, counts, *groups in self.db.execute(sql, tuple(args)):
-            features = Features(id_, day, outlet, np.frombuffer(terms, np.uint32), np.frombuffer(counts, np.float32))
+        for id_, day, outlet, terms, counts, vector, *groups in self.db.execute(sql, tuple(args)):
+            features = Features(
+                id_,
+                day,
+                outlet,
+                np.frombuffer(terms, np.uint32),
+                np.frombuffer(counts, np.float32),
+                None if vector is None else np.frombuffer(vector, np.float16),
+            )
             yield Row(features, *groups)
 
     def by_ids(self, ids: Iterable[str]) -> list[Row]:
@@ -198,3 +247,7 @@ class FeatureCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else vector.tobytes()

@@ -19,6 +19,7 @@ import numpy as np
 from store import EnrichedArticle
 from textkit import REPORTING, STOPWORDS, TIME_WORDS, content_words
 
+from .embedding import embed
 from .params import StoryParams
 
 GROUPING_STOP = STOPWORDS | REPORTING | TIME_WORDS
@@ -34,6 +35,7 @@ class Features:
     outlet: str  # lower-cased; "" when unknown (then never equal to another's)
     terms: np.ndarray  # uint32 hashed term ids, unique, sorted
     counts: np.ndarray  # float32 weighted counts, aligned with terms
+    vector: np.ndarray | None = None  # float16 sentence vector (embedding.py); None: not computed
 
 
 def day_of(published: str | None) -> int | None:
@@ -67,7 +69,21 @@ def term_counts(article: EnrichedArticle, params: StoryParams) -> dict[str, floa
     return counts
 
 
-def features(article: EnrichedArticle, params: StoryParams) -> Features:
+def embedding_text(article: EnrichedArticle, params: StoryParams) -> str:
+    """What an article's sentence vector is of: its title and opening
+    (where outlets name the happening; a whole article's mean drifts to
+    its subject)."""
+    title = "" if article.title_derived else (article.title or "")
+    return f"{title}. {(article.text or '')[: params.embedding_chars]}"
+
+
+def features_of(articles: list[EnrichedArticle], params: StoryParams) -> list[Features]:
+    """`features` of each article, their sentence vectors computed in one batch."""
+    vectors = embed([embedding_text(a, params) for a in articles])
+    return [features(a, params, vector) for a, vector in zip(articles, vectors, strict=True)]
+
+
+def features(article: EnrichedArticle, params: StoryParams, vector: np.ndarray | None = None) -> Features:
     mask = (1 << params.hash_bits) - 1
     merged: dict[int, float] = {}
     for term, count in term_counts(article, params).items():
@@ -83,4 +99,5 @@ def features(article: EnrichedArticle, params: StoryParams) -> Features:
         outlet="" if outlet == "unknown" else outlet,
         terms=terms[order],
         counts=counts[order],
+        vector=vector,
     )

@@ -29,6 +29,7 @@ import numpy as np
 
 from .cache import FeatureCache, Row
 from .clustering import cluster_region
+from .embedding import centred_units
 from .params import StoryParams
 from .similarity import edges_within, mutual_rank_filter, neighbours_of, vectors
 
@@ -141,6 +142,7 @@ def regroup_region(
         (i[keep], j[keep], w[keep]),
         params,
         kept=(list(kept_events.values()), list(kept_threads.values())),
+        units=centred_units([r.vector for r in rows], cache.vector_mean()),
     )
     ids = [r.id for r in region]
 
@@ -168,10 +170,14 @@ def regroup_region(
 def place_undated(
     cache: FeatureCache, undated_ids: list[str], params: StoryParams
 ) -> dict[str, tuple[str | None, str | None]]:
-    """An undated article joins the event and thread of its closest match
-    (anywhere in the cache, read a chunk at a time; with it alone when the
-    match is in no event) when that match is at least `undated_threshold`
-    similar.  With nothing to place it in time, an undated article never
+    """An undated article joins the thread of its closest match (anywhere
+    in the cache, read a chunk at a time; with it alone when the match is
+    in no thread) when that match is at least `undated_threshold` similar,
+    and its event (or starts one with it) only when it is at least
+    `undated_event_threshold` similar or their sentence vectors are at
+    least `undated_event_vector` alike: with no date to place it, a looser
+    match was mostly another happening on the subject (hand check), and
+    the largest source of foreign members in events.  With nothing to place it in time, an undated article never
     bridges two groups: it has one edge, to its closest match."""
     undated = cache.by_ids(undated_ids)
     if not undated:
@@ -205,8 +211,10 @@ def place_undated(
         scores = sims[np.arange(len(undated)), top]
         for k in np.flatnonzero(scores > best).tolist():
             best[k], best_id[k] = scores[k], chunk[int(top[k])].id
-    groups = {r.id: (r.event, r.thread) for r in cache.by_ids([i for i in best_id if i])}
+    matches = {r.id: r for r in cache.by_ids([i for i in best_id if i])}
+    groups = {i: (r.event, r.thread) for i, r in matches.items()}
     groups.update({r.id: (r.event, r.thread) for r in undated})
+    meaning = _vector_cosines(undated, [matches[i] if i else None for i in best_id], cache.vector_mean())
     changes: dict[str, tuple[str | None, str | None]] = {}
     sizes: dict[str, int] = {}
     for k in np.argsort(-best, kind="stable").tolist():  # closest pairs first
@@ -214,6 +222,14 @@ def place_undated(
         if match is None:
             continue
         event, thread = groups[match]
+        if best[k] < params.undated_event_threshold and meaning[k] < params.undated_event_vector:
+            # the same subject, not surely the same happening: its thread only
+            if thread is None:  # the match is alone (in no thread, so in no event): the two start a thread
+                thread = _fresh_id("t", min(match, row.id), lambda v: cache.id_taken("thread", v))
+                groups[match] = changes[match] = (groups[match][0], thread)
+            if groups[row.id] != (None, thread):
+                groups[row.id] = changes[row.id] = (None, thread)
+            continue
         if event is not None:
             if event not in sizes:
                 sizes[event] = len(cache.members("event", [event]))
@@ -230,6 +246,13 @@ def place_undated(
                 groups[article_id] = changes[article_id] = (event, thread)
     cache.assign(changes)
     return changes
+
+
+def _vector_cosines(rows: list[Row], matches: list[Row | None], mean: np.ndarray) -> np.ndarray:
+    """Cosine of each row's centred sentence vector with its match's (0 without a match or a vector)."""
+    units = centred_units([r.features.vector for r in rows], mean)
+    other = centred_units([m.features.vector if m is not None else None for m in matches], mean)
+    return (units * other).sum(axis=1)
 
 
 def _fresh_id(prefix: str, seed: str, taken, used: set[str] | None = None) -> str:

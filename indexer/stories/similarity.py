@@ -110,7 +110,7 @@ def _renumbered(
     )
 
 
-def _pair_factors(rows: list[Features], a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.ndarray:
+def pair_factors(rows: list[Features], a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.ndarray:
     """Gap decay times the same-outlet discount for the pairs (a[k], b[k])."""
     days_a = np.array([rows[i].day for i in a], dtype=np.int64)
     days_b = np.array([rows[i].day for i in b], dtype=np.int64)
@@ -138,7 +138,7 @@ def edges_within(
         if not len(r):
             continue
         i, j = left[r], right[c]
-        w = sims[r, c] * _pair_factors(rows, i, j, params)
+        w = sims[r, c] * pair_factors(rows, i, j, params)
         keep = w >= floor
         out_i.append(np.minimum(i, j)[keep])
         out_j.append(np.maximum(i, j)[keep])

@@ -25,10 +25,11 @@ def test_from_search_to_story_to_comparison_without_javascript(no_js_page, demo_
     page.locator(".hit .meta a", has_text="story").first.click()
     page.wait_for_url(re.compile(r"/stories/"))
     story_outlets = page.locator("ul.outlets li").count()
-    # The demo's flood is told over two days: the story is one day's event,
-    # the other day's event is its related coverage (same thread).
+    # The demo's flood is told over two days by four outlets: one event
+    # (the barrier's failure and the next day's follow-ups share places,
+    # numbers and quotations), so the next day's Copperline piece is in it.
+    # A thread's other events as related coverage: tests/compare/test_story_related.py.
     assert page.locator("body").inner_text().count("Copperline Daily") >= 1
-    assert page.locator(".related-events li a").count() >= 1
     page.get_by_text("Compare the outlets side by side").click()
     page.wait_for_url(re.compile(r"/compare\?"))
     outlets = page.locator("#framing thead th.outlet").all_inner_texts()

@@ -245,3 +245,21 @@ def test_vectors_of_many_rows_equal_each_row_alone():
         start, end = matrix.indptr[k], matrix.indptr[k + 1]
         assert end - start == len(terms) == alone.nnz
         assert matrix.data[start:end].tobytes() == weights.tobytes() == alone.data.tobytes()
+
+
+def test_undated_article_on_the_subject_joins_the_thread_but_only_a_near_copy_the_event():
+    dated = [
+        make_article(f"quake-{n}", f"Outlet {n}", text, published="2025-05-07") for n, text in enumerate(QUAKE[:2])
+    ]
+    dated += [make_article("rates-a", "Outlet 2", RATES, published="2025-05-07")]
+    follow_up = (
+        "A year after the Valdora earthquake collapsed apartment blocks, families still wait for them to be rebuilt "
+        "while the city argues over building codes."
+    )
+    # With no date, a later piece on the same subject is not the same happening.
+    loose = cluster_both(dated + [make_article("later", "Metro", follow_up)])
+    assert loose["quake-0"][0] is not None
+    assert loose["later"] == (None, loose["quake-0"][1])
+    # A retelling of the happening itself joins its event.
+    close = cluster_both(dated + [make_article("retold", "Metro", QUAKE[2])])
+    assert close["retold"] == close["quake-0"]
