@@ -19,6 +19,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import sparse
+
 from store import EnrichedArticle
 from textkit import UnionFind
 
@@ -104,18 +107,33 @@ def _vectors(per_article: list[list[Sentence]]) -> list[list[dict[str, float]]]:
     return out
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(k, 0.0) for k, w in a.items())
+def _matrices(vectors: list[list[dict[str, float]]]) -> list[sparse.csr_matrix]:
+    """Each article's sentence vectors as the rows of one sparse matrix over
+    a shared vocabulary (an empty vector is a zero row), so that all the
+    cosines of two articles are one matrix product: three long articles
+    have tens of thousands of sentence pairs, too many for Python loops."""
+    vocabulary: dict[str, int] = {}
+    out = []
+    for article in vectors:
+        rows, cols, data = [], [], []
+        for row, vector in enumerate(article):
+            for key, weight in vector.items():
+                rows.append(row)
+                cols.append(vocabulary.setdefault(key, len(vocabulary)))
+                data.append(weight)
+        out.append((rows, cols, data, len(article)))
+    width = max(len(vocabulary), 1)
+    return [sparse.csr_matrix((np.asarray(d, dtype=np.float64), (r, c)), shape=(n, width)) for r, c, d, n in out]
 
 
-def match_pair(
-    va: list[dict[str, float]], vb: list[dict[str, float]], threshold: float
-) -> list[tuple[float, int, int]]:
+def match_pair(ma: sparse.csr_matrix, mb: sparse.csr_matrix, threshold: float) -> list[tuple[float, int, int]]:
     """One-to-one sentence matches between two articles, strongest first."""
-    candidates = [(_cosine(x, y), i, j) for i, x in enumerate(va) if x for j, y in enumerate(vb) if y]
-    candidates = [c for c in candidates if c[0] >= threshold]
+    scores = (ma @ mb.T).tocoo()
+    keep = scores.data >= threshold
+    candidates = [
+        (float(score), int(i), int(j))
+        for score, i, j in zip(scores.data[keep], scores.row[keep], scores.col[keep], strict=True)
+    ]
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -131,7 +149,7 @@ def match_pair(
 
 def align(articles: list[EnrichedArticle], threshold: float = THRESHOLD) -> Alignment:
     per_article = [article_sentences(a) for a in articles]
-    vectors = _vectors(per_article)
+    vectors = _matrices(_vectors(per_article))
     sets: UnionFind[tuple[int, int]] = UnionFind()
 
     weakest: dict[tuple[int, int], float] = {}
