@@ -67,10 +67,11 @@ def lexicon_hits(text: str) -> list[Hit]:
     return hits
 
 
-def lede(article: EnrichedArticle) -> str:
-    """The first sentence of the body."""
-    spans = split_sentences(article.text or "")
-    return (article.text or "")[spans[0][0] : spans[0][1]] if spans else ""
+def lede(article: EnrichedArticle, spans: list[tuple[int, int]] | None = None) -> str:
+    """The first sentence of the body (`spans`: its sentences, when known)."""
+    text = article.text or ""
+    spans = split_sentences(text) if spans is None else spans
+    return text[spans[0][0] : spans[0][1]] if spans else ""
 
 
 def framing(article: EnrichedArticle) -> dict:
@@ -78,6 +79,7 @@ def framing(article: EnrichedArticle) -> dict:
     text = article.text or ""
     words = word_count(text)
     hits = lexicon_hits(text)
+    spans = split_sentences(text)
     per_label: dict[str, int] = {}
     per_category = {c: 0 for c in CATEGORIES}
     for hit in hits:
@@ -87,10 +89,10 @@ def framing(article: EnrichedArticle) -> dict:
     return {
         "headline": article.title,
         "headline_derived": article.title_derived,
-        "lede": lede(article),
+        "lede": lede(article, spans),
         "published": article.published,
         "words": words,
-        "sentences": len(split_sentences(text)),
+        "sentences": len(spans),
         "quotes": len(article.quotes),
         "quoted_share": round(quoted / len(text), 3) if text else 0.0,
         "counts": per_label,

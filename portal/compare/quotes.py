@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -40,6 +41,7 @@ class QuoteRef:
     speaker: str | None  # normalised speaker key, or None when unknown
 
 
+@lru_cache(maxsize=4096)  # link_quotes compares every quote with every other: normalise each once
 def _norm(text: str) -> str:
     text = fold(text).lower()
     text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)  # editorial insertions: [Russians], (it)
