@@ -103,7 +103,8 @@ class Extractor:
         # A town the article names as a place once ("in Ferguson") is that place in every mention.
         located = {strip_possessive(m.text) for m in mentions if m.place is not None and m.cue}
         entities = [self._entity(m, located) for m in sorted(mentions, key=lambda m: m.start)]
-        return _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
+        kept = _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
+        return _without_name_lists(body, kept)
 
     def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
@@ -147,6 +148,27 @@ def _with_particle(body: str, e: Entity) -> Entity:
     if before and before[-1][:1].isupper() and before[-1][-1:].isalpha():
         return e
     return replace(e, text=body[found.start() : e.end], start=found.start())
+
+
+# Page furniture pasted into a body: a newsletter's "Choose your country United States Afghanistan
+# Albania ...", a tag cloud "Donald Trump Barack Obama ...". Prose separates the names of a list by
+# commas and "and"; a run of this many names on one line with nothing but spaces (and at most one
+# other capitalised word) between them is a list of links, not people, places or bodies of the article.
+NAME_LIST_RUN = 6
+_LIST_GAP = re.compile(r"[ \t]*(?:[A-Z][\w'.()-]*[ \t]+)?")  # within one line: one name a paragraph is a roll
+
+
+def _without_name_lists(body: str, entities: list[Entity]) -> list[Entity]:
+    """The entities outside runs of NAME_LIST_RUN or more names one after another."""
+    out: list[Entity] = []
+    run: list[Entity] = []
+    for e in entities:
+        if run and not _LIST_GAP.fullmatch(body, run[-1].end, e.start):
+            out += run if len(run) < NAME_LIST_RUN else []
+            run = []
+        run.append(e)
+    out += run if len(run) < NAME_LIST_RUN else []
+    return out
 
 
 def _without_overlaps(entities: list[Entity]) -> list[Entity]:
