@@ -75,45 +75,40 @@ class FeatureCache:
         self.df = self._load_df()
         self.vector_sum = self._load_vector_sum()
 
-    # -- document frequencies ----------------------------------------------
+    # -- arrays kept beside the database: document frequencies, and the sum
+    # of the sentence vectors (they are centred on its mean) -----------------
 
-    def _df_path(self) -> Path | None:
-        return None if self.path is None else self.path / "df.npy"
+    def _array_path(self, name: str) -> Path | None:
+        return None if self.path is None else self.path / f"{name}.npy"
+
+    def _load_array(self, name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+        """The saved array, or zeros when there is none or it has another shape
+        (a cache made with other settings)."""
+        path = self._array_path(name)
+        if path is not None and path.exists():
+            saved = np.load(path)
+            if saved.shape == shape:
+                return saved
+        return np.zeros(shape, dtype=dtype)
+
+    def _save_array(self, name: str, array: np.ndarray) -> None:
+        path = self._array_path(name)
+        if path is not None:
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, array)
+            tmp.replace(path)
 
     def _load_df(self) -> np.ndarray:
-        path = self._df_path()
-        if path is not None and path.exists():
-            df = np.load(path)
-            if len(df) == 1 << self.hash_bits:
-                return df
-        return np.zeros(1 << self.hash_bits, dtype=np.int32)
+        return self._load_array("df", (1 << self.hash_bits,), np.int32)
 
     def _save_df(self) -> None:
-        path = self._df_path()
-        if path is not None:
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, self.df)
-            tmp.replace(path)
-
-    # -- the sentence vectors' mean (they are centred on it) -------------------
-
-    def _vector_sum_path(self) -> Path | None:
-        return None if self.path is None else self.path / "vector_sum.npy"
+        self._save_array("df", self.df)
 
     def _load_vector_sum(self) -> np.ndarray:
-        path = self._vector_sum_path()
-        if path is not None and path.exists():
-            total = np.load(path)
-            if total.shape == (DIMS,):
-                return total
-        return np.zeros(DIMS, dtype=np.float64)
+        return self._load_array("vector_sum", (DIMS,), np.float64)
 
     def _save_vector_sum(self) -> None:
-        path = self._vector_sum_path()
-        if path is not None:
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, self.vector_sum)
-            tmp.replace(path)
+        self._save_array("vector_sum", self.vector_sum)
 
     def vector_mean(self) -> np.ndarray:
         """The mean sentence vector of the cached articles (those that have
