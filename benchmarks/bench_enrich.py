@@ -23,9 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus" / "allsides" / "articles.jsonl.gz"
 
 
-def read_texts(n: int, path: Path = CORPUS) -> list[str]:
+def read_articles(n: int, path: Path = CORPUS) -> list[dict]:
+    """The first n records of a gzipped JSON Lines corpus."""
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line)["text"] for line in islice(handle, n)]
+        return [json.loads(line) for line in islice(handle, n)]
+
+
+def read_texts(n: int, path: Path = CORPUS) -> list[str]:
+    return [article["text"] for article in read_articles(n, path)]
 
 
 def main() -> int:

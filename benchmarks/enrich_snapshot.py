@@ -13,19 +13,12 @@ corpus-wide person registry is part of what is compared.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
-from itertools import islice
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / ".." / "shared" / "corpus" / "allsides" / "articles.jsonl.gz"
-
-
-def read_articles(n: int, path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in islice(handle, n)]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_enrich import CORPUS, ROOT, read_articles  # noqa: E402
 
 
 def main() -> int:
