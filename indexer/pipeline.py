@@ -54,7 +54,8 @@ from .progress import Progress, make_progress
 from .sources import ReadFailure, SkippedRecords, count_articles, read_inputs
 
 if TYPE_CHECKING:
-    from .stories import StoryGrouper
+    from .stories import StoryGrouper, StoryParams
+    from .stories.features import Features
 
 log = logging.getLogger(__name__)
 
@@ -163,14 +164,27 @@ class _Result:
     names: list[str]  # full names this window added to the lane's registry, in order
     enrich_seconds: float = 0.0  # CPU time of the lane's process
     prepare_seconds: float = 0.0
+    # What story grouping needs of each prepared article (its terms and sentence
+    # vector, a few kB), computed here so the parent only stores it; None when
+    # the run does not group (or computing them failed: the parent then reads
+    # the committed articles back and computes them itself).
+    features: list[_GroupingFeatures] | None = None
+    features_seconds: float = 0.0
+
+
+@dataclass
+class _GroupingFeatures:
+    features: Features
+    groups: tuple[str | None, str | None]  # the article's (story, thread) as stored
 
 
 class _Lane:
     """One enrichment context: an Extractor whose person registry sees
     only this lane's windows, in window order."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, grouping: StoryParams | None = None):
         self.store = store
+        self.grouping = grouping  # the run's grouping parameters; None: the run does not group
         self.extractor = get_extractor()
         # A fresh registry for every run: a run's entities never depend on what
         # this process enriched before (tests index many times in one process).
@@ -197,14 +211,32 @@ class _Lane:
         finally:
             self._recording = None
         enriched_at = time.process_time()
-        documents = []
+        documents, prepared = [], []
         for article in enriched:
             try:
                 documents.append((article.id, article.source or article.id, self.store.prepare(article)))
+                prepared.append(article)
             except (TypeError, ValueError) as exc:
                 failures.append((article.source or article.id, f"could not be stored: {exc}"))
         done = time.process_time()
-        return _Result(task.number, documents, failures, names_added, enriched_at - started, done - enriched_at)
+        result = _Result(task.number, documents, failures, names_added, enriched_at - started, done - enriched_at)
+        if self.grouping is not None:
+            result.features = self._features(prepared)
+            result.features_seconds = time.process_time() - done
+        return result
+
+    def _features(self, articles: list[EnrichedArticle]) -> list[_GroupingFeatures] | None:
+        """The grouping features of the prepared articles: the same function
+        of the same record the parent would compute after reading it back."""
+        from .stories.features import features_of
+
+        assert self.grouping is not None
+        try:
+            computed = features_of(articles, self.grouping)
+        except Exception:  # grouping must not lose articles: the parent computes them instead
+            log.exception("grouping features failed for a window; the indexing process computes them")
+            return None
+        return [_GroupingFeatures(f, (a.story, a.thread)) for f, a in zip(computed, articles, strict=True)]
 
     def _enrich(
         self, articles: list[Article], known_domains: dict[str, str]
@@ -227,8 +259,8 @@ class _LocalLanes:
 
     count = 1
 
-    def __init__(self, store: Store):
-        self._lane = _Lane(store)
+    def __init__(self, store: Store, grouping: StoryParams | None):
+        self._lane = _Lane(store, grouping)
         self._done: deque[_Result] = deque()
 
     def busy(self, lane: int) -> int:
@@ -253,8 +285,10 @@ class _ProcessLanes:
     Each has its own task queue (so window n reaches lane n % count), all
     share one result queue."""
 
-    def __init__(self, store: Store, count: int):
+    def __init__(self, store: Store, count: int, grouping: StoryParams | None):
         get_extractor()  # loaded here once: forked workers inherit it
+        if grouping is not None:
+            _load_embedding_model()  # the same: one copy of its table, shared by the workers
         context = multiprocessing.get_context("fork")
         self.count = count
         self._results: multiprocessing.Queue = context.Queue()
@@ -263,7 +297,9 @@ class _ProcessLanes:
         parent = os.getpid()
         self._processes = [
             context.Process(
-                target=_worker_main, args=(store, tasks, self._results, parent), name=f"parallax-enrich-{n}"
+                target=_worker_main,
+                args=(store, grouping, tasks, self._results, parent),
+                name=f"parallax-enrich-{n}",
             )
             for n, tasks in enumerate(self._tasks)
         ]
@@ -315,10 +351,16 @@ class _ProcessLanes:
                 process.kill()
 
 
-def _worker_main(store: Store, tasks: multiprocessing.Queue, results: multiprocessing.Queue, parent: int) -> None:
+def _worker_main(
+    store: Store,
+    grouping: StoryParams | None,
+    tasks: multiprocessing.Queue,
+    results: multiprocessing.Queue,
+    parent: int,
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     _die_with_parent()
-    lane = _Lane(store)
+    lane = _Lane(store, grouping)
     while True:
         try:
             task = tasks.get(timeout=PARENT_CHECK_SECONDS)
@@ -328,6 +370,14 @@ def _worker_main(store: Store, tasks: multiprocessing.Queue, results: multiproce
             return
         if task:
             results.put(lane.run(task))
+
+
+def _load_embedding_model() -> None:
+    try:
+        from .stories.embedding import _model
+    except ImportError:  # story grouping not available in this build
+        return
+    _model()
 
 
 def _die_with_parent() -> None:
@@ -468,6 +518,9 @@ class _Run:
         self.replay: dict[int, list[list[str]]] = {}  # lane -> names of its skipped windows, not yet sent
         self.pending_rows: list[Row] = []
         self.pending_sources: dict[str, str] = {}  # article id -> source, of articles added since the last commit
+        # article id -> its grouping features from the lane, of articles added since the last commit
+        # (an id added twice: the features of the last version, which is the one stored)
+        self.pending_features: dict[str, _GroupingFeatures] = {}
         self.encodings: dict[str, str] = {}  # article id -> the encoding its text file was found in
         self.pending_windows: list[tuple[int, list[str]]] = []
         self.pending_articles = 0
@@ -519,7 +572,8 @@ class _Run:
     def _submit(self, number: int, articles: list[Article]) -> None:
         count = self._lane_count(len(articles))
         if self.lanes is None:
-            self.lanes = _ProcessLanes(self.store, count) if count > 1 else _LocalLanes(self.store)
+            grouping = self.grouper.params if self.grouper is not None else None
+            self.lanes = _ProcessLanes(self.store, count, grouping) if count > 1 else _LocalLanes(self.store, grouping)
         lane = number % count
         while self.lanes.busy(lane) >= WINDOWS_IN_FLIGHT:
             self._collect(wait=True)
@@ -551,7 +605,10 @@ class _Run:
         self.timing.add("write_cpu", time.thread_time() - started)
         self.timing.add("lanes_enrich_cpu", result.enrich_seconds)
         self.timing.add("lanes_prepare_cpu", result.prepare_seconds)
+        self.timing.add("lanes_grouping_features_cpu", result.features_seconds)
         self.pending_sources.update({article_id: source for article_id, source, _ in result.documents})
+        if result.features is not None:
+            self.pending_features.update({f.features.id: f for f in result.features})
         for source, reason in result.failures:
             self._fail(source, reason)
         self.pending_windows.append((result.number, result.names))
@@ -579,9 +636,7 @@ class _Run:
             if report is not None:
                 self.summary.indexed += len(report.indexed)
                 if self.grouper is not None and report.indexed:
-                    # The lanes sent prepared strings; the grouper reads the
-                    # committed articles back (about a millisecond each).
-                    self.grouper.add(self.store.get_many(report.indexed))
+                    self._group(report.indexed)
                 self.pending_rows += [
                     (sources.get(i, i), i, "indexed", None, self.encodings.pop(i, None)) for i in report.indexed
                 ]
@@ -591,9 +646,23 @@ class _Run:
             started = time.thread_time()
             self.ledger.record(self.pending_rows, self.pending_windows)
             self.timing.add("ledger_cpu", time.thread_time() - started)
-        self.pending_sources = {}
+        self.pending_sources, self.pending_features = {}, {}
         self.pending_rows, self.pending_windows, self.pending_articles = [], [], 0
         self.last_commit = time.monotonic()
+
+    def _group(self, indexed: list[str]) -> None:
+        """Hand the committed articles' features to the grouper, in commit
+        order; those the lanes could not compute are computed here from the
+        committed articles read back."""
+        assert self.grouper is not None
+        started = time.thread_time()
+        features = [self.pending_features.get(i) for i in indexed]
+        if all(f is not None for f in features):
+            shipped = [f for f in features if f is not None]
+            self.grouper.add_features([f.features for f in shipped], {f.features.id: f.groups for f in shipped})
+        else:
+            self.grouper.add(self.store.get_many(indexed))
+        self.timing.add("grouping_features_cpu", time.thread_time() - started)
 
     def close(self) -> None:
         if self.lanes is not None:

@@ -30,7 +30,7 @@ from store import EnrichedArticle, Settings, Store
 
 from .cache import FeatureCache
 from .embedding import MODEL
-from .features import features_of
+from .features import Features, features_of
 from .params import StoryParams
 from .regroup import place_undated, region_for, regroup_region
 
@@ -173,6 +173,13 @@ class StoryGrouper:
     def add(self, articles: list[EnrichedArticle]) -> None:
         _add(self.cache, articles, self.params)
         self.new_ids += [a.id for a in articles]
+
+    def add_features(self, features: list[Features], groups: dict[str, tuple[str | None, str | None]]) -> None:
+        """`add` for articles whose features were computed elsewhere (the
+        indexing lanes: `features_of` of the stored articles), with each
+        article's (story, thread) as stored."""
+        self.cache.add(features, groups)
+        self.new_ids += [f.id for f in features]
 
     def finish(self) -> dict[str, Any] | None:
         started = _clock()
