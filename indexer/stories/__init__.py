@@ -21,7 +21,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,11 @@ def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[s
     return {i: groups for i, groups in after.items() if before.get(i) != groups}
 
 
-def _write(store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
+Changes = dict[str, tuple[str | None, str | None]]  # article id -> its new (event, thread)
+StoryWriter = Callable[[Store, Changes], int]  # writes changes to the store, returns how many articles it rewrote
+
+
+def write_changes(store: Store, changes: Changes) -> int:
     """One store call for all changes: the store bounds its own memory (the
     embedded store reads records a batch at a time) and commits once."""
     ids = sorted(changes)
@@ -137,13 +141,18 @@ def _report(
 
 
 def group_stories(
-    store: Store, params: StoryParams | None = None, cache_dir: Path | None = None, rebuild: bool = False
+    store: Store,
+    params: StoryParams | None = None,
+    cache_dir: Path | None = None,
+    rebuild: bool = False,
+    write: StoryWriter = write_changes,
 ) -> dict[str, Any]:
     """Regroup every stored article (events and threads) and write the
     changes; story ids are kept where an event continues.  The feature
     cache is refilled from the store when asked (`rebuild`) or when it is
     out of step with it (another article count); then the work goes a
-    block of days at a time."""
+    block of days at a time.  `write`: how the changes reach the store (an
+    index run rewrites the records in its worker processes)."""
     params = params or StoryParams()
     started = _clock()
     cache = _open_cache(cache_dir or cache_path(store), params)
@@ -152,7 +161,7 @@ def group_stories(
             cache.clear()
             _fill_cache(cache, store.scan(), params)
         changes = _full_regroup(cache, params)
-        changed = _write(store, changes)
+        changed = write(store, changes)
         return _report(cache, changed, started, "full")
     finally:
         cache.close()
@@ -164,8 +173,15 @@ class StoryGrouper:
     articles fall in.  When the cache is out of step with the store
     (articles indexed without it), `finish` does a full regroup instead."""
 
-    def __init__(self, store: Store, params: StoryParams | None = None, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        params: StoryParams | None = None,
+        cache_dir: Path | None = None,
+        write: StoryWriter = write_changes,
+    ) -> None:
         self.store = store
+        self.write = write
         self.params = params or StoryParams()
         self.cache = _open_cache(cache_dir or cache_path(store), self.params)
         self.new_ids: list[str] = []
@@ -188,12 +204,12 @@ class StoryGrouper:
                 return None
             if self.cache.count() != int(self.store.stats().get("articles") or 0):
                 self.cache.close()
-                return group_stories(self.store, self.params, self.cache.path, rebuild=True)
+                return group_stories(self.store, self.params, self.cache.path, rebuild=True, write=self.write)
             region = region_for(self.cache, self.new_ids, self.params)
             changes = regroup_region(self.cache, region, self.params, use_prior=False)
             undated = [r.id for r in self.cache.by_ids(self.new_ids) if r.features.day is None]
             changes |= place_undated(self.cache, undated, self.params)
-            changed = _write(self.store, changes)
+            changed = self.write(self.store, changes)
             return _report(self.cache, changed, started, "incremental", len(region))
         finally:
             self.cache.close()
