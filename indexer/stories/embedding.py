@@ -43,10 +43,23 @@ def _model() -> Any:
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """One uncentred mean-pooled vector per text, float16 (an empty text: zeros)."""
-    if not texts:
-        return np.zeros((0, DIMS), np.float16)
-    return np.asarray(_model().embed(texts, norm=False, batch_size=_BATCH), dtype=np.float32).astype(np.float16)
+    """One uncentred mean-pooled vector per text, float16 (an empty text: zeros).
+
+    The same vectors, bit for bit, as `WordLlamaInference.embed(texts,
+    norm=False)`, at about half its cost: that pads each batch of token ids
+    to its longest text and sums the whole padded block times the mask
+    (padding is most of it on news text); here each text sums only its own
+    token rows, in the same order, in float32, and divides by the same count."""
+    out = np.zeros((len(texts), DIMS), np.float32)
+    model = _model()
+    table = model.embedding
+    for start in range(0, len(texts), _BATCH):
+        for k, encoded in enumerate(model.tokenize(texts[start : start + _BATCH]), start):
+            ids = np.asarray(encoded.ids, dtype=np.int32)[np.asarray(encoded.attention_mask, dtype=bool)]
+            if len(ids):
+                np.clip(ids, 0, table.shape[0] - 1, out=ids)
+                out[k] = np.sum(table[ids], axis=0, dtype=np.float32) / np.float32(len(ids))
+    return out.astype(np.float16)
 
 
 def centred_units(vectors: list[np.ndarray | None], mean: np.ndarray) -> np.ndarray:
