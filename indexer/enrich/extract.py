@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .entities import Mention, label_by_context, nameable_single, plainly_a_persons_name, resolvable_bare_name
 from .linking import one_sense_for_organisations, people_in_capitals, people_in_lists
 from .mentions import role_before
 from .nlp import load_pipeline
@@ -42,6 +42,12 @@ from .quotes import find_quotes
 log = logging.getLogger(__name__)
 
 CHUNK = 64  # articles per registry round in extract_many
+# A full name whose first word may be something else than a first name ("Trump
+# Facebook" of "pro-Trump Facebook ads", twice; "Choose Medicare"; "D.C. Obamacare") lends its
+# surname to a bare word nothing marks as a person only once this many articles
+# have written it: one article's such pair made every bare "Facebook" of the
+# corpus that person (2,229 mentions).
+MIN_SUPPORT_OF_UNSURE_NAMES = 2
 
 
 class Extractor:
@@ -84,7 +90,7 @@ class Extractor:
         leftovers = []  # candidates nothing named
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
-            full = self.registry.resolve(word) if resolvable_bare_name(word) else None
+            full = self._lend(word) if resolvable_bare_name(word) else None
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
                 continue
@@ -106,6 +112,14 @@ class Extractor:
         kept = _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
         return _without_name_lists(body, kept)
 
+    def _lend(self, word: str) -> str | None:
+        """The registered full name for a bare word its article does not mark
+        as a person ("Putin's troops"), if the name is sure enough."""
+        full = self.registry.resolve(word)
+        if full is None or plainly_a_persons_name(full):
+            return full
+        return full if self.registry.support(full) >= MIN_SUPPORT_OF_UNSURE_NAMES else None
+
     def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
             canonical = m.canonical
@@ -121,7 +135,7 @@ class Extractor:
             # Only a surname the registry resolves to one full name: "Ferguson" of several Fergusons
             # stays the town (a bare one-word person is no facet value).
             word = strip_possessive(m.text)
-            full = self.registry.resolve(word) if word not in (located or ()) else None
+            full = self._lend(word) if word not in (located or ()) else None
             if full is not None:
                 return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
         if m.place is not None and m.label in PLACE_LABELS:
