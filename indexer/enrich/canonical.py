@@ -101,8 +101,16 @@ class PersonRegistry:
 
     by_surname: dict[str, Counter] = field(default_factory=dict)
     first_names: Counter = field(default_factory=Counter)  # first words of the registered names
+    bare: Counter = field(default_factory=Counter)  # surname key -> articles that leave the word bare
 
     def add(self, full_name: str) -> None:
+        """Register a full name written in an article; a single word records
+        an article that leaves that word bare. Both go through `add` so that
+        whatever records and replays a registry's additions (the indexing
+        lanes, a resumed run) carries both."""
+        if " " not in full_name.strip():
+            self.bare[surname_key(full_name)] += 1
+            return
         if not lends_a_surname(full_name):
             return
         self.by_surname.setdefault(surname_key(full_name), Counter())[full_name] += 1
@@ -124,6 +132,10 @@ class PersonRegistry:
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
             return None
         return ranked[0][0]
+
+    def sightings(self, word: str) -> int:
+        """In how many articles did this word stand bare?"""
+        return self.bare.get(surname_key(word), 0)
 
     def support(self, full_name: str) -> int:
         """In how many articles was this full name registered?"""

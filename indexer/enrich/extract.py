@@ -48,6 +48,12 @@ CHUNK = 64  # articles per registry round in extract_many
 # have written it: one article's such pair made every bare "Facebook" of the
 # corpus that person (2,229 mentions).
 MIN_SUPPORT_OF_UNSURE_NAMES = 2
+# A bare word lends a registered full name only while it stands bare (and
+# unmarked) in at most this many articles per article that writes the name.
+# Real people are written in full about as often as they stand bare ("Putin":
+# about 1.5 bare articles per full one); "Trump Facebook", written once,
+# against 2,229 bare "Facebook" made every one of them that person.
+MAX_BARE_SIGHTINGS_PER_ARTICLE_NAMING = 10
 
 
 class Extractor:
@@ -76,14 +82,16 @@ class Extractor:
 
     def _register(self, doc: Doc) -> None:
         """Count each person-like full name once per article (see
-        Mention.registrable: "Easter Sunday", "Getty Images" never enter)."""
-        names = {
-            m.canonical
-            for m in doc.user_data.get("parallax_mentions", [])
-            if m.label == "PERSON" and not m.single and m.registrable
-        }
-        for name in names:
-            self.registry.add(name)
+        Mention.registrable: "Easter Sunday", "Getty Images" never enter), and
+        each word the article leaves bare that the registry might lend a full
+        name to (see _lend)."""
+        mentions = doc.user_data.get("parallax_mentions", [])
+        names = {m.canonical for m in mentions if m.label == "PERSON" and not m.single and m.registrable}
+        bare = {strip_possessive(text) for _, _, text in doc.user_data.get("parallax_candidates", [])}
+        bare = {word for word in bare if resolvable_bare_name(word)}
+        bare |= {strip_possessive(m.text) for m in mentions if _town_or_surname(m)}
+        for name in sorted(names) + sorted(bare):
+            self.registry.add(name)  # a one-word "name" is a sighting of a bare word (PersonRegistry.add)
 
     def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
@@ -114,11 +122,19 @@ class Extractor:
 
     def _lend(self, word: str) -> str | None:
         """The registered full name for a bare word its article does not mark
-        as a person ("Putin's troops"), if the name is sure enough."""
+        as a person ("Putin's troops"), if the name is sure enough: written in
+        enough articles for how often the word stands bare across the corpus
+        ("Hamidul Islam", written once, is not every bare "Islam"), and in two
+        articles at least when its first word may be no first name."""
         full = self.registry.resolve(word)
-        if full is None or plainly_a_persons_name(full):
-            return full
-        return full if self.registry.support(full) >= MIN_SUPPORT_OF_UNSURE_NAMES else None
+        if full is None:
+            return None
+        support = self.registry.support(full)
+        if self.registry.sightings(word) > MAX_BARE_SIGHTINGS_PER_ARTICLE_NAMING * support:
+            return None
+        if not plainly_a_persons_name(full) and support < MIN_SUPPORT_OF_UNSURE_NAMES:
+            return None
+        return full
 
     def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
@@ -129,7 +145,7 @@ class Extractor:
                 return None  # a bare "Peter", "General Motors": nobody a facet can name
             canonical = self.registry.canonical_full(canonical)
             return Entity(m.text, "PERSON", m.start, m.end, canonical, person_id(canonical))
-        if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:
+        if _town_or_surname(m):
             # "Obama" the Japanese town, or the person? A registered surname
             # wins over a town when nothing in the text says "in Obama".
             # Only a surname the registry resolves to one full name: "Ferguson" of several Fergusons
@@ -142,6 +158,11 @@ class Extractor:
             p = m.place
             return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
         return Entity(m.text, m.label, m.start, m.end, m.canonical)
+
+
+def _town_or_surname(m: Mention) -> bool:
+    """A one-word small town with no locative cue: a registered surname may win over it."""
+    return m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative
 
 
 # One or two lower-case name particles right before a person's name, at the start of the name

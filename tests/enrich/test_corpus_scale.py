@@ -81,6 +81,19 @@ def test_a_pair_of_words_written_in_one_article_lends_no_surname_to_unmarked_wor
     assert _people(again) == {"Choose Skyvane"}
 
 
+def test_a_word_the_corpus_leaves_bare_everywhere_is_not_one_persons_surname(fresh: Extractor) -> None:
+    # "Lieutenant Commander Hamidul Islam" once must not make every bare "Islam" him.
+    bare = [f"Critics said Sundvik was busy again on day {n} of the fair." for n in range(1, 13)]
+    full = "Lieutenant Commander Oskar Sundvik told the agency the boats had arrived."
+    *_, (later, _) = list(fresh.extract_many([*bare, full, "On Friday Sundvik was busy again."]))
+    assert not _people(later)
+    # Written in full about as often as it stands bare, the name lends its surname.
+    named = [f"Lieutenant Commander Oskar Sundvik spoke on day {n}." for n in range(1, 3)]
+    *_, (again, _) = list(fresh.extract_many([*named, "On Saturday Sundvik was busy again."]))
+    assert fresh.registry.sightings("Sundvik") == 14 and fresh.registry.support("Oskar Sundvik") == 3
+    assert _people(again) == {"Oskar Sundvik"}
+
+
 def test_registry_ignores_full_names_that_are_not_person_like(fresh: Extractor) -> None:
     texts = [
         "Residents across Latin America watched the vote closely as the ballots were counted overnight.",
