@@ -75,7 +75,8 @@ def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> 
         window += cache.by_days(first, last)
     rows = [r.features for r in new] + [r.features for r in window]
     matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
-    near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params))
+    units = centred_units([r.vector for r in rows], cache.vector_mean())
+    near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params), units)
     touched = [window[k] for k in near]
     open_ids = {r.id for r in new} | {r.id for r in touched}
     open_ids |= set(cache.members("event", {r.event for r in touched if r.event}))
