@@ -17,6 +17,7 @@ import argparse
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -42,7 +43,8 @@ def main() -> None:
     args = parser.parse_args()
     cached: dict[str, tuple[str | None, str | None]] | None = None
     if args.cached:
-        params = StoryParams(**{k: _parse(k, v) for k, v in (s.split("=", 1) for s in args.set)})
+        overrides: dict[str, Any] = {k: _parse(k, v) for k, v in (s.split("=", 1) for s in args.set)}
+        params = StoryParams(**overrides)
         cached = regroup_cached(Settings.from_env().data_dir / "grouping", params)
     events: dict[str, list] = {}
     for article in open_store().scan():

@@ -175,9 +175,9 @@ def event_weights(
     centred sentence vectors `units` (same day and outlet factors).  The
     vectors read across wording, and on the AllSides triples the mix
     separates one happening from same-day neighbours better than either
-    alone (docs/stories.md).  Every candidate is weighed so, before the
-    event threshold and the closest-match ranking: if only the edges
-    TF-IDF alone already ranks strong were mixed, the vectors could only
+    alone (docs/stories.md).  Every candidate edge (an article's closest
+    matches by TF-IDF) is weighed so before the event threshold: if only
+    the edges TF-IDF alone put above it were mixed, the vectors could only
     weaken an edge, never bring in a retelling in other words."""
     i, j, w = edges
     if units is None or params.embedding_weight <= 0 or not len(i):

@@ -158,12 +158,12 @@ def neighbours_of(
 ) -> set[int]:
     """Indexes into `window` of the rows at least `floor` similar to a new
     row (dated, at most `window_days` apart) and among its `neighbours`
-    closest, and (with the rows' centred sentence vectors `units`) of the
-    rows among its `event_neighbours` closest by event weight, at least
-    `event_edge`: the only rows whose edges the new row can be among (thread
-    edges are ranked by TF-IDF, event edges by event weight,
-    clustering.event_weights).  `matrix` and `units` hold the new rows and
-    then the window rows, in one vocabulary."""
+    closest: the only rows whose edges the new row can be among (edges are
+    ranked the same way).  With the rows' centred sentence vectors `units`,
+    also the rows among its `event_neighbours` closest by event weight
+    (clustering.event_weights) at least `event_edge`: a superset, kept
+    because the incremental figures were measured with it.  `matrix` and
+    `units` hold the new rows and then the window rows, in one vocabulary."""
     found: set[int] = set()
     offset = len(new)
     window_days = np.array([r.day if r.day is not None else -(10**9) for r in window], dtype=np.int64)
