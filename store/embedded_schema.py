@@ -12,8 +12,9 @@ plus `opensearch_query.article_to_source` / `source_to_article`.
                           nested objects nobody searches inside)
 
 Nothing of that is stored. The record itself is stored once, in `record`
-(RECORD_FIELD): compact JSON compressed with zlib, entities and quotes without
-the words the body already holds. Before, every field was stored on its own
+(RECORD_FIELD): compact JSON compressed with zstd and a dictionary trained on
+the data folder's first records (`record_codec`; older zlib records stay
+readable), entities and quotes without the words the body already holds. Before, every field was stored on its own
 (tantivy compresses stored documents with LZ4 in 16 KB blocks) and the
 entities and quotes were also indexed as JSON: 13.6 KB per AllSides article,
 of which the body's stored copy was 3.8 KB and the entities' 3.4 KB.
@@ -24,7 +25,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import zlib
 from dataclasses import fields
 from typing import Any
 
@@ -33,15 +33,13 @@ from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
 import mappings
 
+from . import record_codec
 from .interface import QuerySyntaxError, StoreError
 from .records import DERIVED_FIELDS, EnrichedArticle, Entity, Quote
 
 ANALYZER = "news_english"
-# The stored record (compressed JSON bytes): the only stored field.
+# The stored record (compressed JSON bytes, see `record_codec`): the only stored field.
 RECORD_FIELD = "record"
-# zlib level of the stored record: 6 and 9 give the same size on news text
-# (2.6 KB for a 5.8 KB body), 6 costs a little less CPU in the workers.
-RECORD_COMPRESSION = 6
 # Stored list fields that are not nested objects: read back as lists
 # (documents of an older schema, read by `reindex`).
 _LIST_FIELDS = ("authors", "boilerplate")
@@ -111,10 +109,11 @@ def register_tokenizers(index: tantivy.Index) -> None:
     index.register_tokenizer(ANALYZER, news_analyzer())
 
 
-def document_fields(article: EnrichedArticle) -> dict[str, Any]:
+def document_fields(article: EnrichedArticle, codec: record_codec.RecordCodec | None = None) -> dict[str, Any]:
     """The tantivy document of one article as JSON values (dates in RFC 3339,
     the record in base64), for `IndexWriter.add_json`: a string is cheap to
-    send from the process that enriched the article to the one that writes it."""
+    send from the process that enriched the article to the one that writes it.
+    The record is compressed with `codec`'s dictionary (none without a codec)."""
     record = vars(article)
     document: dict[str, Any] = {}
     for name, spec in indexed_fields().items():
@@ -130,15 +129,27 @@ def document_fields(article: EnrichedArticle) -> dict[str, Any]:
             document[name] = [str(item) for item in value]
         else:
             document[name] = str(value)
-    document[RECORD_FIELD] = base64.b64encode(encode_record(article)).decode("ascii")
+    document[RECORD_FIELD] = base64.b64encode(encode_record(article, codec)).decode("ascii")
     return document
+
+
+def record_json_of(prepared: str) -> bytes:
+    """The record's JSON inside a prepared document (`document_fields` as a
+    JSON string): what the dictionary is trained on."""
+    return record_codec.decompress(base64.b64decode(json.loads(prepared)[RECORD_FIELD]))
 
 
 # -- the stored record ----------------------------------------------------------
 
 
-def encode_record(article: EnrichedArticle) -> bytes:
-    """The article as compact JSON, zlib-compressed. Entities are written as
+def encode_record(article: EnrichedArticle, codec: record_codec.RecordCodec | None = None) -> bytes:
+    """`record_json`, compressed by `codec` (zstd without a dictionary when there is none)."""
+    record = record_json(article)
+    return codec.compress(record) if codec is not None else record_codec.compress_plain(record)
+
+
+def record_json(article: EnrichedArticle) -> bytes:
+    """The article as compact JSON (UTF-8). Entities are written as
     (offset, length, kind) with each distinct kind (label, canonical name, ids,
     coordinates) once, and an entity's or a quote's words only when they are
     not exactly the body's characters at its offsets (they always were in
@@ -179,14 +190,14 @@ def encode_record(article: EnrichedArticle) -> bytes:
             quotes.append(row)
         record["quotes"] = quotes
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8"), RECORD_COMPRESSION)
+    return text.encode("utf-8")
 
 
 def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
     """Back from `encode_record`; without the entities and quotes when
     `mentions` is False (a search hit shows neither)."""
-    record = json.loads(zlib.decompress(payload))
-    body = record.get("text", "")
+    record = json.loads(record_codec.decompress(payload))
+    body = record.setdefault("text", "")  # an empty body is left out like every empty field
     entities, quotes = record.pop("entities", None), record.pop("quotes", None)
     if not mentions:
         entities = quotes = None
