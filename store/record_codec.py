@@ -45,12 +45,13 @@ from .interface import StoreError
 log = logging.getLogger(__name__)
 
 # zstd level, measured on 2,000 AllSides records with the whole corpus's 512 KB
-# dictionary (loaded machine; bytes and CPU per record): level 3 2,985 B in
-# 56 us, 5 2,817 B in 95 us, 6 2,718 B in 148 us, 7 2,675 B in 209 us, 9 2,644 B
-# in 300 us, 19 about 7% smaller at 15x the CPU; zlib-6 (before) 3,854 B in
-# 173 us. 6 costs the enrichment lanes no more than zlib did. Decompression is
-# about 17 us a record at every level (zlib 52 us).
-LEVEL = 6
+# dictionary (loaded machine), JSON encoding and compression per record as a
+# lane does them, one after the other (alternating with other work evicts the
+# dictionary's tables from the CPU cache: level 6 alone took 150 us, interleaved
+# 320): level 3 2,985 B in 281 us, 4 2,931 B in 344, 5 2,817 B in 391, 6 2,718 B
+# in 516; zlib-6 before: 3,962 B in 330 us. 5 adds about 60 us to a lane's 10 ms
+# an article. Decompression is about 17 us a record at every level (zlib 52 us).
+LEVEL = 5
 DICTIONARY_BYTES = 512 * 1024
 # Samples the dictionary is trained on: enough for 512 KB (about 20 MB of
 # JSON), few enough that a small archive gets one early.
