@@ -61,8 +61,8 @@ log = logging.getLogger(__name__)
 # in the first round (see _top_values_of), and how many times as many a
 # deeper round asks for when a round cannot prove the top values.
 FACET_SEGMENT_TERMS = 50_000
-FACET_FIRST_SEGMENT_TERMS = 40
-FACET_DEEPER = 8
+FACET_FIRST_SEGMENT_TERMS = 60
+FACET_DEEPER = 4
 # The second round counts at most this many candidates per value asked for
 # (a filter aggregation each; past that a deeper first round costs less).
 FACET_MAX_CANDIDATES = 3
