@@ -31,8 +31,12 @@ Two acceptance checks follow (issue 11):
   words, holds a digit, "/" or a day or month, is written in capitals, is
   one bare word (a later mention not linked to its full name), crosses a
   paragraph break in any mention (a month word is junk unless it is the
-  surname after a first name: "Theresa May"), or is also an organisation facet value
-  in more articles ("Wells Fargo");
+  surname after a first name: "Theresa May"), is also an organisation facet value
+  in more articles ("Wells Fargo"), holds a spaced dash ("En Français - Reuters"),
+  starts with an organisation's name that is no first name ("Twitter Pinterest"),
+  or is carried by 20 or more articles of which under 5% write it from its first
+  word (a full name spread by the registry to every bare mention of its last
+  word: "Protect Medicare" for each "Medicare");
 - quotes whose speaker is a place named in the article that is not a
   country (a city, state, region or landmark: "Washington" for a line
   Politico wrote): the speaker as written, or its canonical, is the text or
@@ -136,6 +140,14 @@ def analyse(enriched: list, registry, top: int) -> dict:
 DAYS = {w.lower() for w in calendar.day_name}
 
 
+DASHES = ("-", "\u2013", "\u2014")  # a spaced dash: "En Français - Reuters"
+# A full name the articles almost never write, spread by the registry to bare
+# mentions of its last word ("Protect Medicare" as every "Medicare"): junk when
+# at least this many articles carry it and under this share of them write it.
+MIN_SPREAD_ARTICLES = 20
+SPREAD_SHARE = 0.05
+
+
 def _calendar_junk(words: list[str], plain: list[str], first_names: frozenset[str]) -> bool:
     """A day word anywhere ("Easter Sunday"), or a month word that is not the
     surname after a first name ("Monday June" is junk; "Theresa May" is not)."""
@@ -145,8 +157,12 @@ def _calendar_junk(words: list[str], plain: list[str], first_names: frozenset[st
     return any(not (k == len(words) - 1 and k > 0 and words[k - 1] in first_names) for k in months)
 
 
-def person_junk(name: str, first_names: frozenset[str], orgs: Counter, people: Counter, broken: set[str]) -> str | None:
+def person_junk(
+    name: str, first_names: frozenset[str], orgs: Counter, people: Counter, broken: set[str], in_full: Counter
+) -> str | None:
     """Why a person facet value is junk, or None (see the module docstring)."""
+    from indexer.enrich.names import TITLES
+
     words = name.split()
     plain = [w.strip(".,").lower() for w in words]
     if len(words) == 1:
@@ -168,6 +184,13 @@ def person_junk(name: str, first_names: frozenset[str], orgs: Counter, people: C
         return "crosses a paragraph break"
     if orgs.get(name, 0) > people[name]:
         return "an organisation"
+    if any(dash in words for dash in DASHES):
+        return "a dash inside"
+    if words[0] not in first_names and orgs.get(words[0].strip(".,"), 0) > max(people[name], MIN_SPREAD_ARTICLES):
+        return "starts with an organisation's name"
+    styled = words[0] in TITLES  # "Pope Francis": the articles write "Francis" after the title
+    if not styled and people[name] >= MIN_SPREAD_ARTICLES and in_full[name] < SPREAD_SHARE * people[name]:
+        return f"written in full in {in_full[name]} of its {people[name]} articles"
     return None
 
 
@@ -176,9 +199,17 @@ def junk_check(enriched: list, top: int) -> dict:
 
     people: Counter = Counter()
     orgs: Counter = Counter()
+    in_full: Counter = Counter()  # articles that write the name with its first word
     broken: set[str] = set()
     for article in enriched:
         seen_p = {e.canonical for e in article.entities if e.label == "PERSON"}
+        in_full.update(
+            {
+                e.canonical
+                for e in article.entities
+                if e.label == "PERSON" and e.text.split()[:1] == e.canonical.split()[:1]
+            }
+        )
         seen_o = {e.canonical for e in article.entities if e.label == "ORG"}
         broken |= {e.canonical for e in article.entities if e.label == "PERSON" and "\n" in e.text}
         people.update(seen_p)
@@ -186,7 +217,7 @@ def junk_check(enriched: list, top: int) -> dict:
     first_names = load_first_names()
     junk = []
     for name, count in people.most_common(top):
-        why = person_junk(name, first_names, orgs, people, broken)
+        why = person_junk(name, first_names, orgs, people, broken, in_full)
         if why:
             junk.append({"name": name, "articles": count, "why": why})
     return {"checked": min(top, len(people)), "junk": junk}

@@ -64,3 +64,24 @@ def test_outlet_from_url_prefers_the_name_other_articles_of_that_domain_carry():
         known_domains={"valleycourier.example": "The Valley Courier"},
     )
     assert (meta.outlet, meta.outlet_source) == ("The Valley Courier", "url")
+
+
+def test_share_buttons_before_a_caption_are_furniture_and_the_caption_stays():
+    caption = "Facebook Twitter Pinterest Mara Quell, the harbour master, at the flood barrier. Photograph: Staff"
+    text = BODY + "\n\n" + caption + "\n\nFacebook and Twitter users shared the pictures."
+    meta = fill_metadata(text, "Flood", "The Example Post", None)
+    assert "Pinterest" not in meta.body
+    assert "\nMara Quell, the harbour master, at the flood barrier." in meta.body
+    # prose that names the networks is news, not buttons
+    assert meta.body.endswith("Facebook and Twitter users shared the pictures.")
+    assert meta.boilerplate == ["Facebook Twitter Pinterest"]
+
+
+def test_share_buttons_do_not_name_a_person():
+    from indexer.enrich.extract import Extractor
+
+    text = "Ivo Brandt opened the flood barrier on Sunday.\n\nFacebook Twitter Pinterest Brandt speaks to residents."
+    meta = fill_metadata(text, "Flood", "The Example Post", None)
+    entities, _ = Extractor().extract(meta.body)
+    people = {e.canonical or e.text for e in entities if e.label == "PERSON"}
+    assert people == {"Ivo Brandt"}

@@ -69,6 +69,15 @@ _BOILERPLATE = [
         r"\bdownload (?:our|the) app\b",
     )
 ]
+# A page's share buttons pasted at the head of a line, usually an image
+# caption ("Facebook Twitter Pinterest Toni Morrison: a book like ..."): two or
+# more button words with only spaces between them. The run is page furniture;
+# the caption after it stays in the body. Left in, the recogniser read the
+# buttons as the start of a name ("Twitter Pinterest Theresa May").
+_SHARE_BUTTONS = re.compile(
+    r"^\s*(?:(?:Facebook|Twitter|Pinterest|WhatsApp|LinkedIn|Reddit|Tumblr|Flipboard|Messenger|Email|E-mail)"
+    r"[ \t]+){2,}"
+)
 # A short line with an e-mail address at the foot of an article is a contact line.
 _FOOTER_EMAIL_MAX_WORDS = 25
 
@@ -116,20 +125,20 @@ def split_boilerplate(text: str) -> tuple[str, list[str]]:
     """(body, boilerplate lines). Lines matching a boilerplate pattern are
     removed wherever they stand; short lines with an e-mail address are
     removed only from the foot of the article, where contact lines live."""
-    lines = text.splitlines()
-    kept: list[str] = []
-    removed: list[str] = []
-    for line in lines:
-        (removed if line.strip() and is_boilerplate(line) else kept).append(line)
-    while kept and (not kept[-1].strip() or _is_contact_line(kept[-1])):
-        line = kept.pop()
+    kept: list[tuple[int, str]] = []
+    removed: list[tuple[int, str]] = []  # (line number, text): reported in the article's order
+    for number, line in enumerate(text.splitlines()):
+        buttons = _SHARE_BUTTONS.match(line)
+        if buttons and line[buttons.end() :].strip():
+            removed.append((number, buttons.group(0)))
+            line = line[buttons.end() :]
+        (removed if line.strip() and is_boilerplate(line) else kept).append((number, line))
+    while kept and (not kept[-1][1].strip() or _is_contact_line(kept[-1][1])):
+        number, line = kept.pop()
         if line.strip():
-            removed.insert(0, line)
-    removed = [line.strip() for line in removed]
-    # Keep the order the lines had in the article.
-    order = {line.strip(): i for i, line in enumerate(lines)}
-    removed.sort(key=lambda line: order.get(line, 0))
-    return "\n".join(kept).strip(), removed
+            removed.append((number, line))
+    removed.sort(key=lambda numbered: numbered[0])
+    return "\n".join(line for _, line in kept).strip(), [line.strip() for _, line in removed]
 
 
 def _is_contact_line(line: str) -> bool:

@@ -126,6 +126,14 @@ _NOUN_LIKE_VERBS = frozenset(["posts", "tweets", "notes", "states", "claims", "r
 # Lower-case nouns beside a name that make it a publication or an agency.
 _PUBLICATION_NOUNS = frozenset(["daily", "weekly", "newspaper", "magazine", "tabloid", "broadsheet"])
 _SETTLEMENT_NOUNS = frozenset(["town", "city", "village", "hamlet", "port", "municipality"])
+# Organisations named for a purpose, "<head> to <Verb> ...": "Committee to Protect
+# Journalists", "Campaign to Stop Killer Robots". Without this the purpose ("Protect
+# Medicare", twice in an article) read as a person's name and lent its last word
+# to every bare "Medicare" in the corpus.
+_PURPOSE_ORG_HEADS = frozenset(
+    "Committee Campaign Coalition Alliance Movement Project Initiative Fund Foundation Council Society League"
+    " Association Center Centre Network".split()
+)
 
 
 def _runs(tokens: Tokens) -> list[tuple[int, int]]:
@@ -154,6 +162,10 @@ def _runs(tokens: Tokens) -> list[tuple[int, int]]:
                 j += 2  # a plural possessive inside a name: "Dockworkers’ Federation"
             elif text == "for" and words[j - 1] in ORG_HEADS and _org_continues(words, j + 1, n):
                 j += 3 if words[j + 1] == "the" else 2  # "Center for Western Priorities"
+            elif text == "to" and words[j - 1] in _PURPOSE_ORG_HEADS and _purpose_follows(words, j + 1, n):
+                j += 2  # "Committee to Protect Journalists"
+            elif text == "-" and tokens.ws[j - 1]:
+                break  # a spaced dash separates names ("En Français - Reuters"); "Jean-Marie" has none
             elif text in JOINERS:
                 k = j
                 while k < n and words[k] in JOINERS and k - j < 2:
@@ -167,6 +179,12 @@ def _runs(tokens: Tokens) -> list[tuple[int, int]]:
         runs.append((i, j))
         i = j
     return runs
+
+
+def _purpose_follows(words: list[str], k: int, n: int) -> bool:
+    """Is a purpose written at k after "<head> to" ("... to Protect", "... to Stop")?
+    A capitalised dictionary word (a verb); "the Council to Albany" is a place."""
+    return k < n and is_cap(words[k]) and words[k].lower() in load_resources().common
 
 
 def _org_continues(words: list[str], k: int, n: int) -> bool:
@@ -401,8 +419,8 @@ class _Segmenter:
             if word in ORG_HEADS or k > i and word in LEGAL_FORMS:
                 last = k + 1
             k += 1
-        if last is not None and last < k and self._word(last) in ("of", "for"):
-            return k  # "Bank of America", "University of Texas", "Center for ..."
+        if last is not None and last < k and self._word(last) in ("of", "for", "to"):
+            return k  # "Bank of America", "University of Texas", "Center for ...", "Committee to ..."
         return last
 
     def _titles_before_first_name(self, k: int, end: int) -> bool:

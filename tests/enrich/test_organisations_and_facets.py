@@ -175,3 +175,26 @@ def test_a_title_word_after_two_first_names_is_the_surname(offline: Extractor) -
 def test_a_well_known_city_stays_a_place_beside_a_bare_person_of_that_name(offline: Extractor) -> None:
     entities, _ = offline.extract("Ms. Paris said she was happy with the show.\nThe attacks in Paris shocked Europe.")
     assert ("Paris", "GPE") in {(e.text, e.label) for e in entities}
+
+
+def test_an_organisation_named_for_a_purpose_lends_no_surname() -> None:
+    # "Committee to Protect X", twice in an article, read as the person "Protect X"
+    # and made every bare "X" in the corpus that person.
+    extractor = Extractor()
+    first = "Dr Ana Lind leads the Committee to Protect Fisheries. The Committee to Protect Fisheries met on Monday."
+    later = "Fisheries quotas were cut again, the ministry said on Tuesday."
+    (entities, _), (later_entities, _) = extractor.extract_many([first, later])
+    assert ("Committee to Protect Fisheries", "ORG") in {(e.canonical, e.label) for e in entities}
+    assert not [e for e in entities + later_entities if e.label == "PERSON" and "Fisheries" in e.canonical]
+
+
+def test_a_spaced_dash_ends_a_name() -> None:
+    # A wire credit ("En Français - Agency:") is no person, and the agency's name
+    # alone elsewhere is not that person's surname.
+    extractor = Extractor()
+    credit = "En Français - Nordwire: the prime minister Jonas Eld says talks must go on.\n\nRelated: more news."
+    later = "The vote was close, Nordwire reported on Friday."
+    (entities, _), (later_entities, _) = extractor.extract_many([credit, later])
+    people = {e.canonical for e in entities + later_entities if e.label == "PERSON"}
+    assert not [p for p in people if "Nordwire" in p]
+    assert "Jonas Eld" in people
