@@ -503,9 +503,8 @@ class EmbeddedStore(Store):
         if size <= 0:
             return {name: [] for name in firsts}
         one_segment = searcher.num_segments == 1
-        segment_terms = FACET_FIRST_SEGMENT_TERMS
-        fetch = cls._fetch(size, segment_terms)
-        rounds = {name: _Round.of(first, fetch, one_segment) for name, first in firsts.items()}
+        terms = dict.fromkeys(firsts, FACET_FIRST_SEGMENT_TERMS)  # each facet's terms a segment in its round
+        rounds = {name: _Round.of(first, cls._fetch(size, terms[name]), one_segment) for name, first in firsts.items()}
         top: dict[str, list[tuple[str, int]]] = {}
         while rounds:
             recount: dict[str, list[str]] = {}
@@ -513,30 +512,39 @@ class EmbeddedStore(Store):
                 settled = round_.settled(size, round_.counts) if not round_.error else None
                 if settled is not None:
                     top[name] = settled
-                elif round_.error and round_.unseen < round_.least(size):
-                    candidates = round_.candidates(size)
-                    if len(candidates) <= FACET_MAX_CANDIDATES * size:
-                        recount[name] = candidates
+                    continue
+                candidates = round_.candidates(size) if round_.error else []
+                if len(candidates) >= cls._fetch(size, terms[name]):
+                    # Every value read could reach the cut, so one not read could
+                    # too (many near-equal values): rounds a few times deeper
+                    # would not settle either, every term at once costs less.
+                    terms[name] = FACET_SEGMENT_TERMS
+                elif (
+                    round_.error
+                    and round_.unseen < round_.least(size)
+                    and len(candidates) <= FACET_MAX_CANDIDATES * size
+                ):
+                    recount[name] = candidates
             exact = cls._exact_counts(searcher, query, recount)
             for name, counts in exact.items():
                 settled = rounds[name].settled(size, counts)
                 if settled is not None:
                     top[name] = settled
             deeper = [name for name in rounds if name not in top]
-            if deeper and segment_terms >= FACET_SEGMENT_TERMS:
+            last = [name for name in deeper if rounds[name].fetch >= FACET_SEGMENT_TERMS]
+            if last:
                 # More distinct values in a segment than tantivy returns: the
                 # best counts there are (never seen on the 1M benchmark index).
-                log.warning("facet counts of %s may be short: over %d values a segment", deeper, FACET_SEGMENT_TERMS)
-                top.update(
-                    {name: rounds[name].settled(size, rounds[name].counts, proven=False) or [] for name in deeper}
-                )
-                deeper = []
+                log.warning("facet counts of %s may be short: over %d values a segment", last, FACET_SEGMENT_TERMS)
+                top.update({name: rounds[name].settled(size, rounds[name].counts, proven=False) or [] for name in last})
+                deeper = [name for name in deeper if name not in last]
             if not deeper:
                 break
-            segment_terms *= FACET_DEEPER
-            fetch = cls._fetch(size, segment_terms)
-            result = searcher.aggregate(query, {name: {"terms": cls._terms(name, fetch)} for name in deeper})
-            rounds = {name: _Round.of(result[name], fetch, one_segment) for name in deeper}
+            for name in deeper:
+                terms[name] = max(terms[name], rounds[name].fetch * FACET_DEEPER)
+            fetches = {name: cls._fetch(size, terms[name]) for name in deeper}
+            result = searcher.aggregate(query, {name: {"terms": cls._terms(name, fetches[name])} for name in deeper})
+            rounds = {name: _Round.of(result[name], fetches[name], one_segment) for name in deeper}
         return top
 
     @staticmethod
@@ -711,6 +719,7 @@ class _Round:
     counts: dict[str, int]
     error: int
     unseen: int
+    fetch: int
 
     @classmethod
     def of(cls, result: dict[str, Any], fetch: int, one_segment: bool) -> _Round:
@@ -718,7 +727,7 @@ class _Round:
         # One segment: the counts are exact, a value not read has at most the last one's.
         error = 0 if one_segment else int(result.get("doc_count_error_upper_bound") or 0)
         floor = min(counts.values()) if len(counts) >= fetch else 0
-        return cls(counts, error, floor + error)
+        return cls(counts, error, floor + error, fetch)
 
     def least(self, size: int) -> int:
         """The `size`-th largest count read (0 when fewer were read): the
