@@ -106,11 +106,15 @@ def main() -> None:
     store = EmbeddedStore(args.data, create=False)
     folder = store._current_dir()
     print_kinds(f"{folder}", kinds_of(folder), live_docs(folder))
+    dictionaries = sorted(store.codec.folder.glob("*.zdict"))
+    print(
+        f"  + {len(dictionaries)} record dictionaries beside it: {sum(p.stat().st_size for p in dictionaries):,} bytes"
+    )
     if not args.sample:
         return
     documents = []
     for article in store._scan(store._any_searcher()):  # also an index of an older schema
-        documents.append(document_fields(article))
+        documents.append(document_fields(article, store.codec))  # compressed as the folder's own records are
         if len(documents) >= args.sample:
             break
     with tempfile.TemporaryDirectory(prefix="parallax-size-") as workdir:

@@ -261,6 +261,22 @@ def speaker_places(enriched: list) -> dict:
     return {"quotes": quotes, "articles": len(enriched), "place_speakers": len(found), "examples": found[:60]}
 
 
+def stored_articles(data: Path) -> tuple[list, object, str]:
+    """Every article of a data folder, and a registry of its full person names
+    (one count per article), for the same analysis as freshly enriched ones."""
+    from indexer.enrich.canonical import PersonRegistry
+    from store import open_store
+    from store.settings import Settings
+
+    store = open_store(Settings.from_env(data_dir=data, backend="embedded"))
+    articles = list(store.scan())
+    registry = PersonRegistry()
+    for article in articles:
+        for name in {e.canonical for e in article.entities if e.label == "PERSON" and " " in e.canonical}:
+            registry.add(name)
+    return articles, registry, f"stored in {data}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=3000, help="articles to enrich")
@@ -269,20 +285,27 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--check-top", type=int, default=300, help="person facet values checked for junk")
+    parser.add_argument(
+        "--data", type=Path, help="read every article of this data folder (as `parallax index` stored it) instead"
+    )
     args = parser.parse_args()
-    if not args.corpus.is_file():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 1
     sys.path.insert(0, str(ROOT))
-    from indexer.pipeline import WINDOW, enrich_batch, get_extractor
-
-    articles = read_sample(args.corpus, args.n, args.first)
     t0 = time.perf_counter()
-    enriched = []
-    for i in range(0, len(articles), WINDOW):
-        enriched += enrich_batch(articles[i : i + WINDOW])
+    if args.data:
+        enriched, registry, pipeline = stored_articles(args.data)
+    else:
+        if not args.corpus.is_file():
+            print(f"corpus not found: {args.corpus}", file=sys.stderr)
+            return 1
+        from indexer.pipeline import WINDOW, enrich_batch, get_extractor
+
+        articles = read_sample(args.corpus, args.n, args.first)
+        enriched = []
+        for i in range(0, len(articles), WINDOW):
+            enriched += enrich_batch(articles[i : i + WINDOW])
+        registry, pipeline = get_extractor().registry, get_extractor().pipeline_name
     seconds = time.perf_counter() - t0
-    result = analyse(enriched, get_extractor().registry, args.top)
+    result = analyse(enriched, registry, args.top)
     result["articles"] = len(enriched)
     result["seconds"] = round(seconds, 1)
     result["person_junk"] = junk_check(enriched, args.check_top)
@@ -290,7 +313,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    print(f"{len(enriched)} articles enriched in {seconds:.1f}s ({get_extractor().pipeline_name})")
+    print(f"{len(enriched)} articles {'read' if args.data else 'enriched'} in {seconds:.1f}s ({pipeline})")
     for facet, rows in result["top"].items():
         print(f"\n{facet} (articles)")
         for rank, (name, count) in enumerate(rows, 1):

@@ -10,6 +10,7 @@ Layout of the data directory:
 
     <data>/CURRENT           name of the live index folder (for reindex)
     <data>/index-<n>/        the tantivy index
+    <data>/dictionaries/     the stored records' zstd dictionaries (`record_codec`)
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ from .embedded_schema import (
     month_name,
     news_analyzer,
     parse_date,
+    record_json,
+    record_json_of,
     register_tokenizers,
     to_record,
 )
 from .interface import IndexSession, QuerySyntaxError, Store, StoreError
 from .query import check_filters, parse_query
+from .record_codec import RecordCodec
 from .records import (
     FACET_FIELDS,
     FACETS,
@@ -97,6 +101,7 @@ class EmbeddedStore(Store):
         self._has_month = True
         self._stats_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._tantivy = self._open_index(create)
+        self.codec = RecordCodec(self.data_dir)
 
     # -- opening -----------------------------------------------------------
 
@@ -165,13 +170,21 @@ class EmbeddedStore(Store):
                         report.failed[article.id] = f"could not be stored: {exc}"
                         continue
                     report.indexed.append(article.id)
+                    self._sample(document)
                 writer.commit()
                 writer.wait_merging_threads()
             except Exception:
                 writer.rollback()
                 raise
+            finally:
+                self.codec.wait()
         self._tantivy.reload()
         return report
+
+    def _sample(self, prepared: str) -> None:
+        """The first records a data folder receives train its compression dictionary."""
+        if self.codec.wants_samples():
+            self.codec.sample(record_json_of(prepared))
 
     def _writer(self) -> tantivy.IndexWriter:
         if self._stale is not None:
@@ -184,7 +197,7 @@ class EmbeddedStore(Store):
     def prepare(self, article: EnrichedArticle) -> str:
         """The tantivy document as JSON (`IndexWriter.add_json` reads it in
         Rust): the indexed fields and the compressed record."""
-        return json.dumps(document_fields(article), ensure_ascii=False)
+        return json.dumps(document_fields(article, self.codec), ensure_ascii=False)
 
     def session(self) -> EmbeddedSession:
         return EmbeddedSession(self)
@@ -243,6 +256,7 @@ class EmbeddedStore(Store):
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
         copied = 0
         try:
+            self._train_from(self._any_searcher())
             # One record at a time from the old index (also of an older
             # schema) into the new one: memory stays flat whatever the size
             # of the archive (only the list of document addresses grows).
@@ -262,6 +276,17 @@ class EmbeddedStore(Store):
         self.schema, self._has_month, self._stale = schema, True, None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
+
+    def _train_from(self, searcher: tantivy.Searcher) -> None:
+        """A new record dictionary from records spread over the whole index
+        (none when it holds fewer than a dictionary needs)."""
+        total = searcher.num_docs
+        if total < self.codec.train_after:
+            return
+        addresses = [address for _, address in searcher.search(Query.all_query(), total, count=False).hits]
+        step = total / self.codec.train_after
+        picked = [addresses[int(i * step)] for i in range(self.codec.train_after)]
+        self.codec.train([record_json(to_record(searcher.doc(address))) for address in picked])
 
     # -- reading -----------------------------------------------------------
 
@@ -784,6 +809,7 @@ class EmbeddedSession(IndexSession):
         if article_id not in self._added:
             self._added.add(article_id)
             self._report.indexed.append(article_id)
+        self.store._sample(prepared)
 
     def commit(self) -> IndexReport:
         assert self._writer is not None, "session closed"
@@ -797,6 +823,7 @@ class EmbeddedSession(IndexSession):
             return
         writer, self._writer = self._writer, None
         try:
+            self.store.codec.wait()
             writer.rollback()  # anything added after the last commit was not promised
             writer.wait_merging_threads()
         finally:

@@ -12,8 +12,9 @@ plus `opensearch_query.article_to_source` / `source_to_article`.
                           nested objects nobody searches inside)
 
 Nothing of that is stored. The record itself is stored once, in `record`
-(RECORD_FIELD): compact JSON compressed with zlib, entities and quotes without
-the words the body already holds. Before, every field was stored on its own
+(RECORD_FIELD): compact JSON compressed with zstd and a dictionary trained on
+the data folder's first records (`record_codec`; older zlib records stay
+readable), entities and quotes without the words the body already holds. Before, every field was stored on its own
 (tantivy compresses stored documents with LZ4 in 16 KB blocks) and the
 entities and quotes were also indexed as JSON: 13.6 KB per AllSides article,
 of which the body's stored copy was 3.8 KB and the entities' 3.4 KB.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import zlib
+import re
 from dataclasses import fields
 from typing import Any
 
@@ -33,20 +34,18 @@ from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
 import mappings
 
+from . import record_codec
 from .interface import QuerySyntaxError, StoreError
 from .records import DERIVED_FIELDS, EnrichedArticle, Entity, Quote
 
 ANALYZER = "news_english"
-# The stored record (compressed JSON bytes): the only stored field.
+# The stored record (compressed JSON bytes, see `record_codec`): the only stored field.
 RECORD_FIELD = "record"
 # The month of `published` as months since January 1970 (fast, not in the
 # mapping: the search histogram counts months, and a histogram of months
 # costs a fraction of one of days, whose thousands of buckets cost more than
 # counting the matches). Indexes from before it are read without it.
 MONTH_FIELD = "month"
-# zlib level of the stored record: 6 and 9 give the same size on news text
-# (2.6 KB for a 5.8 KB body), 6 costs a little less CPU in the workers.
-RECORD_COMPRESSION = 6
 # Stored list fields that are not nested objects: read back as lists
 # (documents of an older schema, read by `reindex`).
 _LIST_FIELDS = ("authors", "boilerplate")
@@ -130,10 +129,11 @@ def register_tokenizers(index: tantivy.Index) -> None:
     index.register_tokenizer(ANALYZER, news_analyzer())
 
 
-def document_fields(article: EnrichedArticle) -> dict[str, Any]:
+def document_fields(article: EnrichedArticle, codec: record_codec.RecordCodec | None = None) -> dict[str, Any]:
     """The tantivy document of one article as JSON values (dates in RFC 3339,
     the record in base64), for `IndexWriter.add_json`: a string is cheap to
-    send from the process that enriched the article to the one that writes it."""
+    send from the process that enriched the article to the one that writes it.
+    The record is compressed with `codec`'s dictionary (none without a codec)."""
     record = vars(article)
     document: dict[str, Any] = {}
     for name, spec in indexed_fields().items():
@@ -151,30 +151,46 @@ def document_fields(article: EnrichedArticle) -> dict[str, Any]:
             document[name] = [str(item) for item in value]
         else:
             document[name] = str(value)
-    document[RECORD_FIELD] = base64.b64encode(encode_record(article)).decode("ascii")
+    document[RECORD_FIELD] = base64.b64encode(encode_record(article, codec)).decode("ascii")
     return document
+
+
+def record_json_of(prepared: str) -> bytes:
+    """The record's JSON inside a prepared document (`document_fields` as a
+    JSON string): what the dictionary is trained on."""
+    return record_codec.decompress(base64.b64decode(json.loads(prepared)[RECORD_FIELD]))
 
 
 # -- the stored record ----------------------------------------------------------
 
 
-def encode_record(article: EnrichedArticle) -> bytes:
-    """The article as compact JSON, zlib-compressed. Entities are written as
+def encode_record(article: EnrichedArticle, codec: record_codec.RecordCodec | None = None) -> bytes:
+    """`record_json`, compressed by `codec` (zstd without a dictionary when there is none)."""
+    record = record_json(article)
+    return codec.compress(record) if codec is not None else record_codec.compress_plain(record)
+
+
+def record_json(article: EnrichedArticle) -> bytes:
+    """The article as compact JSON (UTF-8). Entities are written as
     (offset, length, kind) with each distinct kind (label, canonical name, ids,
     coordinates) once, and an entity's or a quote's words only when they are
     not exactly the body's characters at its offsets (they always were in
-    AllSides): the entities' JSON shrinks from 11.5 KB to under 1 KB per article."""
+    AllSides): the entities' JSON shrinks from 11.5 KB to under 1 KB per article.
+    What the rest of the record repeats is left out where the reader can put it
+    back exactly (`_derivable_id`, `_alias_row`, a quote's speaker as a kind):
+    each is checked when written, and written in full when it cannot."""
     body = article.text or ""
     record: dict[str, Any] = {}
     for name in _ARTICLE_FIELDS:
         value = getattr(article, name)
-        if name in ("entities", "quotes") or value in _EMPTY:
+        if name in ("entities", "quotes", "aliases") or value in _EMPTY:
             continue
         if name in ("published", "indexed"):
             value = parse_date(value).date().isoformat()
         record[name] = value
+    kinds: dict[tuple[Any, ...], int] = {}
+    forms: dict[str, set[str]] = {}  # canonical name -> the words its mentions use
     if article.entities:
-        kinds: dict[tuple[Any, ...], int] = {}
         mentions = []
         previous = 0
         for entity in article.entities:
@@ -190,30 +206,90 @@ def encode_record(article: EnrichedArticle) -> bytes:
             if body[entity.start : entity.end] != entity.text:
                 mention.append(entity.text)
             mentions.append(mention)
-        record["entities"] = {"kinds": list(kinds), "mentions": mentions}
+            forms.setdefault(entity.canonical, set()).add(entity.text)
+        record["entities"] = {"kinds": [_kind_row(kind) for kind in kinds], "mentions": mentions}
+    if article.aliases:
+        record["aliases"] = {name: _alias_row(name, others, forms) for name, others in article.aliases.items()}
     if article.quotes:
+        speakers = {(kind[1], kind[2]): number for kind, number in reversed(kinds.items())}  # the first kind wins
         quotes = []
         for quote in article.quotes:
-            row: list[Any] = [quote.start, quote.end, quote.speaker, quote.speaker_canonical, quote.speaker_id]
+            speaker = speakers.get((quote.speaker_canonical, quote.speaker_id))
+            row: list[Any] = [quote.start, quote.end, quote.speaker]
+            row += [speaker] if speaker is not None else [quote.speaker_canonical, quote.speaker_id]
             if body[quote.start : quote.end] != quote.text:
                 row.append(quote.text)
             quotes.append(row)
         record["quotes"] = quotes
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8"), RECORD_COMPRESSION)
+    return text.encode("utf-8")
+
+
+# In a kind's entity id: ids that its other fields give back.
+_GEONAMES_ID, _PERSON_ID = 0, 1
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _kind_row(kind: tuple[Any, ...]) -> list[Any]:
+    label, canonical, entity_id, geonames_id, *rest = kind
+    return [label, canonical, _derivable_id(canonical, entity_id, geonames_id), geonames_id, *rest]
+
+
+def _derivable_id(canonical: str, entity_id: str | None, geonames_id: int | None) -> str | int | None:
+    """`entity_id`, or a number when the kind's other fields give it back
+    ("geonames:<geonames id>", "person:<the name in lower case, dashed>")."""
+    if entity_id is None:
+        return None
+    if geonames_id is not None and entity_id == f"geonames:{geonames_id}":
+        return _GEONAMES_ID
+    if entity_id == _person_id(canonical):
+        return _PERSON_ID
+    return entity_id
+
+
+def _person_id(canonical: str) -> str:
+    # The indexer's person ids for plain ASCII names (`canonical.person_id` also
+    # folds accents and apostrophes: those ids are written in full).
+    return "person:" + _NOT_SLUG.sub("-", canonical.lower()).strip("-")
+
+
+def _entity_id(row: list[Any]) -> str | None:
+    _, canonical, entity_id, geonames_id, *_ = row
+    if entity_id == _GEONAMES_ID and type(entity_id) is int:
+        return f"geonames:{geonames_id}"
+    if entity_id == _PERSON_ID and type(entity_id) is int:
+        return _person_id(canonical)
+    return entity_id
+
+
+def _alias_row(name: str, others: list[str], forms: dict[str, set[str]]) -> list[Any]:
+    """An entity's aliases without the words its own mentions use (the
+    indexer adds those): a leading 0 says they were left out. Written in full
+    when adding them back would not give the same list."""
+    own = forms.get(name, set())
+    kept = [other for other in others if other not in own]
+    if len(kept) < len(others) and _with_forms(name, kept, own) == others:
+        return [0, *kept]
+    return others
+
+
+def _with_forms(name: str, kept: list[str], own: set[str]) -> list[str]:
+    return sorted({*kept, *(form for form in own if form and form != name)})
 
 
 def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
-    """Back from `encode_record`; without the entities and quotes when
-    `mentions` is False (a search hit shows neither)."""
-    record = json.loads(zlib.decompress(payload))
-    body = record.get("text", "")
+    """Back from `encode_record`; without the entities, quotes and aliases
+    when `mentions` is False (a search hit shows none of them)."""
+    record = json.loads(record_codec.decompress(payload))
+    body = record.setdefault("text", "")  # an empty body is left out like every empty field
     entities, quotes = record.pop("entities", None), record.pop("quotes", None)
-    if not mentions:
-        entities = quotes = None
+    aliases = record.pop("aliases", None)
     article = EnrichedArticle.from_dict(record)
+    if not mentions:
+        return article
+    kinds = []
     if entities:
-        kinds = entities["kinds"]
+        kinds = [(row[0], row[1], _entity_id(row), *row[3:]) for row in entities["kinds"]]
         start = 0
         for gap, length, kind, *words in entities["mentions"]:
             start += gap
@@ -223,8 +299,20 @@ def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
             article.entities.append(
                 Entity(text, label, start, end, canonical, entity_id, geonames_id, country, lat, lon)
             )
+    if aliases:
+        forms: dict[str, set[str]] = {}
+        for entity in article.entities:
+            forms.setdefault(entity.canonical, set()).add(entity.text)
+        for name, row in aliases.items():
+            derived = bool(row) and type(row[0]) is int
+            article.aliases[name] = _with_forms(name, row[1:], forms.get(name, set())) if derived else row
     if quotes:
-        for start, end, speaker, speaker_canonical, speaker_id, *words in quotes:
+        for start, end, speaker, *rest in quotes:
+            if rest and type(rest[0]) is int:  # the speaker is one of the article's entities
+                _, speaker_canonical, speaker_id, *_ = kinds[rest[0]]
+                words = rest[1:]
+            else:  # as written before (or a speaker no entity names)
+                speaker_canonical, speaker_id, *words = rest
             text = words[0] if words else body[start:end]
             article.quotes.append(Quote(text, start, end, speaker, speaker_canonical, speaker_id))
     return article

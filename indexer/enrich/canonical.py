@@ -18,6 +18,8 @@ from functools import lru_cache
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
 _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
+NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})  # after a surname, never one
+_PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")  # "D-Calif", "R-Ariz.": party and state after a lawmaker's name
 
 
 def fold_apostrophes(text: str) -> str:
@@ -58,11 +60,29 @@ def person_id(canonical: str) -> str:
 def surname_key(name: str) -> str:
     """Key of a person's last name, tolerant of transliteration doubling
     ("Zelensky", "Zelenskyy", "Zelenskiy" share one key) and of a double
-    surname's hyphen (its last part is the key)."""
-    last = ascii_fold(name.split()[-1]).lower() if name.split() else ""
+    surname's hyphen (its last part is the key). A suffix is not the surname:
+    "Martin Luther King Jr." is filed under "king", not "jr."."""
+    words = _without_suffixes(name.split())
+    last = ascii_fold(words[-1]).lower() if words else ""
     last = last.rsplit("-", 1)[-1] or last  # "Ocasio-Cortez" and "Ocasio Cortez" share "cortez"
     last = re.sub(r"(?:iy|yy|ii|y|i)$", "y", last)
     return last
+
+
+def _without_suffixes(words: list[str]) -> list[str]:
+    kept = [w for w in words if w not in NAME_SUFFIXES]
+    return kept or words
+
+
+def lends_a_surname(full_name: str) -> bool:
+    """May this full name lend its last word to bare mentions elsewhere? Not
+    when that word is an abbreviation ("W. Va.", "R. Wis.", "Sen. Dianne Feinstein
+    D-Calif.": a state, not a surname; the corpus has hundreds of bare "Va.")."""
+    words = _without_suffixes(full_name.split())
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    return not last.endswith(".") and not _PARTY_TAG.match(last)
 
 
 @lru_cache(maxsize=1 << 16)  # asked for every registered name sharing a surname, for every person mention
@@ -81,9 +101,17 @@ class PersonRegistry:
 
     by_surname: dict[str, Counter] = field(default_factory=dict)
     first_names: Counter = field(default_factory=Counter)  # first words of the registered names
+    bare: Counter = field(default_factory=Counter)  # surname key -> articles that leave the word bare
 
     def add(self, full_name: str) -> None:
-        if len(full_name.split()) < 2:
+        """Register a full name written in an article; a single word records
+        an article that leaves that word bare. Both go through `add` so that
+        whatever records and replays a registry's additions (the indexing
+        lanes, a resumed run) carries both."""
+        if " " not in full_name.strip():
+            self.bare[surname_key(full_name)] += 1
+            return
+        if not lends_a_surname(full_name):
             return
         self.by_surname.setdefault(surname_key(full_name), Counter())[full_name] += 1
         self.first_names[full_name.split()[0]] += 1
@@ -104,6 +132,14 @@ class PersonRegistry:
         if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
             return None
         return ranked[0][0]
+
+    def sightings(self, word: str) -> int:
+        """In how many articles did this word stand bare?"""
+        return self.bare.get(surname_key(word), 0)
+
+    def support(self, full_name: str) -> int:
+        """In how many articles was this full name registered?"""
+        return self.by_surname.get(surname_key(full_name), Counter()).get(full_name, 0)
 
     def canonical_full(self, full_name: str) -> str:
         """Spelling variants of one full name ("Volodymyr Zelenskyy") map to

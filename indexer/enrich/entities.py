@@ -15,7 +15,7 @@ Importing this module registers the three components.
 from __future__ import annotations
 
 from . import linking, recognise, tokens  # noqa: F401  (register the components)
-from .linking import looks_like_full_name, nameable_single, resolvable_bare_name, resolve_places
+from .linking import looks_like_full_name, nameable_single, plainly_a_persons_name, resolvable_bare_name, resolve_places
 from .mentions import PLACE_LABELS, Mention, Resources, label_by_context, load_resources
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "looks_like_full_name",
     "label_by_context",
     "nameable_single",
+    "plainly_a_persons_name",
     "resolvable_bare_name",
     "resolve_places",
 ]

@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from store.records import PLACE_LABELS, Entity, Quote
 
 from .canonical import PersonRegistry, person_id, strip_possessive
-from .entities import Mention, label_by_context, nameable_single, resolvable_bare_name
+from .entities import Mention, label_by_context, nameable_single, plainly_a_persons_name, resolvable_bare_name
 from .linking import one_sense_for_organisations, people_in_capitals, people_in_lists
 from .mentions import role_before
 from .nlp import load_pipeline
@@ -42,6 +42,18 @@ from .quotes import find_quotes
 log = logging.getLogger(__name__)
 
 CHUNK = 64  # articles per registry round in extract_many
+# A full name whose first word may be something else than a first name ("Trump
+# Facebook" of "pro-Trump Facebook ads", twice; "Choose Medicare"; "D.C. Obamacare") lends its
+# surname to a bare word nothing marks as a person only once this many articles
+# have written it: one article's such pair made every bare "Facebook" of the
+# corpus that person (2,229 mentions).
+MIN_SUPPORT_OF_UNSURE_NAMES = 2
+# A bare word lends a registered full name only while it stands bare (and
+# unmarked) in at most this many articles per article that writes the name.
+# Real people are written in full about as often as they stand bare ("Putin":
+# about 1.5 bare articles per full one); "Trump Facebook", written once,
+# against 2,229 bare "Facebook" made every one of them that person.
+MAX_BARE_SIGHTINGS_PER_ARTICLE_NAMING = 10
 
 
 class Extractor:
@@ -70,21 +82,23 @@ class Extractor:
 
     def _register(self, doc: Doc) -> None:
         """Count each person-like full name once per article (see
-        Mention.registrable: "Easter Sunday", "Getty Images" never enter)."""
-        names = {
-            m.canonical
-            for m in doc.user_data.get("parallax_mentions", [])
-            if m.label == "PERSON" and not m.single and m.registrable
-        }
-        for name in names:
-            self.registry.add(name)
+        Mention.registrable: "Easter Sunday", "Getty Images" never enter), and
+        each word the article leaves bare that the registry might lend a full
+        name to (see _lend)."""
+        mentions = doc.user_data.get("parallax_mentions", [])
+        names = {m.canonical for m in mentions if m.label == "PERSON" and not m.single and m.registrable}
+        bare = {strip_possessive(text) for _, _, text in doc.user_data.get("parallax_candidates", [])}
+        bare = {word for word in bare if resolvable_bare_name(word)}
+        bare |= {strip_possessive(m.text) for m in mentions if _town_or_surname(m)}
+        for name in sorted(names) + sorted(bare):
+            self.registry.add(name)  # a one-word "name" is a sighting of a bare word (PersonRegistry.add)
 
     def _entities(self, doc: Doc, body: str) -> list[Entity]:
         mentions: list[Mention] = list(doc.user_data.get("parallax_mentions", []))
         leftovers = []  # candidates nothing named
         for start, end, text in doc.user_data.get("parallax_candidates", []):
             word = strip_possessive(text)
-            full = self.registry.resolve(word) if resolvable_bare_name(word) else None
+            full = self._lend(word) if resolvable_bare_name(word) else None
             if full is not None:
                 mentions.append(Mention(start, end, text, "PERSON", full))
                 continue
@@ -106,6 +120,22 @@ class Extractor:
         kept = _without_overlaps([_with_particle(body, e) for e in entities if e is not None])
         return _without_name_lists(body, kept)
 
+    def _lend(self, word: str) -> str | None:
+        """The registered full name for a bare word its article does not mark
+        as a person ("Putin's troops"), if the name is sure enough: written in
+        enough articles for how often the word stands bare across the corpus
+        ("Hamidul Islam", written once, is not every bare "Islam"), and in two
+        articles at least when its first word may be no first name."""
+        full = self.registry.resolve(word)
+        if full is None:
+            return None
+        support = self.registry.support(full)
+        if self.registry.sightings(word) > MAX_BARE_SIGHTINGS_PER_ARTICLE_NAMING * support:
+            return None
+        if not plainly_a_persons_name(full) and support < MIN_SUPPORT_OF_UNSURE_NAMES:
+            return None
+        return full
+
     def _entity(self, m: Mention, located: set[str] | None = None) -> Entity | None:
         if m.label == "PERSON":
             canonical = m.canonical
@@ -115,19 +145,24 @@ class Extractor:
                 return None  # a bare "Peter", "General Motors": nobody a facet can name
             canonical = self.registry.canonical_full(canonical)
             return Entity(m.text, "PERSON", m.start, m.end, canonical, person_id(canonical))
-        if m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative:
+        if _town_or_surname(m):
             # "Obama" the Japanese town, or the person? A registered surname
             # wins over a town when nothing in the text says "in Obama".
             # Only a surname the registry resolves to one full name: "Ferguson" of several Fergusons
             # stays the town (a bare one-word person is no facet value).
             word = strip_possessive(m.text)
-            full = self.registry.resolve(word) if word not in (located or ()) else None
+            full = self._lend(word) if word not in (located or ()) else None
             if full is not None:
                 return Entity(m.text, "PERSON", m.start, m.end, full, person_id(full))
         if m.place is not None and m.label in PLACE_LABELS:
             p = m.place
             return Entity(m.text, m.label, m.start, m.end, p.name, p.entity_id, p.geonames_id, p.country, p.lat, p.lon)
         return Entity(m.text, m.label, m.start, m.end, m.canonical)
+
+
+def _town_or_surname(m: Mention) -> bool:
+    """A one-word small town with no locative cue: a registered surname may win over it."""
+    return m.place is not None and m.label == "GPE" and not m.place.well_known and " " not in m.text and not m.locative
 
 
 # One or two lower-case name particles right before a person's name, at the start of the name

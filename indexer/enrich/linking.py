@@ -186,6 +186,19 @@ def looks_like_full_name(name: str, res: Resources | None = None) -> bool:
     return place is None or not place.well_known
 
 
+def plainly_a_persons_name(name: str) -> bool:
+    """Does the name start with a word that can only be a first name: no
+    dictionary word, initials or well-known place ("Vladimir Putin", "Ngozi
+    Okonkwo"; not "Trump Facebook", "Citizen Hollywood", "D.C. Obamacare",
+    "Maine Vt", nor "Bill Clinton": "bill" is a word)?"""
+    res = load_resources()
+    first = name.split()[0]
+    if first.lower() in res.common or INITIALS.match(first) or not NAME_WORD.match(first):
+        return False
+    place = res.gazetteer.lookup(first)
+    return place is None or not place.well_known
+
+
 def _strip_the(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 

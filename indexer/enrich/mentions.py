@@ -12,6 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from store.records import PLACE_LABELS
 
+from .canonical import NAME_SUFFIXES
 from .gazetteer import Gazetteer, Place, load_gazetteer
 from .names import (
     DAY_NAMES,
@@ -30,7 +31,7 @@ NAME_PARTICLES = frozenset(
     ["de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "la", "le", "bin", "ibn", "al", "el"]
 )
 JOINERS = frozenset({"of", "'s", "\u2019s", "and", "&", "-"}) | NAME_PARTICLES
-SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})
+SUFFIXES = NAME_SUFFIXES
 NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\u2019.-]*(?:['\u2019.-][^\W\d_]+)*\.?$")
 INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 CALENDAR = frozenset(w.lower() for w in list(calendar.day_name) + list(calendar.month_name) if w)

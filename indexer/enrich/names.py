@@ -144,7 +144,7 @@ NON_ORG_ACRONYMS = frozenset(
      "IT", "USD", "EUR", "GBP", "JPY", "CHF", "DM", "FFR", "BC", "AD", "BCE", "CE", "PHD", "MD", "RN", "LLC", "INC",
      "LTD", "PLC", "NV", "SA", "AG", "AS", "AB", "SPA", "JR", "SR", "II", "III", "IV", "VI", "VII", "VIII", "IX",
      "XI", "XX", "ISBN", "URL", "PDF", "USB", "GPS", "SMS", "LGBT", "LGBTQ", "WW", "WWII", "NFT", "EV", "EVs", "AC",
-     "DC", "OT", "NA", "TBA", "TBD", "RIP", "PST", "Q", "A"]
+     "DC", "OT", "NA", "TBA", "TBD", "RIP", "PST", "Q", "A", "ET", "PT"]  # ET, PT: "7 p.m. ET"
 )  # fmt: skip
 
 # Words of sports reporting: an article using several of them is about sport,

@@ -416,6 +416,14 @@ class _Segmenter:
                 break  # "Department of Energy Acting Deputy Secretary Ken ...": the person starts
             if k > i and word[:1].isupper() and word.lower() in NAME_STOPS:
                 break  # a headline's "To", "On": "Maria Okafor To Announce Senate Bid"
+            if (
+                word == "and"
+                and k == i + 1
+                and self._word(i) in ORG_HEADS
+                and k + 1 < end
+                and self._word(k + 1) in ORG_HEADS
+            ):
+                return k  # "the House and Senate": two bodies ("Health and Human Services" is one)
             if word in ORG_HEADS or k > i and word in LEGAL_FORMS:
                 last = k + 1
             k += 1

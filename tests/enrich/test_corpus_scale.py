@@ -57,12 +57,41 @@ def test_a_known_person_before_a_day_name_is_that_person(fresh: Extractor) -> No
         "Mayor Ingrid Halvorsen opened the bridge on a cold morning with her staff beside her.",
         "The plan was unveiled when Halvorsen Tuesday told the board it would cost less than expected.",
     ]
-    _, (second, _) = list(fresh.extract_many(texts))
+    *_, (second, _) = list(fresh.extract_many(texts))
     people = [(e.text, e.canonical) for e in second if e.label == "PERSON"]
     assert people == [("Halvorsen", "Ingrid Halvorsen")]
 
 
 # 2. the registry only takes person-like names, and bare words resolve with care
+
+
+def test_a_pair_of_words_written_in_one_article_lends_no_surname_to_unmarked_words(fresh: Extractor) -> None:
+    # A capitalised pair written twice ("Choose Skyvane", a campaign) looks like a
+    # full name; every bare "Skyvane" of the corpus must not become that person.
+    texts = [
+        "The Choose Skyvane plan was unveiled in May. Supporters of Choose Skyvane rallied in June.",
+        "By spring, Skyvane was everywhere in the city.",
+    ]
+    _, (later, _) = list(fresh.extract_many(texts))
+    assert fresh.registry.support("Choose Skyvane") == 1  # it did enter the registry
+    assert not _people(later)
+    # Written in a second article, the name is established and lends its surname.
+    list(fresh.extract_many(["The Choose Skyvane plan was revised in July. Critics of Choose Skyvane stayed away."]))
+    (again, _) = fresh.extract("By summer, Skyvane was everywhere in the city.")
+    assert _people(again) == {"Choose Skyvane"}
+
+
+def test_a_word_the_corpus_leaves_bare_everywhere_is_not_one_persons_surname(fresh: Extractor) -> None:
+    # "Lieutenant Commander Hamidul Islam" once must not make every bare "Islam" him.
+    bare = [f"Critics said Sundvik was busy again on day {n} of the fair." for n in range(1, 13)]
+    full = "Lieutenant Commander Oskar Sundvik told the agency the boats had arrived."
+    *_, (later, _) = list(fresh.extract_many([*bare, full, "On Friday Sundvik was busy again."]))
+    assert not _people(later)
+    # Written in full about as often as it stands bare, the name lends its surname.
+    named = [f"Lieutenant Commander Oskar Sundvik spoke on day {n}." for n in range(1, 3)]
+    *_, (again, _) = list(fresh.extract_many([*named, "On Saturday Sundvik was busy again."]))
+    assert fresh.registry.sightings("Sundvik") == 14 and fresh.registry.support("Oskar Sundvik") == 3
+    assert _people(again) == {"Oskar Sundvik"}
 
 
 def test_registry_ignores_full_names_that_are_not_person_like(fresh: Extractor) -> None:
@@ -74,6 +103,15 @@ def test_registry_ignores_full_names_that_are_not_person_like(fresh: Extractor) 
     list(fresh.extract_many(texts))
     for surname in ("America", "Healthcare", "Garden", "Sunday"):
         assert fresh.registry.resolve(surname) is None, surname
+
+
+def test_an_abbreviation_or_a_suffix_is_no_surname(fresh: Extractor) -> None:
+    fresh.registry.add("R. Wis.")  # "Paul Ryan (R. Wis.)": a state, not a name
+    fresh.registry.add("Dianne Feinstein D-Calif.")
+    fresh.registry.add("Martin Luther King Jr.")
+    assert fresh.registry.resolve("Wis.") is None and fresh.registry.resolve("Calif.") is None
+    assert fresh.registry.resolve("Jr.") is None
+    assert fresh.registry.resolve("King") == "Martin Luther King Jr."
 
 
 def test_bare_day_and_common_words_never_resolve_through_the_registry(fresh: Extractor) -> None:
@@ -114,7 +152,7 @@ def test_registered_surname_beats_a_small_town_without_a_cue(fresh: Extractor) -
         "President Barack Obama met the delegation at length and praised its work on trade.",
         "Critics said the Obama administration had moved too slowly on the question of tariffs.",
     ]
-    _, (second, _) = list(fresh.extract_many(texts))
+    *_, (second, _) = list(fresh.extract_many(texts))
     obama = [e for e in second if e.text == "Obama"]
     assert obama and obama[0].label == "PERSON" and obama[0].canonical == "Barack Obama"
 

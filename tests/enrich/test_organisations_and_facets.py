@@ -198,3 +198,14 @@ def test_a_spaced_dash_ends_a_name() -> None:
     people = {e.canonical for e in entities + later_entities if e.label == "PERSON"}
     assert not [p for p in people if "Nordwire" in p]
     assert "Jonas Eld" in people
+
+
+def test_state_initials_time_zones_and_two_bodies(offline: Extractor) -> None:
+    entities, _ = offline.extract(
+        "The mayor flew to Washington, D.C. on Monday and then to Troy, N.Y., where the House and Senate "
+        "delegations met at 7 p.m. ET."
+    )
+    found = {(e.text, e.label, e.canonical) for e in entities}
+    assert ("D.C.", "GPE", "District of Columbia") in found and ("N.Y.", "GPE", "New York") in found
+    assert ("House", "ORG", "House") in found and ("Senate", "ORG", "Senate") in found
+    assert not [e for e in entities if e.text in ("ET", "House and Senate")]
