@@ -164,20 +164,34 @@ def _agglomerate(
     return groups.groups()
 
 
-def _specific(
+def event_weights(
     rows: list[Features],
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
     params: StoryParams,
     units: np.ndarray | None = None,
+) -> np.ndarray:
+    """The event weight of each candidate edge: (1 - embedding_weight) x its
+    TF-IDF weight + embedding_weight x the cosine of the two articles'
+    centred sentence vectors `units` (same day and outlet factors).  The
+    vectors read across wording, and on the AllSides triples the mix
+    separates one happening from same-day neighbours better than either
+    alone (docs/stories.md).  Every candidate edge (an article's closest
+    matches by TF-IDF) is weighed so before the event threshold: if only
+    the edges TF-IDF alone put above it were mixed, the vectors could only
+    weaken an edge, never bring in a retelling in other words."""
+    i, j, w = edges
+    if units is None or params.embedding_weight <= 0 or not len(i):
+        return w
+    cosine = (units[i] * units[j]).sum(axis=1) * pair_factors(rows, i, j, params)
+    return ((1.0 - params.embedding_weight) * w + params.embedding_weight * cosine).astype(np.float32)
+
+
+def _specific(
+    rows: list[Features], edges: tuple[np.ndarray, np.ndarray, np.ndarray], params: StoryParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The event-strength edges whose two articles share at least
     `event_min_shared` distinct terms (one shared word ("mayor") is a
-    subject, not a happening, however short the articles are), weighted
-    (1 - embedding_weight) x their TF-IDF weight + embedding_weight x the
-    cosine of their centred sentence vectors `units` (same day and outlet
-    factors): the vectors read across wording, and on the AllSides triples
-    the mix separates one happening from same-day neighbours better than
-    either alone (docs/stories.md)."""
+    subject, not a happening, however short the articles are)."""
     i, j, w = edges
     strong = np.flatnonzero(w >= params.event_edge)
     keep = [
@@ -185,12 +199,7 @@ def _specific(
         for k in strong.tolist()
         if len(np.intersect1d(rows[i[k]].terms, rows[j[k]].terms, assume_unique=True)) >= params.event_min_shared
     ]
-    i, j, w = i[keep], j[keep], w[keep]
-    if units is None or params.embedding_weight <= 0 or not len(i):
-        return i, j, w
-    cosine = (units[i] * units[j]).sum(axis=1) * pair_factors(rows, i, j, params)
-    mixed = (1.0 - params.embedding_weight) * w + params.embedding_weight * cosine
-    return i, j, mixed.astype(np.float32)
+    return i[keep], j[keep], w[keep]
 
 
 Edges = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -202,15 +211,14 @@ def cluster_region(
     thread_edges: Edges,
     params: StoryParams,
     kept: tuple[list[list[int]], list[list[int]]] = ([], []),
-    units: np.ndarray | None = None,
 ) -> tuple[list[list[int]], list[list[int]]]:
     """Events and threads of one region, as lists of row indexes (every row
     in exactly one event and one thread; events nest in threads).
     The `kept` events and threads (of rows no new article is close to)
-    start whole: they are not split, though they may grow.  `units`: the
-    rows' centred sentence vectors (embedding.centred_units), for events."""
+    start whole: they are not split, though they may grow.  `event_edges`
+    are weighed by `event_weights`."""
     kept_events, kept_threads = kept
-    event_edges = _specific(rows, event_edges, params, units)
+    event_edges = _specific(rows, event_edges, params)
     events = _agglomerate(rows, event_edges, event_level(params), initial=kept_events)
     threads = _agglomerate(rows, thread_edges, thread_level(params), initial=events + kept_threads)
     return events, threads

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .cache import FeatureCache, Row
-from .clustering import cluster_region
+from .clustering import cluster_region, event_weights
 from .embedding import centred_units
 from .params import StoryParams
 from .similarity import edges_within, mutual_rank_filter, neighbours_of, vectors
@@ -75,7 +75,8 @@ def region_for(cache: FeatureCache, new_ids: list[str], params: StoryParams) -> 
         window += cache.by_days(first, last)
     rows = [r.features for r in new] + [r.features for r in window]
     matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
-    near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params))
+    units = centred_units([r.vector for r in rows], cache.vector_mean())
+    near = neighbours_of([r.features for r in new], [r.features for r in window], matrix, params, _floor(params), units)
     touched = [window[k] for k in near]
     open_ids = {r.id for r in new} | {r.id for r in touched}
     open_ids |= set(cache.members("event", {r.event for r in touched if r.event}))
@@ -126,9 +127,14 @@ def regroup_region(
     matrix = vectors(rows, cache.df, max(cache.count(), 1), params)
     i, j, w = edges_within(rows, matrix, params, _floor(params))
     keep = mutual_rank_filter(i, j, w, params.neighbours)
-    strong = w >= params.event_edge
-    keep_event = np.zeros(len(w), dtype=bool)
-    keep_event[strong] = mutual_rank_filter(i[strong], j[strong], w[strong], params.event_neighbours)
+    units = centred_units([r.vector for r in rows], cache.vector_mean())
+    event_w = event_weights(rows, (i, j, w), params, units)
+    # Event edges: an article's closest matches by TF-IDF (the same ranking
+    # an incremental region is built on, so a full and an incremental
+    # regroup see the same candidates) that the mix with the sentence
+    # vectors rates at least event_edge: a retelling in other words
+    # (TF-IDF 0.045, vectors 0.4) counts; TF-IDF alone had to reach event_edge.
+    keep_event = mutual_rank_filter(i, j, w, params.event_neighbours) & (event_w >= params.event_edge)
     kept_events: dict[str, list[int]] = {}
     kept_threads: dict[str, list[int]] = {}
     for k, r in enumerate(region):
@@ -138,11 +144,10 @@ def regroup_region(
             kept_threads.setdefault(r.thread, []).append(k)
     events, threads = cluster_region(
         rows,
-        (i[keep_event], j[keep_event], w[keep_event]),
+        (i[keep_event], j[keep_event], event_w[keep_event]),
         (i[keep], j[keep], w[keep]),
         params,
         kept=(list(kept_events.values()), list(kept_threads.values())),
-        units=centred_units([r.vector for r in rows], cache.vector_mean()),
     )
     ids = [r.id for r in region]
 
@@ -214,7 +219,7 @@ def place_undated(
     matches = {r.id: r for r in cache.by_ids([i for i in best_id if i])}
     groups = {i: (r.event, r.thread) for i, r in matches.items()}
     groups.update({r.id: (r.event, r.thread) for r in undated})
-    meaning = _vector_cosines(undated, [matches[i] if i else None for i in best_id], cache.vector_mean())
+    meaning = _vector_cosines(undated, [matches[i] if i else None for i in best_id], cache.vector_mean(), params)
     changes: dict[str, tuple[str | None, str | None]] = {}
     sizes: dict[str, int] = {}
     for k in np.argsort(-best, kind="stable").tolist():  # closest pairs first
@@ -248,11 +253,22 @@ def place_undated(
     return changes
 
 
-def _vector_cosines(rows: list[Row], matches: list[Row | None], mean: np.ndarray) -> np.ndarray:
-    """Cosine of each row's centred sentence vector with its match's (0 without a match or a vector)."""
+def _vector_cosines(rows: list[Row], matches: list[Row | None], mean: np.ndarray, params: StoryParams) -> np.ndarray:
+    """Cosine of each row's centred sentence vector with its match's (0
+    without a match or a vector), times `same_outlet_factor` for two
+    articles of one outlet, as their TF-IDF is and as a dated pair's vector
+    cosine is: one outlet's pieces open alike (a fact-checker's standing
+    preamble, a newsletter's header), whatever they are about."""
     units = centred_units([r.features.vector for r in rows], mean)
     other = centred_units([m.features.vector if m is not None else None for m in matches], mean)
-    return (units * other).sum(axis=1)
+    same = np.array(
+        [
+            m is not None and bool(r.features.outlet) and r.features.outlet == m.features.outlet
+            for r, m in zip(rows, matches, strict=True)
+        ],
+        dtype=bool,
+    )
+    return (units * other).sum(axis=1) * np.where(same, params.same_outlet_factor, 1.0)
 
 
 def _fresh_id(prefix: str, seed: str, taken, used: set[str] | None = None) -> str:

@@ -149,13 +149,21 @@ def edges_within(
 
 
 def neighbours_of(
-    new: list[Features], window: list[Features], matrix: sparse.csr_matrix, params: StoryParams, floor: float
+    new: list[Features],
+    window: list[Features],
+    matrix: sparse.csr_matrix,
+    params: StoryParams,
+    floor: float,
+    units: np.ndarray | None = None,
 ) -> set[int]:
     """Indexes into `window` of the rows at least `floor` similar to a new
     row (dated, at most `window_days` apart) and among its `neighbours`
     closest: the only rows whose edges the new row can be among (edges are
-    ranked the same way).  `matrix` holds the new rows and then the window
-    rows, in one vocabulary."""
+    ranked the same way).  With the rows' centred sentence vectors `units`,
+    also the rows among its `event_neighbours` closest by event weight
+    (clustering.event_weights) at least `event_edge`: a superset, kept
+    because the incremental figures were measured with it.  `matrix` and
+    `units` hold the new rows and then the window rows, in one vocabulary."""
     found: set[int] = set()
     offset = len(new)
     window_days = np.array([r.day if r.day is not None else -(10**9) for r in window], dtype=np.int64)
@@ -173,9 +181,16 @@ def neighbours_of(
         for r, k in enumerate(members):
             outlet = new[k].outlet
             same = np.array([bool(outlet) and window[j].outlet == outlet for j in near.tolist()])
+            factors = (params.next_day_weight**gaps) * np.where(same, params.same_outlet_factor, 1.0)
             scores = sims[r] * np.where(same, params.same_outlet_factor, 1.0)
             closest = np.argsort(-scores, kind="stable")[: params.neighbours]
             found.update(near[closest[scores[closest] >= floor]].tolist())
+            if units is not None and params.embedding_weight > 0:
+                cosine = (units[offset + near] @ units[k]) * factors
+                mixed = (1.0 - params.embedding_weight) * scores + params.embedding_weight * cosine
+                mixed[scores < floor] = -np.inf  # no candidate edge without this much TF-IDF (edges_within)
+                closest = np.argsort(-mixed, kind="stable")[: params.event_neighbours]
+                found.update(near[closest[mixed[closest] >= params.event_edge]].tolist())
     return found
 
 
