@@ -92,7 +92,7 @@ def to_request(params: dict) -> SearchRequest:
 def raw_tantivy(store: EmbeddedStore, request: SearchRequest) -> Callable[[], object]:
     """The engine's share of one search: the same query objects the store
     builds, run straight on a searcher (hits, one terms aggregation per
-    facet under every filter but its own, the day histogram)."""
+    facet under every filter but its own, the store's histogram)."""
     text_query = eq.text_query(store.schema, store.analyzer, parse_query(request.q))
     scope = eq.scope_clauses(store.schema, request)
     hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(store.schema, request, skip=None)])
@@ -101,6 +101,7 @@ def raw_tantivy(store: EmbeddedStore, request: SearchRequest) -> Callable[[], ob
     }
     offset = (request.page - 1) * request.size
     searcher = store._searcher()
+    histogram = store._histogram()  # months, or days on an index without the month field
 
     def run() -> object:
         if request.sort == "date":
@@ -115,9 +116,7 @@ def raw_tantivy(store: EmbeddedStore, request: SearchRequest) -> Callable[[], ob
             searcher.doc(address)
         for name, query in facet_queries.items():
             searcher.aggregate(query, {name: {"terms": {"field": name, "size": request.facet_size}}})
-        searcher.aggregate(
-            hits_query, {"d": {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}}
-        )
+        searcher.aggregate(hits_query, {"d": histogram})
         return result
 
     return run

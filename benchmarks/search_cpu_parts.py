@@ -38,7 +38,7 @@ CPU: Counter[str] = Counter()
 
 
 def aggregation_kind(aggregations: dict[str, Any]) -> str:
-    if "days" in aggregations:
+    if "dates" in aggregations:
         return "facets: shared first round + histogram"
     first = next(iter(aggregations.values()))
     if "filter" in first:

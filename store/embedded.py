@@ -33,8 +33,10 @@ from tantivy import Index, Occur, Order, Query
 
 from . import embedded_query as eq
 from .embedded_schema import (
+    MONTH_FIELD,
     build_schema,
     document_fields,
+    month_name,
     news_analyzer,
     parse_date,
     record_json,
@@ -59,12 +61,15 @@ from .records import (
 
 log = logging.getLogger(__name__)
 
-# Facet terms each segment reports (exact counts up to this many distinct
-# values per segment; tantivy's bucket limit is 65,000) and how many values
-# past the requested ones are fetched to see where a tie at the cut ends.
+# Facet terms each segment reports at most (tantivy's bucket limit is 65,000),
+# in the first round (see _top_values_of), and how many times as many a
+# deeper round asks for when a round cannot prove the top values.
 FACET_SEGMENT_TERMS = 50_000
-FACET_FIRST_SEGMENT_TERMS = 200  # each segment's top terms in a facet's first, cheaper round (see _top_values_of)
-FACET_TIE_MARGIN = 50
+FACET_FIRST_SEGMENT_TERMS = 60
+FACET_DEEPER = 4
+# The second round counts at most this many candidates per value asked for
+# (a filter aggregation each; past that a deeper first round costs less).
+FACET_MAX_CANDIDATES = 3
 WRITER_HEAP = 256_000_000
 STORY_READ_BATCH = 1_000  # records decoded at a time when story ids change
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
@@ -91,6 +96,9 @@ class EmbeddedStore(Store):
         # Set when the index on disk has an older schema: it can then only be
         # read by `reindex`, which copies it into the current schema.
         self._stale: StoreError | None = None
+        # False for an index written before the month field (read as it is;
+        # `parallax reindex` adds the field): its histogram counts days.
+        self._has_month = True
         self._stats_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self._tantivy = self._open_index(create)
         self.codec = RecordCodec(self.data_dir)
@@ -113,12 +121,25 @@ class EmbeddedStore(Store):
         try:
             index = Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            self._stale = StoreError(
-                f"The index in {path} was built with another schema ({exc}); run `parallax reindex`"
-            )
-            index = Index.open(str(path))  # with the schema it was written with, for reindex
+            index = self._open_without_month(path) or self._open_stale(path, exc)
         register_tokenizers(index)
         return index
+
+    def _open_without_month(self, path: Path) -> Index | None:
+        """An index whose only difference is that it lacks the month field:
+        searched and written as it is (writes leave the month out)."""
+        schema = build_schema(with_month=False)
+        try:
+            index = Index(schema, path=str(path), reuse=True)
+        except ValueError:
+            return None
+        log.info("%s has no month field: its histogram counts days; `parallax reindex` adds it", path)
+        self.schema, self._has_month = schema, False
+        return index
+
+    def _open_stale(self, path: Path, exc: ValueError) -> Index:
+        self._stale = StoreError(f"The index in {path} was built with another schema ({exc}); run `parallax reindex`")
+        return Index.open(str(path))  # with the schema it was written with, for reindex
 
     def _searcher(self) -> tantivy.Searcher:
         if self._stale is not None:
@@ -229,7 +250,8 @@ class EmbeddedStore(Store):
         if new_dir.exists():
             shutil.rmtree(new_dir)
         new_dir.mkdir(parents=True)
-        new_index = Index(self.schema, path=str(new_dir), reuse=False)
+        schema = build_schema()
+        new_index = Index(schema, path=str(new_dir), reuse=False)
         register_tokenizers(new_index)
         writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
         copied = 0
@@ -251,7 +273,7 @@ class EmbeddedStore(Store):
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
-        self._stale = None
+        self.schema, self._has_month, self._stale = schema, True, None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
 
@@ -415,32 +437,54 @@ class EmbeddedStore(Store):
         one each, and so are their exact counts when a second round needs
         them; a facet with values selected counts without its own filter."""
         shared = [name for name in FACETS if not request.filters.get(name)]
-        fetch = request.facet_size + FACET_TIE_MARGIN
-        aggregations: dict[str, Any] = {f"facet {name}": {"terms": self._terms(name, fetch)} for name in shared}
-        aggregations["days"] = {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}
+        size = request.facet_size
+        aggregations: dict[str, Any] = {
+            f"facet {name}": {"terms": self._terms(name, self._fetch(size, FACET_FIRST_SEGMENT_TERMS))}
+            for name in shared
+        }
+        aggregations["dates"] = self._histogram()
         result = searcher.aggregate(hits_query, aggregations)
-        top = self._top_values_of(
-            searcher, hits_query, {name: result[f"facet {name}"] for name in shared}, request.facet_size
-        )
+        top = self._top_values_of(searcher, hits_query, {name: result[f"facet {name}"] for name in shared}, size)
         facets: dict[str, list[FacetValue]] = {}
         for name in FACETS:
             if name in shared:
                 query, values = hits_query, top[name]
             else:
                 query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)])
-                values = self._top_values(searcher, query, name, request.facet_size)
+                values = self._top_values(searcher, query, name, size)
             facets[name] = self._facet(searcher, request, name, query, values)
+        return facets, self._months(result["dates"]["buckets"])
+
+    def _histogram(self) -> dict[str, Any]:
+        """The histogram's aggregation: months, or days summed into months
+        for an index without the month field."""
+        if self._has_month:
+            return {"histogram": {"field": MONTH_FIELD, "interval": 1, "min_doc_count": 1}}
+        return {"date_histogram": {"field": "published", "fixed_interval": "1d", "min_doc_count": 1}}
+
+    def _months(self, buckets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """[{"date": "YYYY-MM", "count": n}] of the histogram's buckets, by month."""
+        if self._has_month:
+            return [{"date": month_name(int(b["key"])), "count": int(b["doc_count"])} for b in buckets]
         months: Counter[str] = Counter()
-        for bucket in result["days"]["buckets"]:
+        for bucket in buckets:
             months[_month_of(int(bucket["key"]))] += int(bucket["doc_count"])
-        return facets, [{"date": month, "count": count} for month, count in sorted(months.items())]
+        return [{"date": month, "count": count} for month, count in sorted(months.items())]
 
     @staticmethod
-    def _terms(name: str, fetch: int, segment_size: int | None = None) -> dict[str, Any]:
-        # Never fewer terms per segment than asked for: the proofs read a
-        # short answer as "every value seen".
-        per_segment = max(segment_size or FACET_FIRST_SEGMENT_TERMS, fetch)
-        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": per_segment}
+    def _fetch(size: int, segment_terms: int) -> int:
+        """The terms each segment reports in a round: never fewer than
+        `size` (the proofs read a short answer as "every value seen")."""
+        return min(max(segment_terms, size), FACET_SEGMENT_TERMS)
+
+    @staticmethod
+    def _terms(name: str, fetch: int) -> dict[str, Any]:
+        """A terms aggregation reading `fetch` terms a segment. What costs is
+        each segment turning its terms into strings (about 10 microseconds a
+        term, more than counting a broad search's matches), so the first
+        round reads few. tantivy reads max(size, segment_size) terms a
+        segment: asking for fewer values than that would throw counts away."""
+        return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": fetch}
 
     def _facet(
         self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query, top: list[tuple[str, int]]
@@ -460,8 +504,10 @@ class EmbeddedStore(Store):
         """The `size` most frequent values of one facet under `query`."""
         if size <= 0:
             return []
-        first = searcher.aggregate(query, {"f": {"terms": cls._terms(name, size + FACET_TIE_MARGIN)}})["f"]
-        return cls._top_values_of(searcher, query, {name: first}, size)[name]
+        first = searcher.aggregate(
+            query, {"f": {"terms": cls._terms(name, cls._fetch(size, FACET_FIRST_SEGMENT_TERMS))}}
+        )
+        return cls._top_values_of(searcher, query, {name: first["f"]}, size)[name]
 
     @classmethod
     def _top_values_of(
@@ -474,41 +520,56 @@ class EmbeddedStore(Store):
         tantivy counts each segment's top terms only, which can undercount a
         value frequent overall but not in every segment (by at most the
         round's error bound), and it leaves the order of equal counts open.
-        When a first round is not provably exact, the values that could be in
-        the top `size` are counted exactly, every facet's in one aggregation
-        (`_FirstRound.candidates`, `.settled`); when even that cannot prove the cut,
-        every segment is asked for all its terms, which costs several times
-        as much on a broad search."""
+        When a round is not provably exact, the values that could be in the
+        top `size` are counted exactly, every facet's in one aggregation
+        (`_Round.candidates`, `.settled`); when even that cannot prove the
+        cut, each segment is asked for FACET_DEEPER times as many terms, up
+        to every term."""
         if size <= 0:
             return {name: [] for name in firsts}
-        fetch = size + FACET_TIE_MARGIN
         one_segment = searcher.num_segments == 1
-        rounds = {name: _FirstRound.of(first, fetch) for name, first in firsts.items()}
-        found: dict[str, list[tuple[str, int]] | None] = {}
-        recount: dict[str, list[str]] = {}
-        for name, first in rounds.items():
-            if one_segment or not first.error:
-                found[name] = first.buckets if first.tie_is_whole(size) else None
-            else:
-                candidates = first.candidates(size)
-                if len(candidates) < fetch:
-                    recount[name] = candidates
-                else:
-                    # Every value read could reach the cut, so one not read could
-                    # too: the second round would almost never settle it (many
-                    # near-equal values), and counting every term costs less
-                    # than fetch filter aggregations.
-                    found[name] = None
-        exact = cls._exact_counts(searcher, query, recount)
-        for name in recount:
-            found[name] = rounds[name].settled(size, exact[name])
+        terms = dict.fromkeys(firsts, FACET_FIRST_SEGMENT_TERMS)  # each facet's terms a segment in its round
+        rounds = {name: _Round.of(first, cls._fetch(size, terms[name]), one_segment) for name, first in firsts.items()}
         top: dict[str, list[tuple[str, int]]] = {}
-        for name, buckets in found.items():
-            if buckets is None:
-                every = cls._terms(name, FACET_SEGMENT_TERMS, FACET_SEGMENT_TERMS)
-                result = searcher.aggregate(query, {"f": {"terms": every}})["f"]
-                buckets = [(b["key"], int(b["doc_count"])) for b in result["buckets"]]
-            top[name] = sorted(buckets, key=lambda bucket: (-bucket[1], bucket[0]))[:size]
+        while rounds:
+            recount: dict[str, list[str]] = {}
+            for name, round_ in rounds.items():
+                settled = round_.settled(size, round_.counts) if not round_.error else None
+                if settled is not None:
+                    top[name] = settled
+                    continue
+                candidates = round_.candidates(size) if round_.error else []
+                if len(candidates) >= cls._fetch(size, terms[name]):
+                    # Every value read could reach the cut, so one not read could
+                    # too (many near-equal values): rounds a few times deeper
+                    # would not settle either, every term at once costs less.
+                    terms[name] = FACET_SEGMENT_TERMS
+                elif (
+                    round_.error
+                    and round_.unseen < round_.least(size)
+                    and len(candidates) <= FACET_MAX_CANDIDATES * size
+                ):
+                    recount[name] = candidates
+            exact = cls._exact_counts(searcher, query, recount)
+            for name, counts in exact.items():
+                settled = rounds[name].settled(size, counts)
+                if settled is not None:
+                    top[name] = settled
+            deeper = [name for name in rounds if name not in top]
+            last = [name for name in deeper if rounds[name].fetch >= FACET_SEGMENT_TERMS]
+            if last:
+                # More distinct values in a segment than tantivy returns: the
+                # best counts there are (never seen on the 1M benchmark index).
+                log.warning("facet counts of %s may be short: over %d values a segment", last, FACET_SEGMENT_TERMS)
+                top.update({name: rounds[name].settled(size, rounds[name].counts, proven=False) or [] for name in last})
+                deeper = [name for name in deeper if name not in last]
+            if not deeper:
+                break
+            for name in deeper:
+                terms[name] = max(terms[name], rounds[name].fetch * FACET_DEEPER)
+            fetches = {name: cls._fetch(size, terms[name]) for name in deeper}
+            result = searcher.aggregate(query, {name: {"terms": cls._terms(name, fetches[name])} for name in deeper})
+            rounds = {name: _Round.of(result[name], fetches[name], one_segment) for name in deeper}
         return top
 
     @staticmethod
@@ -673,48 +734,53 @@ def _quoted(value: str) -> str:
 
 
 @dataclass
-class _FirstRound:
-    """A facet's first, cheaper count: each segment's top terms merged.
-    `buckets` (value, count) best first, each count short by at most `error`
-    (0 when no segment left a term out), `fetch` the values asked for."""
+class _Round:
+    """One round of a facet's counts: each segment's top terms merged, the
+    `fetch` best (`counts`), each count short by at most `error` (0 when no
+    segment left a term out). `unseen`: the most matches a value not read
+    can have (the last value's count plus the error when `fetch` came back,
+    the error alone when fewer did)."""
 
-    buckets: list[tuple[str, int]]
+    counts: dict[str, int]
     error: int
+    unseen: int
     fetch: int
 
     @classmethod
-    def of(cls, result: dict[str, Any], fetch: int) -> _FirstRound:
-        buckets = [(b["key"], int(b["doc_count"])) for b in result["buckets"]]
-        return cls(buckets, int(result.get("doc_count_error_upper_bound") or 0), fetch)
+    def of(cls, result: dict[str, Any], fetch: int, one_segment: bool) -> _Round:
+        counts = {b["key"]: int(b["doc_count"]) for b in result["buckets"]}
+        # One segment: the counts are exact, a value not read has at most the last one's.
+        error = 0 if one_segment else int(result.get("doc_count_error_upper_bound") or 0)
+        floor = min(counts.values()) if len(counts) >= fetch else 0
+        return cls(counts, error, floor + error, fetch)
 
-    def tie_is_whole(self, size: int) -> bool:
-        """With exact counts: the values are complete if the tie at the cut
-        ends within the values read."""
-        buckets = self.buckets
-        return len(buckets) < self.fetch or buckets[-1][1] < buckets[min(size, len(buckets)) - 1][1]
+    def least(self, size: int) -> int:
+        """The `size`-th largest count read (0 when fewer were read): the
+        `size`-th exact count is at least this."""
+        if len(self.counts) < size:
+            return 0
+        return sorted(self.counts.values(), reverse=True)[size - 1]
 
     def candidates(self, size: int) -> list[str]:
-        """The values that could be in the top `size`: a count is at least
-        its first-round count, so the `size`-th exact count is at least the
-        `size`-th first-round count, and a value whose first-round count plus
-        the error is below that cannot reach it."""
-        if len(self.buckets) <= size:
-            return [value for value, _ in self.buckets]
-        least = self.buckets[size - 1][1]
-        return [value for value, count in self.buckets if count + self.error >= least]
+        """The values read that could be in the top `size`: a value whose
+        count plus the error is below `least` cannot reach it."""
+        least = self.least(size)
+        return [value for value, count in self.counts.items() if count + self.error >= least]
 
-    def settled(self, size: int, exact: dict[str, int]) -> list[tuple[str, int]] | None:
-        """The candidates with their exact counts when they are provably the
-        top `size`: a value not read at all has at most the last value's
-        count plus the error (none when fewer than `fetch` came back), and
-        that must stay below the `size`-th exact count; None otherwise."""
-        if len(exact) < size:
+    def settled(self, size: int, exact: dict[str, int], proven: bool = True) -> list[tuple[str, int]] | None:
+        """The top `size` of `exact` (counts known exact, every value read
+        that could reach the cut among them) when no value not read can tie
+        or beat the `size`-th (`unseen` below it; with fewer values than
+        `size`, none unseen at all). None otherwise; `proven=False`: the top
+        `size` whatever the bound."""
+        ordered = sorted(exact.items(), key=lambda item: (-item[1], item[0]))
+        if not proven:
+            return ordered[:size]
+        if len(ordered) < size:
+            return ordered if not self.unseen else None
+        if self.unseen >= ordered[size - 1][1]:
             return None
-        cut = sorted(exact.values(), reverse=True)[size - 1]
-        floor = self.buckets[-1][1] if len(self.buckets) >= self.fetch else 0
-        if floor + self.error >= cut:
-            return None
-        return list(exact.items())
+        return ordered[:size]
 
 
 class EmbeddedSession(IndexSession):

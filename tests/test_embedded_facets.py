@@ -41,14 +41,19 @@ def skewed_corpus(seed: int) -> list[list[EnrichedArticle]]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-# (first round terms per segment, values read past the cut): 2 and 5 leave
-# so much out that the counts fall back to every term; 30 with a margin of
-# 10 mostly settles on the exact second round of the candidates; 1000 reads
-# every term in the first round.
-@pytest.mark.parametrize(("first_round_terms", "tie_margin"), [(2, 2), (5, 2), (30, 10), (1000, 2)])
-def test_facet_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, first_round_terms, tie_margin):
+# (first round terms per segment, how many times as many a deeper round
+# reads, candidates counted per value asked for): 1 and 2 leave so much out
+# that the counts go deeper, down to every term; 5 and 30 mostly settle on
+# the exact second round of the candidates (the cap of 1 sends more of
+# them deeper); 1000 reads every term in the first round.
+@pytest.mark.parametrize(
+    ("first_round_terms", "deeper", "max_candidates"),
+    [(1, 2, 3), (2, 8, 3), (5, 2, 1), (5, 8, 3), (30, 8, 3), (1000, 8, 3)],
+)
+def test_facet_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, first_round_terms, deeper, max_candidates):
     monkeypatch.setattr(embedded, "FACET_FIRST_SEGMENT_TERMS", first_round_terms)
-    monkeypatch.setattr(embedded, "FACET_TIE_MARGIN", tie_margin)
+    monkeypatch.setattr(embedded, "FACET_DEEPER", deeper)
+    monkeypatch.setattr(embedded, "FACET_MAX_CANDIDATES", max_candidates)
     store = EmbeddedStore(tmp_path)
     writes = skewed_corpus(seed)
     for batch in writes:
@@ -59,3 +64,22 @@ def test_facet_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, first_ro
         expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
         found = store.search(SearchRequest(q=q, facet_size=size)).facets["person"]
         assert [(v.value, v.count) for v in found] == expected
+
+
+@pytest.mark.parametrize("first_round_terms", [1, 3, 1000])
+def test_a_tie_at_the_cut_is_ordered_by_name_in_one_segment(tmp_path, monkeypatch, first_round_terms):
+    """One segment: tantivy's counts are exact, but a tie at the cut can run
+    past the values it reported; the names tied must still come in order."""
+    monkeypatch.setattr(embedded, "FACET_FIRST_SEGMENT_TERMS", first_round_terms)
+    rng = random.Random(7)
+    names = [f"Tied {n:02d}" for n in range(30)]
+    rng.shuffle(names)
+    # "Leader" in every article, each tied name in exactly two.
+    articles = [
+        EnrichedArticle(id=f"a{i}", text="alpha text", entities=[person("Leader"), person(names[i % 30])])
+        for i in range(60)
+    ]
+    store = EmbeddedStore(tmp_path)
+    store.index(articles)
+    found = store.search(SearchRequest(facet_size=4)).facets["person"]
+    assert [(v.value, v.count) for v in found] == [("Leader", 60), ("Tied 00", 2), ("Tied 01", 2), ("Tied 02", 2)]
