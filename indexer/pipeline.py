@@ -64,7 +64,6 @@ WINDOWS_IN_FLIGHT = 2  # windows queued per lane, so a lane never waits while th
 COMMIT_ARTICLES = 1024  # commit the store and the ledger after this many articles ...
 COMMIT_SECONDS = 10.0  # ... or this long, whichever comes first: what a kill can cost
 POOL_THRESHOLD = 256  # below this many articles worker processes cost more than they save
-STORY_REWRITE_BATCH = 1000  # records a lane rewrites as one task when grouping changes their story ids
 PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the run still exists
 PR_SET_PDEATHSIG = 1  # prctl(2) option: a signal for this process when its parent dies
 
@@ -158,15 +157,6 @@ class _Task:
 
 
 @dataclass
-class _StoryTask:
-    """Records whose (story, thread) grouping changed: the lane reads them
-    back, sets the new ids and prepares them again (what `set_stories` does)."""
-
-    number: int  # the batch's number in id order
-    changes: dict[str, tuple[str | None, str | None]]  # article id -> (story, thread)
-
-
-@dataclass
 class _Result:
     number: int
     documents: list[tuple[str, str, str]]  # (article id, source, prepared document)
@@ -235,27 +225,6 @@ class _Lane:
             result.features_seconds = time.process_time() - done
         return result
 
-    def rewrite(self, task: _StoryTask) -> _Result:
-        """The records of `task` with their new story ids, prepared again
-        (those whose ids did not change are left out, as `set_stories` does);
-        a failure is reported, not raised: the parent then writes the batch itself."""
-        started = time.process_time()
-        documents = []
-        try:
-            for article in self.store.get_many(task.changes):
-                groups = task.changes[article.id]
-                if (article.story, article.thread) == groups:
-                    continue
-                article.story, article.thread = groups
-                try:
-                    documents.append((article.id, article.source or article.id, self.store.prepare(article)))
-                except (TypeError, ValueError):
-                    continue  # as set_stories: not rewritten, the record keeps its old ids
-        except Exception as exc:
-            log.exception("rewriting story ids failed in a lane")
-            return _Result(task.number, [], [("story ids", str(exc))], [])
-        return _Result(task.number, documents, [], [], prepare_seconds=time.process_time() - started)
-
     def _features(self, articles: list[EnrichedArticle]) -> list[_GroupingFeatures] | None:
         """The grouping features of the prepared articles: the same function
         of the same record the parent would compute after reading it back."""
@@ -297,8 +266,8 @@ class _LocalLanes:
     def busy(self, lane: int) -> int:
         return 0
 
-    def submit(self, lane: int, task: _Task | _StoryTask) -> None:
-        self._done.append(self._lane.run(task) if isinstance(task, _Task) else self._lane.rewrite(task))
+    def submit(self, lane: int, task: _Task) -> None:
+        self._done.append(self._lane.run(task))
 
     def ready(self) -> list[_Result]:
         done, self._done = list(self._done), deque()
@@ -341,7 +310,7 @@ class _ProcessLanes:
     def busy(self, lane: int) -> int:
         return self._busy[lane]
 
-    def submit(self, lane: int, task: _Task | _StoryTask) -> None:
+    def submit(self, lane: int, task: _Task) -> None:
         self._busy[lane] += 1
         self._tasks[lane].put(task)
 
@@ -401,8 +370,6 @@ def _worker_main(
             return
         if isinstance(task, _Task):
             results.put(lane.run(task))
-        elif isinstance(task, _StoryTask):
-            results.put(lane.rewrite(task))
 
 
 def _load_embedding_model() -> None:
@@ -450,8 +417,7 @@ def index_paths(
     if resume:
         summary.continues = resume.run_id
     display = make_progress(progress, count_articles(paths) if progress else None)
-    rewriter = _StoryRewriter()
-    grouper = _story_grouper(store, rewriter) if group_stories else None
+    grouper = _story_grouper(store) if group_stories else None
     # Into an empty store, or continuing a killed run, every article is new:
     # a full regroup then gives the same events whatever was interrupted
     # (the incremental regroup may differ a little, see docs/stories.md).
@@ -467,22 +433,20 @@ def index_paths(
         summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
         if grouper is not None:
             # The lanes end before the grouping, which `Store.set_stories` writes. Kept up to
-            # rewrite the changed records (rewriter.lanes = run.lanes), they held ~500 MB each
-            # through it (peak 1,663 MiB on the whole corpus, the bound is 1.5 GiB) and their
-            # commit left nine segments, most of them deleted rows, that tantivy never merged:
-            # raw search p95 21.4 -> 31.4 ms. See _StoryRewriter.
+            # rewrite the changed records (tried: 21ae80f), they held ~500 MB each through it
+            # (peak 1,663 MiB on the whole corpus, the bound is 1.5 GiB) and their commit left
+            # nine segments, most of them deleted rows, that tantivy never merged: raw search
+            # p95 21.4 -> 31.4 ms.
             run.close_lanes()
-            rewriter.lanes = None
             grouping = time.monotonic()
             if regroup_fully:
                 grouper.cache.close()  # the features it cached are what the full regroup reads
                 # A resumed run regroups even when the killed run had indexed
                 # everything: it may have been killed while grouping.
-                summary.stories = _group_stories(store, rewriter) if summary.indexed or summary.skipped else None
+                summary.stories = _group_stories(store) if summary.indexed or summary.skipped else None
             else:
                 summary.stories = grouper.finish()
             summary.timing["group_seconds"] = round(time.monotonic() - grouping, 2)
-            summary.timing.update(rewriter.timing)
     finally:
         run.close_lanes()
     summary.seconds = time.monotonic() - started
@@ -720,70 +684,6 @@ class _Run:
             self.lanes = None
 
 
-class _StoryRewriter:
-    """Writes grouping's story-id changes (`stories.StoryWriter`). With
-    worker lanes, they read the changed records back and prepare them again
-    (decoding and encoding records is most of that cost; a whole-corpus run
-    changes nearly every article) while this process only adds the
-    documents to one commit, in id order, as `Store.set_stories` writes them;
-    without lanes, or when a lane fails, `Store.set_stories` does it all."""
-
-    def __init__(self) -> None:
-        self.lanes: _ProcessLanes | None = None
-        self.timing: dict[str, float] = {}
-
-    def __call__(self, store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
-        from .stories import write_changes
-
-        if self.lanes is None or not changes:
-            return write_changes(store, changes)
-        started = time.monotonic()
-        ids = sorted(changes)
-        batches = [ids[k : k + STORY_REWRITE_BATCH] for k in range(0, len(ids), STORY_REWRITE_BATCH)]
-        session = store.session()
-        try:
-            rewritten = self._rewrite(session, batches, changes)
-            if rewritten is None:  # a lane failed: nothing of this session is kept
-                session.close()
-                return write_changes(store, changes)
-            session.commit()
-        finally:
-            session.close()
-        self.timing["story_rewrite_wall"] = round(time.monotonic() - started, 2)
-        return rewritten
-
-    def _rewrite(
-        self, session: IndexSession, batches: list[list[str]], changes: dict[str, tuple[str | None, str | None]]
-    ) -> int | None:
-        """Batches go to the lanes in turn; their documents are added in batch order."""
-        lanes = self.lanes
-        assert lanes is not None
-        arrived: dict[int, _Result] = {}
-        submitted = added = 0
-        rewritten = 0
-        failed = False
-        while added < len(batches):
-            while submitted < len(batches) and lanes.busy(submitted % lanes.count) < WINDOWS_IN_FLIGHT:
-                batch = batches[submitted]
-                lanes.submit(submitted % lanes.count, _StoryTask(submitted, {i: changes[i] for i in batch}))
-                submitted += 1
-            result = lanes.wait_one()
-            assert result is not None
-            arrived[result.number] = result
-            self.timing["lanes_story_rewrite_cpu"] = self.timing.get("lanes_story_rewrite_cpu", 0.0) + round(
-                result.prepare_seconds, 2
-            )
-            while added in arrived:
-                done = arrived.pop(added)
-                failed = failed or bool(done.failures)
-                if not failed:
-                    for article_id, _, prepared in done.documents:
-                        session.add(article_id, prepared)
-                    rewritten += len(done.documents)
-                added += 1
-        return None if failed else rewritten
-
-
 def _learn_domains(articles: list[Article], known: dict[str, str]) -> None:
     """Learn domain -> outlet from articles that carry both, for articles
     that have a URL but no outlet."""
@@ -804,17 +704,17 @@ def _windows(items: Iterator, size: int) -> Iterator[list]:
         yield window
 
 
-def _group_stories(store: Store, write: _StoryRewriter) -> dict[str, Any] | None:
+def _group_stories(store: Store) -> dict[str, Any] | None:
     try:
         from .stories import group_stories
     except ImportError:  # story grouping not available in this build
         return None
-    return group_stories(store, write=write)
+    return group_stories(store)
 
 
-def _story_grouper(store: Store, write: _StoryRewriter) -> StoryGrouper:
+def _story_grouper(store: Store) -> StoryGrouper:
     """Story grouping for this run: each committed batch is handed to it, and
     at the end it regroups only what the new articles can join."""
     from .stories import StoryGrouper
 
-    return StoryGrouper(store, write=write)
+    return StoryGrouper(store)
