@@ -547,7 +547,7 @@ class _Run:
             for tally in (t for t in tallies if t.total):
                 self.summary.skipped_records.append((tally.source, tally.reason))
                 self.display.note(f"{tally.source}: {tally.reason}")
-            self.display.advance(len(failures) + sum(t.progress_units for t in tallies))
+            self.display.advance(len(failures) + sum(t.progress_units for t in tallies), failed=len(failures))
             self.encodings.update({a.id: a.extra["encoding"] for a in articles if a.extra.get("encoding")})
             _learn_domains(articles, self.known_domains)
             if self._skip(number, articles):
@@ -622,7 +622,7 @@ class _Run:
             self._fail(source, reason)
         self.pending_windows.append((result.number, result.names))
         self.pending_articles += len(result.documents)
-        self.display.advance(len(result.documents) + len(result.failures))
+        self.display.advance(len(result.documents) + len(result.failures), failed=len(result.failures))
 
     def _fail(self, source: str, reason: str) -> None:
         self.summary.failures.append((source, reason))

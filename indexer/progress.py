@@ -24,7 +24,9 @@ COUNT_FORMAT = "{n_fmt}{unit} [{elapsed}, {rate_noinv_fmt}]"
 
 
 class Progress(Protocol):
-    def advance(self, count: int) -> None: ...
+    # `count` inputs are done, `failed` of them failed (they fill the bar too:
+    # the total counted them; the last line says how many were articles).
+    def advance(self, count: int, failed: int = 0) -> None: ...
     def note(self, message: str) -> None: ...
     def close(self) -> None: ...
 
@@ -35,7 +37,7 @@ class SilentProgress:
     def __init__(self, stream: IO[str]):
         self.stream = stream
 
-    def advance(self, count: int) -> None:
+    def advance(self, count: int, failed: int = 0) -> None:
         pass
 
     def note(self, message: str) -> None:
@@ -66,7 +68,7 @@ class TerminalProgress:
             bar_format=BAR_FORMAT if total is not None else COUNT_FORMAT,
         )
 
-    def advance(self, count: int) -> None:
+    def advance(self, count: int, failed: int = 0) -> None:
         # A total counted before reading can be short (e.g. blank lines were
         # counted out but a file grew): never let the bar run past 100 %.
         if self._bar.total is not None and self._bar.n + count > self._bar.total:
@@ -88,11 +90,13 @@ class LogProgress:
         self.stream = stream
         self.every = every
         self.done = 0
+        self.failed = 0
         self._started = time.monotonic()
         self._last_line = self._started
 
-    def advance(self, count: int) -> None:
+    def advance(self, count: int, failed: int = 0) -> None:
         self.done += count
+        self.failed += failed
         now = time.monotonic()
         if now - self._last_line >= self.every:
             self._last_line = now
@@ -103,9 +107,13 @@ class LogProgress:
 
     def close(self) -> None:
         elapsed = time.monotonic() - self._started
-        rate = self.done / elapsed if elapsed > 0 else 0.0
+        articles = self.done - self.failed
+        rate = articles / elapsed if elapsed > 0 else 0.0
+        failed = f", {self.failed:,} failed" if self.failed else ""
         print(
-            f"done: {self.done:,} {UNIT} in {_duration(elapsed)} ({rate:,.1f} {UNIT}/s)", file=self.stream, flush=True
+            f"done: {articles:,} {UNIT}{failed} in {_duration(elapsed)} ({rate:,.1f} {UNIT}/s)",
+            file=self.stream,
+            flush=True,
         )
 
     def _print_line(self, now: float) -> None:

@@ -100,3 +100,13 @@ def test_a_terminal_that_reports_no_width_still_gets_a_bar(tmp_path):
     )
     assert code == 0, drawn
     assert "14/14 [" in drawn
+
+
+def test_the_last_progress_line_counts_a_broken_input_apart_from_the_articles(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday after the storm.\n")
+    (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    result = run_cli("index", str(inputs), data_dir=tmp_path / "data")
+    assert "done: 1 articles, 1 failed in" in result.stderr, result.stderr
+    assert "read 1 articles, indexed 1, failed 1" in result.stdout, result.stdout
