@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import re
 from dataclasses import fields
 from typing import Any
 
@@ -33,6 +32,7 @@ import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
 import mappings
+from textkit.ids import person_id
 
 from . import record_codec
 from .interface import QuerySyntaxError, StoreError
@@ -227,7 +227,6 @@ def record_json(article: EnrichedArticle) -> bytes:
 
 # In a kind's entity id: ids that its other fields give back.
 _GEONAMES_ID, _PERSON_ID = 0, 1
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def _kind_row(kind: tuple[Any, ...]) -> list[Any]:
@@ -242,15 +241,9 @@ def _derivable_id(canonical: str, entity_id: str | None, geonames_id: int | None
         return None
     if geonames_id is not None and entity_id == f"geonames:{geonames_id}":
         return _GEONAMES_ID
-    if entity_id == _person_id(canonical):
+    if entity_id == person_id(canonical):
         return _PERSON_ID
     return entity_id
-
-
-def _person_id(canonical: str) -> str:
-    # The indexer's person ids for plain ASCII names (`canonical.person_id` also
-    # folds accents and apostrophes: those ids are written in full).
-    return "person:" + _NOT_SLUG.sub("-", canonical.lower()).strip("-")
 
 
 def _entity_id(row: list[Any]) -> str | None:
@@ -258,7 +251,7 @@ def _entity_id(row: list[Any]) -> str | None:
     if entity_id == _GEONAMES_ID and type(entity_id) is int:
         return f"geonames:{geonames_id}"
     if entity_id == _PERSON_ID and type(entity_id) is int:
-        return _person_id(canonical)
+        return person_id(canonical)
     return entity_id
 
 

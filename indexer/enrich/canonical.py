@@ -9,21 +9,17 @@ article links to the same canonical and id.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-# Typographic apostrophes and quote-like marks folded to ASCII for matching.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+# Defined in textkit, which the store shares; the indexer imports them from here.
+from textkit.ids import ascii_fold, fold_apostrophes, person_id, slug  # noqa: F401
+
 _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"(?:'s|')$")
 NAME_SUFFIXES = frozenset({"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"})  # after a surname, never one
 _PARTY_TAG = re.compile(r"^[DRI]-[A-Z]")  # "D-Calif", "R-Ariz.": party and state after a lawmaker's name
-
-
-def fold_apostrophes(text: str) -> str:
-    return text.translate(_APOSTROPHES)
 
 
 @lru_cache(maxsize=1 << 16)  # the gazetteer asks for every capitalised n-gram: most repeat
@@ -40,20 +36,6 @@ def match_key(text: str) -> str:
 
 def strip_possessive(text: str) -> str:
     return _POSSESSIVE.sub("", fold_apostrophes(text)) if text.endswith(("'s", "\u2019s", "'", "\u2019")) else text
-
-
-def ascii_fold(text: str) -> str:
-    """ "Zelenskyy" and "Zelenskýy" compare equal after this."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(fold_apostrophes(text)).lower()).strip("-")
-
-
-@lru_cache(maxsize=1 << 16)  # one per person mention, and the same people come back
-def person_id(canonical: str) -> str:
-    return f"person:{slug(canonical)}"
 
 
 @lru_cache(maxsize=1 << 16)  # asked again for the same names by linking and the registry
