@@ -95,6 +95,16 @@ def test_facet_filters_accept_other_spellings_and_show_the_stored_value(filled):
     assert filled.search(SearchRequest(filters={"outlet": ["No Such Outlet"]})).total == 0
 
 
+def test_a_spelling_left_only_by_deleted_articles_is_read_forgivingly(store):
+    # The exact typed value was stored once, by an article since deleted (in
+    # the same write as the others, so its terms stay in the index until a
+    # merge): the filter must not take it as existing (it would find nothing).
+    store.index([*corpus(), EnrichedArticle(id="a4", outlet="harbour gazette", title="Gone", text="Withdrawn.")])
+    store.delete(["a4"])
+    r = store.search(SearchRequest(filters={"outlet": ["harbour gazette"]}))
+    assert ids(r) == {"a1", "a3"} and r.filters == {"outlet": ["Harbour Gazette"]}
+
+
 def test_org_facet(filled):
     r = filled.search(SearchRequest())
     assert {v.value: v.count for v in r.facets["org"]} == {"Vistula Board": 2}
