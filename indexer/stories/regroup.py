@@ -21,11 +21,13 @@ old one gets an id derived from its smallest article id.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from .cache import FeatureCache, Row
 from .clustering import cluster_region, event_weights
@@ -187,35 +189,7 @@ def place_undated(
     undated = cache.by_ids(undated_ids)
     if not undated:
         return {}
-    n_docs = max(cache.count(), 1)
-    best = np.full(len(undated), params.undated_threshold, dtype=np.float32)
-    best_id: list[str | None] = [None] * len(undated)
-    outlet_codes: dict[str, int] = {}
-
-    def codes(rows: list[Row]) -> np.ndarray:
-        # Unknown outlets ("") never count as one outlet: each its own code.
-        return np.array(
-            [
-                outlet_codes.setdefault(r.features.outlet, len(outlet_codes)) if r.features.outlet else -1 - k
-                for k, r in enumerate(rows)
-            ],
-            dtype=np.int64,
-        )
-
-    undated_codes = codes(undated)
-    for chunk in cache.scan_chunks():
-        both = vectors([r.features for r in undated] + [r.features for r in chunk], cache.df, n_docs, params)
-        # chunk x undated, then turned: the transpose of the small side is
-        # the cheap one, and each pair sums the same shared buckets in
-        # the same (bucket) order either way
-        sims = (both[len(undated) :] @ both[: len(undated)].T).toarray().T
-        same = undated_codes[:, None] == codes(chunk)[None, :]
-        sims *= np.where(same & (undated_codes[:, None] >= 0), params.same_outlet_factor, 1.0)
-        sims[np.array([r.id for r in undated])[:, None] == np.array([r.id for r in chunk])[None, :]] = 0.0
-        top = np.argmax(sims, axis=1)
-        scores = sims[np.arange(len(undated)), top]
-        for k in np.flatnonzero(scores > best).tolist():
-            best[k], best_id[k] = scores[k], chunk[int(top[k])].id
+    best, best_id = _closest_matches(cache, undated, params)
     matches = {r.id: r for r in cache.by_ids([i for i in best_id if i])}
     groups = {i: (r.event, r.thread) for i, r in matches.items()}
     groups.update({r.id: (r.event, r.thread) for r in undated})
@@ -251,6 +225,107 @@ def place_undated(
                 groups[article_id] = changes[article_id] = (event, thread)
     cache.assign(changes)
     return changes
+
+
+def _closest_matches(
+    cache: FeatureCache, undated: list[Row], params: StoryParams
+) -> tuple[np.ndarray, list[str | None]]:
+    """Each undated row's closest other row in the whole cache (read a chunk
+    at a time, in id order) by TF-IDF cosine times `same_outlet_factor`
+    for one outlet's, with that score, when it is above
+    `undated_threshold`; ties go to the row first in id order.
+
+    Most pairs share some word, so a product is nearly dense: it is taken a
+    few hundred cached rows at a time (`_PRODUCT_ENTRIES`), small arrays
+    the allocator reuses (fresh pages cost more than the arithmetic on
+    this machine: products of 5,000 rows spent a third of the grouping in
+    the kernel), and reduced to each undated row's best as a sparse matrix.
+    Two products run at once on a thread pool (scipy's sparse product
+    releases the GIL; the grouping runs after the indexing lanes have ended)."""
+    n_docs = max(cache.count(), 1)
+    outlet_codes: dict[str, int] = {}
+
+    def codes(rows: list[Row]) -> np.ndarray:
+        # Unknown outlets ("") never count as one outlet: code -1, never compared equal.
+        return np.array(
+            [outlet_codes.setdefault(r.features.outlet, len(outlet_codes)) if r.features.outlet else -1 for r in rows],
+            dtype=np.int64,
+        )
+
+    # Columns are hash buckets, so each block of cached rows multiplies these directly.
+    queries = vectors([r.features for r in undated], cache.df, n_docs, params, renumber=False).T.tocsr()
+    query_codes = codes(undated)
+    position = {r.id: k for k, r in enumerate(undated)}
+    block = max(64, _PRODUCT_ENTRIES // len(undated))
+
+    def best_in(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
+        matrix = vectors([r.features for r in rows], cache.df, n_docs, params, renumber=False)
+        # rows x undated (each pair summed over its shared buckets in bucket
+        # order, as before), then turned: undated x rows
+        sims = (matrix @ queries).T.tocsr()
+        self_pairs = [(position[r.id], c) for c, r in enumerate(rows) if r.id in position]
+        return _row_maxima(sims, query_codes, codes(rows), self_pairs, params.same_outlet_factor)
+
+    best = np.full(len(undated), params.undated_threshold, dtype=np.float32)
+    best_id: list[str | None] = [None] * len(undated)
+    with ThreadPoolExecutor(max_workers=_PRODUCT_THREADS) as pool:
+        pending: deque[tuple[list[Row], Future]] = deque()
+        for chunk in cache.scan_chunks():  # read here (SQLite stays on this thread), multiplied in the pool
+            for start in range(0, len(chunk), block):
+                part = chunk[start : start + block]
+                pending.append((part, pool.submit(best_in, part)))
+                if len(pending) > 2 * _PRODUCT_THREADS:
+                    _take(pending.popleft(), best, best_id)
+        while pending:
+            _take(pending.popleft(), best, best_id)
+    return best, best_id
+
+
+_PRODUCT_THREADS = 2  # the machine's two cores
+_PRODUCT_ENTRIES = 2_000_000  # pairs in one product at most: ~16 MB of result
+
+
+def _take(done: tuple[list[Row], Future], best: np.ndarray, best_id: list[str | None]) -> None:
+    """Fold one block's row maxima into the best so far, in id order: a
+    later block wins only when strictly closer, as one scan would."""
+    rows, future = done
+    scores, columns = future.result()
+    for k in np.flatnonzero(scores > best).tolist():
+        best[k], best_id[k] = scores[k], rows[int(columns[k])].id
+
+
+def _row_maxima(
+    sims: sparse.csr_matrix,
+    query_codes: np.ndarray,
+    row_codes: np.ndarray,
+    self_pairs: list[tuple[int, int]],
+    same_outlet_factor: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per query row of `sims` (queries x rows): the highest score and the
+    first column holding it, where a score is the similarity times
+    `same_outlet_factor` when both outlets are known and equal, and 0 for
+    an article against itself.  A row without entries scores 0 (column 0),
+    as a dense row of zeros would."""
+    per_row = np.diff(sims.indptr)
+    owner = np.repeat(np.arange(sims.shape[0], dtype=np.int32), per_row)
+    columns = sims.indices
+    same = (query_codes[owner] >= 0) & (query_codes[owner] == row_codes[columns])
+    scores = sims.data.astype(np.float32, copy=True)
+    # in float64 and back, as the dense form did (float32 array times a float64 one)
+    scores[same] = (scores[same].astype(np.float64) * same_outlet_factor).astype(np.float32)
+    for query, column in self_pairs:
+        lo, hi = sims.indptr[query], sims.indptr[query + 1]
+        scores[lo + np.flatnonzero(columns[lo:hi] == column)] = 0.0
+    top = np.zeros(sims.shape[0], dtype=np.float32)
+    first = np.zeros(sims.shape[0], dtype=np.int64)
+    filled = per_row > 0
+    if filled.any():
+        starts = sims.indptr[:-1][filled]
+        # Absent pairs are zeros: a row's maximum is at least 0.
+        top[filled] = np.maximum(np.maximum.reduceat(scores, starts), 0.0)
+        candidates = np.where(scores == top[owner], columns, sims.shape[1])
+        first[filled] = np.minimum.reduceat(candidates, starts)
+    return top, first
 
 
 def _vector_cosines(rows: list[Row], matches: list[Row | None], mean: np.ndarray, params: StoryParams) -> np.ndarray:

@@ -12,6 +12,8 @@ share boilerplate, and an event is told by several outlets).
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from scipy import sparse
 
@@ -37,7 +39,9 @@ def weighted_terms(row: Features, df: np.ndarray, n_docs: int, params: StoryPara
     return terms, (weights / norm if norm else weights).astype(np.float32)
 
 
-def vectors(rows: list[Features], df: np.ndarray, n_docs: int, params: StoryParams) -> sparse.csr_matrix:
+def vectors(
+    rows: list[Features], df: np.ndarray, n_docs: int, params: StoryParams, renumber: bool = True
+) -> sparse.csr_matrix:
     """One L2-normalised TF-IDF row per article.  Columns are the hash
     buckets these rows use, renumbered from 0 (a matrix over all 2**22
     buckets would make every transpose cost millions of steps): rows are
@@ -45,13 +49,19 @@ def vectors(rows: list[Features], df: np.ndarray, n_docs: int, params: StoryPara
 
     The same numbers as `weighted_terms` row by row (checked bit for bit),
     computed over all rows' terms at once: a loop of numpy calls per row
-    was most of an incremental regroup's vectorising."""
+    was most of an incremental regroup's vectorising.
+
+    `renumber` False: the columns are the hash buckets themselves, so that
+    matrices of separate calls can be multiplied (the undated articles'
+    rows are weighed once, not once per chunk of the cache they meet)."""
     blocks = [_weighted_block(rows[k : k + _BLOCK], df, n_docs, params) for k in range(0, len(rows), _BLOCK)]
     if not blocks:
         return _renumbered(np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(1, np.int64), 0, df)
     terms = np.concatenate([t for t, _, _ in blocks])
     weights = np.concatenate([w for _, w, _ in blocks])
     indptr = np.concatenate([[0], np.cumsum(np.concatenate([n for _, _, n in blocks]))]).astype(np.int64)
+    if not renumber:
+        return sparse.csr_matrix((weights, terms.astype(np.int32), indptr), shape=(len(rows), len(df)))
     return _renumbered(terms, weights, indptr, len(rows), df)
 
 
@@ -95,11 +105,11 @@ def _renumbered(
     # Renumber the buckets in use through a mask over all buckets: np.unique
     # sorted millions of terms, most of an incremental regroup's time.
     # Within a row the columns stay sorted, as its terms are.
-    used = np.zeros(len(df), dtype=bool)
+    used, column_of = _bucket_buffers(len(df))
     used[all_terms] = True
     vocabulary = np.flatnonzero(used)
-    column_of = np.empty(len(df), dtype=np.int64)  # only the used entries are written and read
-    column_of[vocabulary] = np.arange(len(vocabulary))
+    used[vocabulary] = False  # all False again for the next call
+    column_of[vocabulary] = np.arange(len(vocabulary), dtype=np.int32)  # only the used entries are written and read
     return sparse.csr_matrix(
         (
             weights,
@@ -108,6 +118,20 @@ def _renumbered(
         ),
         shape=(n_rows, max(len(vocabulary), 1)),
     )
+
+
+_buffers = threading.local()
+
+
+def _bucket_buffers(n_buckets: int) -> tuple[np.ndarray, np.ndarray]:
+    """A mask (all False) and a column table over all buckets, kept from call
+    to call (one set per thread): allocated afresh, their 20 MB of pages cost
+    more than the renumbering itself, 200 times in a full regroup."""
+    kept = getattr(_buffers, "arrays", None)
+    if kept is None or len(kept[0]) != n_buckets:
+        kept = (np.zeros(n_buckets, dtype=bool), np.empty(n_buckets, dtype=np.int32))
+        _buffers.arrays = kept
+    return kept
 
 
 def pair_factors(rows: list[Features], a: np.ndarray, b: np.ndarray, params: StoryParams) -> np.ndarray:
