@@ -72,6 +72,11 @@ def _first_name_key(first_name: str) -> str:
     return ascii_fold(first_name).lower()
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every registered full name with a surname, for each person mention
+def _first_name_key_of(full_name: str) -> str:
+    return _first_name_key(full_name.split()[0])
+
+
 @dataclass
 class PersonRegistry:
     """Full person names seen across the corpus, indexed by surname key.
@@ -131,7 +136,7 @@ class PersonRegistry:
         if not counts or len(parts) < 2:
             return full_name
         first = _first_name_key(parts[0])
-        same = [(n, c) for n, c in counts.items() if _first_name_key(n.split()[0]) == first]
+        same = [(n, c) for n, c in counts.items() if _first_name_key_of(n) == first]
         if not same:
             return full_name
         return max(same, key=lambda item: (item[1], item[0] == full_name))[0]
