@@ -24,8 +24,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -267,13 +269,21 @@ class _Context:
 
     text: str
     entities: list
-    quoted: list[tuple[int, int]] = field(default_factory=list)
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each quoted stretch
     _people_at: list[tuple[int, _Speaker]] | None = None
     _genders: dict[str, str] = field(default_factory=dict)
     _spoken: list[tuple[int, _Speaker]] = field(default_factory=list)  # speakers added before _people_at
 
+    def __post_init__(self) -> None:
+        # Some stretch holds pos when the farthest end of those starting at or
+        # before pos lies after it: a binary search, not a scan per entity.
+        ordered = sorted(self.quoted)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))
+
     def inside_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quoted)
+        k = bisect_right(self._starts, pos)
+        return k > 0 and self._reach[k - 1] > pos
 
     @property
     def people_at(self) -> list[tuple[int, _Speaker]]:
@@ -527,11 +537,11 @@ def _attribution(
     m = _NAMING_SUBJECT.search(before) if _NAMING.search(before) else None
     if m is not None and _plausible(m.group("spk")):
         return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
-    plausible = [m for m in _SPEECH_IN_SENTENCE.finditer(before) if _plausible(m.group("spk"))] if has_verb else []
-    if plausible:
-        # The last speech verb with a plausible subject ("Officials claimed
-        # the officers knocked and announced themselves … after they were '…'").
-        m = plausible[-1]
+    # The last speech verb with a plausible subject ("Officials claimed
+    # the officers knocked and announced themselves … after they were '…'").
+    verbs = list(_SPEECH_IN_SENTENCE.finditer(before)) if has_verb else []
+    m = next((m for m in reversed(verbs) if _plausible(m.group("spk"))), None)
+    if m is not None:
         return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
     if span.close_at is not None:
         m = _TRAILING_SPEAKER.search(text, span.close_at, _sentence_end(text, span))
@@ -768,16 +778,12 @@ def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
     return start, (m.start() + 1 if m else para_end)
 
 
-def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Speaker]]:
+def _reported_speakers(ctx: _Context) -> list[tuple[int, _Speaker]]:
     """Named people reported as speaking outside quote marks, in order:
     "X said (that) …", "X, a …, said …", and "He said …" resolved to the
     person it points to. A following quote with no attribution of its own
     is theirs."""
-    inside = [(s.open_at, s.close_at or s.end) for s in spans]
-
-    def quoted(pos: int) -> bool:
-        return any(a <= pos < b for a, b in inside)
-
+    quoted = ctx.inside_quote
     found: list[tuple[int, _Speaker]] = []
     for ent in ctx.entities:
         if ent.label != "PERSON" or quoted(ent.start):
@@ -805,9 +811,8 @@ def _latest_report(reports: list[tuple[int, _Speaker]], after: int, before: int)
 
 
 def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
-    ctx = _Context(text, sorted(entities, key=lambda e: e.start))
-    ctx.quoted = [(s.open_at, s.close_at or s.end) for s in spans]
-    reports = _reported_speakers(ctx, spans)
+    ctx = _Context(text, sorted(entities, key=lambda e: e.start), [(s.open_at, s.close_at or s.end) for s in spans])
+    reports = _reported_speakers(ctx)
     quotes: list[Quote] = []
     last: _Speaker | None = None
     last_at = -1
