@@ -4,7 +4,7 @@
     parallax serve [--host HOST] [--port PORT]
     parallax demo [--port PORT]
     parallax eval --gold FILE PATH... | eval --format conll FILE
-    parallax reindex | stories | status
+    parallax reindex | compact | stories | status
 
 This module is the composition root: it is the only place that imports both
 the indexer and the portal.
@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("paths", nargs="+", metavar="PATH")
 
     command("reindex", cmd_reindex, "rebuild the index under the current schema and switch to it", backend)
+    command("compact", cmd_compact, "merge the index into one segment (faster searches after many small runs)", backend)
     stories = command("stories", cmd_stories, "group the indexed articles into events and threads again", backend)
     stories.add_argument(
         "--rebuild-cache", action="store_true", help="recompute every article's grouping features from the store"
@@ -282,10 +283,19 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(open_store(settings).compact(), indent=2))
+    return 0
+
+
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.pipeline import compact_if_it_pays
     from indexer.stories import group_stories
 
-    print(json.dumps(group_stories(open_store(settings), rebuild=args.rebuild_cache), indent=2))
+    store = open_store(settings)
+    report = group_stories(store, rebuild=args.rebuild_cache)
+    report["compaction"] = compact_if_it_pays(store, int(report.get("changed") or 0))
+    print(json.dumps(report, indent=2))
     return 0
 
 

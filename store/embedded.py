@@ -35,6 +35,7 @@ from . import embedded_query as eq
 from .embedded_schema import (
     MONTH_FIELD,
     build_schema,
+    decode_record,
     document_fields,
     month_name,
     news_analyzer,
@@ -42,6 +43,7 @@ from .embedded_schema import (
     record_json,
     record_json_of,
     register_tokenizers,
+    stored_payload,
     to_record,
 )
 from .interface import IndexSession, QuerySyntaxError, Store, StoreError
@@ -276,6 +278,48 @@ class EmbeddedStore(Store):
         self.schema, self._has_month, self._stale = schema, True, None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
+
+    def compact(self) -> dict[str, Any]:
+        """Every article written again into one segment, in place. The delete
+        of all documents and their copies share one commit: readers see the
+        old segments until the new one is whole, and a crash before the commit
+        loses nothing. tantivy-py has no force-merge, and its merge policy
+        never merges a segment of a few thousand rewritten articles into one
+        of tens of thousands. Records compressed with the folder's dictionary
+        are copied as stored, so a copy costs decoding, not compressing."""
+        with self._write_lock:
+            writer = self._writer()  # first: no other process writes until the commit
+            try:
+                searcher = self._any_searcher()
+                before = searcher.num_segments
+                if before <= 1:
+                    writer.rollback()
+                    return {"backend": "embedded", "segments_before": before, "segments_after": before, "articles": 0}
+                if self.codec.current() is None:
+                    self._train_from(searcher)  # the records written before the folder had a dictionary get one
+                writer.delete_documents_by_query(Query.all_query())
+                copied = 0
+                for article, payload in self._scan_with_payloads(searcher):
+                    kept = payload if payload is not None and self.codec.compressed_with_current(payload) else None
+                    writer.add_json(json.dumps(document_fields(article, self.codec, kept), ensure_ascii=False))
+                    copied += 1
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+        after = self._any_searcher().num_segments
+        return {"backend": "embedded", "segments_before": before, "segments_after": after, "articles": copied}
+
+    def _scan_with_payloads(self, searcher: tantivy.Searcher) -> Iterator[tuple[EnrichedArticle, bytes | None]]:
+        """Every stored article with its compressed record (None: a legacy document)."""
+        total = searcher.num_docs
+        if not total:
+            return
+        for _, address in searcher.search(Query.all_query(), total, count=False).hits:
+            document = searcher.doc(address)
+            payload = stored_payload(document)
+            yield (decode_record(payload) if payload is not None else to_record(document)), payload
 
     def _train_from(self, searcher: tantivy.Searcher) -> None:
         """A new record dictionary from records spread over the whole index

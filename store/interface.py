@@ -154,6 +154,13 @@ class Store(ABC):
         versioned index and an atomic alias swap). Returns what was done."""
 
     @abstractmethod
+    def compact(self) -> dict[str, Any]:
+        """Merge the index into one segment (embedded: every article written
+        again in one commit; OpenSearch: a force merge), so a search reads
+        each field's terms once instead of once a segment. Readers keep
+        answering meanwhile. Returns the segment counts before and after."""
+
+    @abstractmethod
     def stats(self) -> dict[str, Any]:
         """Counts for the status line: articles, outlets, stories, date range."""
 

@@ -70,6 +70,7 @@ TRANSPORT_PAUSES_SECONDS = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 # killed that happened to every live node, and the client then kept sending to
 # the dead one. So the client waits for bulk answers longer than the server does.
 BULK_REQUEST_TIMEOUT_SECONDS = 120
+FORCE_MERGE_TIMEOUT = 1800  # seconds: a force merge of a large index is long, and the call waits for it
 
 
 def _lost_in_transport(info: dict[str, Any]) -> bool:
@@ -396,6 +397,25 @@ class OpenSearchStore(Store):
     def stats(self) -> dict[str, Any]:
         response = self._search(q.stats_body(), "counting articles")
         return {"backend": "opensearch", "location": f"{self.url} ({self.alias})", **q.parse_stats(response or {})}
+
+    # ------------------------------------------------------------ compact
+
+    def compact(self) -> dict[str, Any]:
+        """A force merge to one segment per shard; the call waits for it
+        (FORCE_MERGE_TIMEOUT), readers keep answering meanwhile."""
+        with self._errors("compacting the index"):
+            before = self._segment_count()
+            if before > 1:  # one a shard is what a force merge leaves; it costs nothing then
+                self.client.indices.forcemerge(
+                    index=self.alias, max_num_segments=1, params={"request_timeout": FORCE_MERGE_TIMEOUT}
+                )
+                self.client.indices.refresh(index=self.alias)
+            return {"backend": "opensearch", "segments_before": before, "segments_after": self._segment_count()}
+
+    def _segment_count(self) -> int:
+        """Segments of the primary shards behind the alias."""
+        stats = self.client.indices.stats(index=self.alias, metric="segments")
+        return int(stats["_all"]["primaries"]["segments"]["count"])
 
     # ------------------------------------------------------------ reindex
 

@@ -144,6 +144,15 @@ class RecordCodec:
     def compress(self, record: bytes) -> bytes:
         return _compress(record, self.current())
 
+    def compressed_with_current(self, payload: bytes) -> bool:
+        """True when `payload` is a zstd frame of the dictionary new records get
+        (a copy may keep it as it is; zlib, plain zstd and older dictionaries
+        are compressed again)."""
+        current = self.current()
+        if current is None or payload[:4] != ZSTD_MAGIC:
+            return False
+        return zstandard.get_frame_parameters(payload).dict_id == current.dict_id()
+
     def current(self) -> zstandard.ZstdCompressionDict | None:
         """The dictionary new records get (read again from disk at most every
         RECHECK_SECONDS: another process may have trained it)."""

@@ -247,6 +247,16 @@ def test_reindex_keeps_everything_searchable(filled):
     assert filled.get("ind-1") == corpus()[1]
 
 
+def test_compact_keeps_everything_searchable(filled):
+    filled.set_stories({"metro-1": "bucha"})  # a rewrite after the first write: a second segment
+    result = filled.compact()
+    assert result["segments_after"] <= result["segments_before"]
+    assert ids(filled.search(SearchRequest(q="bucha"))) == {"bbc-1", "ind-1", "metro-1"}
+    assert ids(filled.search(SearchRequest(story="bucha"))) == {"bbc-1", "ind-1", "metro-1"}
+    assert filled.get("ind-1") == corpus()[1]
+    assert filled.stats()["articles"] == 4
+
+
 def test_stats(filled):
     stats = filled.stats()
     assert (stats["articles"], stats["outlets"], stats["stories"]) == (4, 3, 1)
