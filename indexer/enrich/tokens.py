@@ -67,7 +67,14 @@ class Tokens:
         return self._full_text
 
     def text(self, i: int, j: int) -> str:
-        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip() if j - i > 1 else self.words[i]
+        """Tokens i..j-1 as written, without trailing whitespace."""
+        if j - i <= 1:
+            return self.words[i]
+        if self._full_text is not None:
+            # The tokens are contiguous in the text: one slice instead of a join.
+            last = j - 1
+            return self._full_text[self.idx[i] : self.idx[last] + len(self.words[last]) + len(self.ws[last])].rstrip()
+        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip()
 
     def is_space(self, i: int) -> bool:
         return not self.words[i].strip()
