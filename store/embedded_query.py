@@ -24,6 +24,9 @@ from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, EnrichedArticle, Hit, 
 TITLE_BOOST = 2.0
 # Other names of entities count, but less than the words as written.
 ALIAS_BOOST = 0.5
+# What a facet filter adds to each hit's score (tantivy's term set query adds
+# 1; kept, so scores are those of earlier versions).
+FILTER_SCORE = 1.0
 
 
 def all_of(queries: list[Query]) -> Query:
@@ -153,8 +156,19 @@ def facet_filters(schema: tantivy.Schema, request: SearchRequest, skip: str | No
     for name, values in request.filters.items():
         if name == skip or not values or name not in FACET_FIELDS:
             continue
-        clauses.append(Query.term_set_query(schema, FACET_FIELDS[name], list(values)))
+        clauses.append(facet_filter(schema, FACET_FIELDS[name], list(values)))
     return clauses
+
+
+def facet_filter(schema: tantivy.Schema, field: str, values: list[str]) -> Query:
+    """Articles with any of the values, each scoring the same constant (1,
+    as a term set query scores), so a filter never reorders the hits. Term
+    queries, not a term set: a term set first collects every article of its
+    values (a bitset of tens of thousands for a common person), while term
+    queries skip along beside the rest of the query (up to 8x cheaper)."""
+    terms = [Query.term_query(schema, field, value) for value in dict.fromkeys(values)]
+    either = terms[0] if len(terms) == 1 else Query.boolean_query([(Occur.Should, term) for term in terms])
+    return Query.const_score_query(either, FILTER_SCORE)
 
 
 def snippet_generator(

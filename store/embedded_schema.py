@@ -28,6 +28,7 @@ import json
 from dataclasses import fields
 from typing import Any
 
+import orjson
 import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
@@ -278,7 +279,7 @@ def _with_forms(name: str, kept: list[str], own: set[str]) -> list[str]:
 def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
     """Back from `encode_record`; without the entities, quotes and aliases
     when `mentions` is False (a search hit shows none of them)."""
-    record = json.loads(record_codec.decompress(payload))
+    record = parse_record_json(record_codec.decompress(payload))
     body = record.setdefault("text", "")  # an empty body is left out like every empty field
     entities, quotes = record.pop("entities", None), record.pop("quotes", None)
     aliases = record.pop("aliases", None)
@@ -314,6 +315,17 @@ def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
             text = words[0] if words else body[start:end]
             article.quotes.append(Quote(text, start, end, speaker, speaker_canonical, speaker_id))
     return article
+
+
+def parse_record_json(raw: bytes) -> dict[str, Any]:
+    """A record's JSON, parsed by orjson (about half the CPU of `json`: each
+    search decodes its page of hits, the largest Python cost after the
+    snippets). The few texts orjson refuses and `json` reads (an escaped lone
+    surrogate, an integer past 64 bits) go to `json`: the same objects."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def stored_payload(document: tantivy.Document) -> bytes | None:

@@ -90,6 +90,12 @@ class Store(ABC):
         found = self.run_search(dataclasses.replace(request, facet_size=0))
         return found.total, self.get_many([hit.id for hit in found.hits])
 
+    def has_value(self, facet: str, value: str) -> bool:
+        """Whether any article has exactly this value of the facet (the
+        forgiving filters' first check, on every filtered search)."""
+        probe = SearchRequest(filters={facet: [value]}, size=0, facet_size=0)
+        return self.matching_articles(probe)[0] > 0
+
     @abstractmethod
     def facet_counts(self, request: SearchRequest, facet: str, limit: int) -> list[FacetValue]:
         """The values of one facet under the request's query and every filter

@@ -48,7 +48,7 @@ def resolve_filters(store: Store, request: SearchRequest) -> SearchRequest:
 
 
 def resolve_value(store: Store, facet: str, typed: str) -> str:
-    if facet not in FACET_FIELDS or _exists(store, facet, typed):
+    if facet not in FACET_FIELDS or store.has_value(facet, typed):
         return typed
     key = fold_value(typed)
     if not key:
@@ -77,11 +77,6 @@ def _by_alias(store: Store, scope: SearchRequest, key: str, values: set[str]) ->
             if canonical in values and any(fold_value(n) == key for n in names):
                 votes[canonical] = votes.get(canonical, 0) + 1
     return max(votes, key=lambda name: (votes[name], name)) if votes else None
-
-
-def _exists(store: Store, facet: str, value: str) -> bool:
-    probe = SearchRequest(filters={facet: [value]}, size=0, facet_size=0)
-    return store.matching_articles(probe)[0] > 0
 
 
 def _phrase(text: str) -> str:

@@ -66,11 +66,15 @@ def test_facet_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, first_ro
         assert [(v.value, v.count) for v in found] == expected
 
 
-@pytest.mark.parametrize("first_round_terms", [1, 3, 1000])
-def test_a_tie_at_the_cut_is_ordered_by_name_in_one_segment(tmp_path, monkeypatch, first_round_terms):
+# (first round terms on several segments, the one-segment margin past the cut):
+# one segment reads the smaller of `size + margin` and the first; a margin of
+# 0 reads no value past the cut (never a proof: always deeper).
+@pytest.mark.parametrize(("first_round_terms", "margin"), [(1, 5), (3, 5), (1000, 0), (1000, 1), (1000, 5), (1000, 40)])
+def test_a_tie_at_the_cut_is_ordered_by_name_in_one_segment(tmp_path, monkeypatch, first_round_terms, margin):
     """One segment: tantivy's counts are exact, but a tie at the cut can run
     past the values it reported; the names tied must still come in order."""
     monkeypatch.setattr(embedded, "FACET_FIRST_SEGMENT_TERMS", first_round_terms)
+    monkeypatch.setattr(embedded, "FACET_ONE_SEGMENT_MARGIN", margin)
     rng = random.Random(7)
     names = [f"Tied {n:02d}" for n in range(30)]
     rng.shuffle(names)
@@ -83,3 +87,21 @@ def test_a_tie_at_the_cut_is_ordered_by_name_in_one_segment(tmp_path, monkeypatc
     store.index(articles)
     found = store.search(SearchRequest(facet_size=4)).facets["person"]
     assert [(v.value, v.count) for v in found] == [("Leader", 60), ("Tied 00", 2), ("Tied 01", 2), ("Tied 02", 2)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("margin", [0, 1, 5, 1000])
+def test_one_segment_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, margin):
+    """One write (one segment), as `parallax index` leaves an archive: the
+    first round reads only a few values past the cut; every count and the
+    order of ties must still be those counted by hand."""
+    monkeypatch.setattr(embedded, "FACET_ONE_SEGMENT_MARGIN", margin)
+    articles = [a for batch in skewed_corpus(seed) for a in batch]
+    store = EmbeddedStore(tmp_path)
+    store.index(articles)
+    assert store._searcher().num_segments == 1
+    for q, size in [("", 1), ("", 3), ("", 10), ("alpha", 5), ("beta", 1), ("beta", 20)]:
+        counts = Counter(n for a in articles if not q or q in a.text for n in a.people())
+        expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+        found = store.search(SearchRequest(q=q, facet_size=size)).facets["person"]
+        assert [(v.value, v.count) for v in found] == expected

@@ -56,3 +56,17 @@ def test_a_bare_article_comes_back_with_the_defaults(tmp_path):
     bare = EnrichedArticle(id="bare-1", text="Just words.")
     store.index([bare])
     assert store.get("bare-1") == bare
+
+
+def test_a_record_orjson_refuses_is_still_read():
+    # Texts `json` reads and orjson does not: an escaped lone surrogate (a
+    # body cut inside a pair by an older writer) and an integer past 64 bits.
+    from store import record_codec
+    from store.embedded_schema import decode_record
+
+    for raw, read in [
+        (b'{"id":"odd","text":"cut \\ud83d here"}', "cut \ud83d here"),
+        (b'{"id":"odd","text":"big","score":123456789012345678901234567890}', "big"),
+    ]:
+        article = decode_record(record_codec.compress_plain(raw), mentions=False)
+        assert (article.id, article.text) == ("odd", read)

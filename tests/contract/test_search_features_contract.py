@@ -95,6 +95,44 @@ def test_facet_filters_accept_other_spellings_and_show_the_stored_value(filled):
     assert filled.search(SearchRequest(filters={"outlet": ["No Such Outlet"]})).total == 0
 
 
+def test_a_spelling_left_only_by_deleted_articles_is_read_forgivingly(store):
+    # The exact typed value was stored once, by an article since deleted (in
+    # the same write as the others, so its terms stay in the index until a
+    # merge): the filter must not take it as existing (it would find nothing).
+    store.index([*corpus(), EnrichedArticle(id="a4", outlet="harbour gazette", title="Gone", text="Withdrawn.")])
+    store.delete(["a4"])
+    r = store.search(SearchRequest(filters={"outlet": ["harbour gazette"]}))
+    assert ids(r) == {"a1", "a3"} and r.filters == {"outlet": ["Harbour Gazette"]}
+
+
+def test_facet_filters_narrow_the_hits_without_reordering_them(store):
+    # Relevance differs by article (text length, how often "flood" occurs);
+    # the people's lists differ in length, and some articles name both people
+    # filtered on: a filter must add the same to every hit's score, if anything.
+    articles = []
+    for n in range(12):
+        people = ["Ada Brook", "Cal Dunn", *[f"Extra {k}" for k in range(n % 4)]][: 1 + n % 3]
+        text = "flood " * (1 + n % 5) + "water rose along the river bank " * (1 + n % 7)
+        articles.append(
+            EnrichedArticle(
+                id=f"f{n}",
+                outlet="Harbour Gazette",
+                title=f"Report {n}",
+                text=text,
+                entities=[entity(name, "PERSON") for name in people],
+            )
+        )
+    store.index(articles)
+    unfiltered = store.search(SearchRequest(q="flood", size=20)).hits
+    for people in (["Ada Brook"], ["Cal Dunn"], ["Ada Brook", "Cal Dunn"]):
+        filtered = store.search(SearchRequest(q="flood", size=20, filters={"person": people})).hits
+        named = {a.id for a in articles if set(people) & set(a.people())}
+        assert [h.id for h in filtered] == [h.id for h in unfiltered if h.id in named]
+        score_of = {h.id: h.score for h in unfiltered}
+        offsets = {round(h.score - score_of[h.id], 4) for h in filtered}
+        assert len(offsets) == 1, offsets
+
+
 def test_org_facet(filled):
     r = filled.search(SearchRequest())
     assert {v.value: v.count for v in r.facets["org"]} == {"Vistula Board": 2}

@@ -41,6 +41,8 @@ class FakeIndex:
     body: dict[str, Any]
     docs: dict[str, dict[str, Any]] = field(default_factory=dict)
     versions: dict[str, int] = field(default_factory=dict)
+    # Like a real shard: each bulk request that writes leaves a segment, a force merge leaves one.
+    segments: int = 0
 
     @property
     def properties(self) -> dict[str, Any]:
@@ -92,6 +94,8 @@ class FakeNode:
             ("GET|POST", re.compile(r"^/_search/scroll$"), self._scroll),
             ("DELETE", re.compile(r"^/_search/scroll$"), self._clear_scroll),
             ("GET|POST", re.compile(r"^/([^/_][^/]*)/_refresh$"), self._refresh),
+            ("GET", re.compile(r"^/([^/_][^/]*)/_stats/segments$"), self._segment_stats),
+            ("POST", re.compile(r"^/([^/_][^/]*)/_forcemerge$"), self._forcemerge),
             ("GET|POST", re.compile(r"^/([^/_][^/]*)/_search$"), self._search),
             ("GET|POST", re.compile(r"^/([^/_][^/]*)/_count$"), self._count),
             ("GET|POST", re.compile(r"^/([^/_][^/]*)/_mget$"), self._mget),
@@ -281,6 +285,37 @@ class FakeNode:
         self.resolve(name)
         return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
 
+    def _segment_stats(self, name: str, params: dict, body: Any) -> tuple[int, Any]:
+        indices = self.resolve(name)
+        count = sum(index.segments for index in indices)
+        shards = {"total": len(indices), "successful": len(indices), "failed": 0}
+        memory = (
+            "doc_values",
+            "fixed_bit_set",
+            "index_writer",
+            "norms",
+            "points",
+            "stored_fields",
+            "term_vectors",
+            "terms",
+            "version_map",
+        )
+        segments = {
+            "count": count,
+            "memory_in_bytes": 0,
+            **{f"{kind}_memory_in_bytes": 0 for kind in memory},
+            "max_unsafe_auto_id_timestamp": -1,
+            "file_sizes": {},
+        }
+        stats = {"primaries": {"segments": segments}, "total": {"segments": segments}}
+        return 200, {"_shards": shards, "_all": stats}
+
+    def _forcemerge(self, name: str, params: dict, body: Any) -> tuple[int, Any]:
+        indices = self.resolve(name)
+        for index in indices:
+            index.segments = min(index.segments, 1)
+        return 200, {"_shards": {"total": len(indices), "successful": len(indices), "failed": 0}}
+
     # ---- bulk
 
     def _bulk(self, default_index: str | None, params: dict, body: Any) -> tuple[int, Any]:
@@ -292,6 +327,9 @@ class FakeNode:
             source = lines[i + 1] if op != "delete" and i + 1 < len(lines) else None
             i += 1 if op == "delete" else 2
             items.append({op: self._bulk_item(op, meta, source, default_index)})
+        for name in {meta.get("_index") or default_index for line in lines[::2] for meta in line.values()}:
+            if name in self.indices:
+                self.indices[name].segments += 1
         errors = any(not 200 <= next(iter(item.values()))["status"] < 300 for item in items)
         return 200, {"took": 1, "errors": errors, "items": items}
 
