@@ -3,7 +3,10 @@ Unknown; titles derived from the lede; boilerplate kept out of the body."""
 
 from __future__ import annotations
 
-from indexer.enrich.metadata import fill_metadata, outlet_name_from_domain
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.enrich.metadata import _BOILERPLATE, fill_metadata, is_boilerplate, outlet_name_from_domain
 
 BODY = "The river burst its banks on Sunday, flooding the lower town.\n\nResidents were moved to the school."
 
@@ -85,3 +88,49 @@ def test_share_buttons_do_not_name_a_person():
     entities, _ = Extractor().extract(meta.body)
     people = {e.canonical or e.text for e in entities if e.label == "PERSON"}
     assert people == {"Ivo Brandt"}
+
+
+# Pieces of boilerplate and of prose, in mixed case and with the letters the
+# case-insensitive patterns equate with others ("İ", "ı", "ſ"), to build lines from.
+_LINE_PIECES = [
+    "Get in touch with our news team",
+    "for more stories like this",
+    "Sign up for our daily newsletter",
+    "subscribe to the",
+    "Contact us at tips@example.com",
+    "by emailing us at",
+    "Follow us on Twitter",
+    "click here to",
+    "Advertisement",
+    "Read more:",
+    "share this story",
+    "All rights reserved",
+    "© 2024",
+    "Have you got a story?",
+    "Download our app",
+    "The river rose on Sunday",
+    "residents said",
+    "ſign up for our",
+    "get ın touch with the desk",
+    "SUBSCRİBE TO OUR",
+    " ",
+    ",",
+]
+
+
+def _decided_as_the_patterns_do(line: str) -> bool:
+    return is_boilerplate(line) == any(pattern.search(line) for pattern in _BOILERPLATE)
+
+
+def test_boilerplate_shortcut_agrees_with_the_patterns_on_each_piece() -> None:
+    # is_boilerplate rules most lines out by their words before trying the patterns:
+    # it must decide every line as the patterns alone do.
+    for piece in _LINE_PIECES:
+        for line in (piece, piece.upper(), piece.lower(), f"  {piece}  "):
+            assert _decided_as_the_patterns_do(line), line
+
+
+@given(st.lists(st.sampled_from(_LINE_PIECES), min_size=1, max_size=4), st.booleans())
+def test_boilerplate_shortcut_agrees_with_the_patterns(pieces: list[str], upper: bool) -> None:
+    line = " ".join(pieces)
+    assert _decided_as_the_patterns_do(line.upper() if upper else line)

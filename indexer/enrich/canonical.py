@@ -72,6 +72,11 @@ def _first_name_key(first_name: str) -> str:
     return ascii_fold(first_name).lower()
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every registered full name with a surname, for each person mention
+def _first_name_key_of(full_name: str) -> str:
+    return _first_name_key(full_name.split()[0])
+
+
 @dataclass
 class PersonRegistry:
     """Full person names seen across the corpus, indexed by surname key.
@@ -84,6 +89,9 @@ class PersonRegistry:
     by_surname: dict[str, Counter] = field(default_factory=dict)
     first_names: Counter = field(default_factory=Counter)  # first words of the registered names
     bare: Counter = field(default_factory=Counter)  # surname key -> articles that leave the word bare
+    # canonical_full's answers since the last full name was added: the Extractor asks
+    # them of every person mention of a chunk after registering the whole chunk's names.
+    _canonical: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, full_name: str) -> None:
         """Register a full name written in an article; a single word records
@@ -96,6 +104,7 @@ class PersonRegistry:
         if not lends_a_surname(full_name):
             return
         self.by_surname.setdefault(surname_key(full_name), Counter())[full_name] += 1
+        self._canonical.clear()
         self.first_names[full_name.split()[0]] += 1
 
     def knows(self, surname: str) -> bool:
@@ -126,12 +135,18 @@ class PersonRegistry:
     def canonical_full(self, full_name: str) -> str:
         """Spelling variants of one full name ("Volodymyr Zelenskyy") map to
         the most frequent spelling with the same first name and surname key."""
+        found = self._canonical.get(full_name)
+        if found is None:
+            found = self._canonical[full_name] = self._most_frequent_spelling(full_name)
+        return found
+
+    def _most_frequent_spelling(self, full_name: str) -> str:
         parts = full_name.split()
         counts = self.by_surname.get(surname_key(full_name))
         if not counts or len(parts) < 2:
             return full_name
         first = _first_name_key(parts[0])
-        same = [(n, c) for n, c in counts.items() if _first_name_key(n.split()[0]) == first]
+        same = [(n, c) for n, c in counts.items() if _first_name_key_of(n) == first]
         if not same:
             return full_name
         return max(same, key=lambda item: (item[1], item[0] == full_name))[0]

@@ -38,6 +38,7 @@ from .linking import one_sense_for_organisations, people_in_capitals, people_in_
 from .mentions import role_before
 from .nlp import load_pipeline
 from .quotes import find_quotes
+from .tokens import with_text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Extractor:
             chunk = list(islice(iterator, CHUNK))
             if not chunk:
                 return
-            docs = list(self.nlp.pipe(chunk, batch_size=CHUNK))
+            docs = list(self.nlp.pipe((with_text(self.nlp.make_doc(t), t) for t in chunk), batch_size=CHUNK))
             for doc in docs:
                 self._register(doc)
             for text, doc in zip(chunk, docs, strict=True):

@@ -24,8 +24,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -261,14 +263,48 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 @dataclass
 class _Context:
+    """What the attribution rules read of one article. The people a pronoun
+    may point to (`people_at`, `genders`: _antecedents) are worked out on
+    first use: about two articles in five never resolve a pronoun."""
+
     text: str
     entities: list
-    people_at: list[tuple[int, _Speaker]] = field(default_factory=list)
-    genders: dict[str, str] = field(default_factory=dict)
-    quoted: list[tuple[int, int]] = field(default_factory=list)
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each quoted stretch
+    _people_at: list[tuple[int, _Speaker]] | None = None
+    _genders: dict[str, str] = field(default_factory=dict)
+    _spoken: list[tuple[int, _Speaker]] = field(default_factory=list)  # speakers added before _people_at
+
+    def __post_init__(self) -> None:
+        # Some stretch holds pos when the farthest end of those starting at or
+        # before pos lies after it: a binary search, not a scan per entity.
+        ordered = sorted(self.quoted)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))
 
     def inside_quote(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.quoted)
+        k = bisect_right(self._starts, pos)
+        return k > 0 and self._reach[k - 1] > pos
+
+    @property
+    def people_at(self) -> list[tuple[int, _Speaker]]:
+        """(position, speaker) of everyone a pronoun may point to, in text order."""
+        if self._people_at is None:
+            self._genders, found = _antecedents(self)
+            # One stable sort of the speakers added so far gives the order adding them one by one gave.
+            self._people_at = sorted(found + self._spoken, key=lambda item: item[0])
+        return self._people_at
+
+    @property
+    def genders(self) -> dict[str, str]:
+        self.people_at  # noqa: B018  (computes them)
+        return self._genders
+
+    def add_speaker(self, at: int, speaker: _Speaker) -> None:
+        if self._people_at is None:
+            self._spoken.append((at, speaker))
+        else:
+            self._people_at.append((at, speaker))
+            self._people_at.sort(key=lambda item: item[0])
 
 
 def _entity_in(ctx: _Context, start: int, end: int, labels: tuple[str, ...]) -> EntityLike | None:
@@ -501,11 +537,11 @@ def _attribution(
     m = _NAMING_SUBJECT.search(before) if _NAMING.search(before) else None
     if m is not None and _plausible(m.group("spk")):
         return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
-    plausible = [m for m in _SPEECH_IN_SENTENCE.finditer(before) if _plausible(m.group("spk"))] if has_verb else []
-    if plausible:
-        # The last speech verb with a plausible subject ("Officials claimed
-        # the officers knocked and announced themselves … after they were '…'").
-        m = plausible[-1]
+    # The last speech verb with a plausible subject ("Officials claimed
+    # the officers knocked and announced themselves … after they were '…'").
+    verbs = list(_SPEECH_IN_SENTENCE.finditer(before)) if has_verb else []
+    m = next((m for m in reversed(verbs) if _plausible(m.group("spk"))), None)
+    if m is not None:
         return _speaker_from(ctx, _last_phrase(m.group("spk")), sent_start + m.start("spk")), False
     if span.close_at is not None:
         m = _TRAILING_SPEAKER.search(text, span.close_at, _sentence_end(text, span))
@@ -668,17 +704,17 @@ def _pronoun_antecedent(ctx: _Context, pronoun: str, at: int) -> _Speaker | None
     return speaking[0] if speaking else chosen[-1]
 
 
-def _antecedents(ctx: _Context) -> None:
-    """People a pronoun may point to: named persons that are plausible
-    subjects (antecedents.plausible_subject) and sentence openings ending
-    in a people noun ("One man who survived ...")."""
+def _antecedents(ctx: _Context) -> tuple[dict[str, str], list[tuple[int, _Speaker]]]:
+    """(genders, people) of the people a pronoun may point to: named persons
+    that are plausible subjects (antecedents.plausible_subject) and sentence
+    openings ending in a people noun ("One man who survived ..."), in text order."""
     people = [e for e in ctx.entities if e.label == "PERSON"]
-    ctx.genders = gender_cues(ctx.text, people, lambda at: _sentence_bounds(ctx.text, at))
+    genders = gender_cues(ctx.text, people, lambda at: _sentence_bounds(ctx.text, at))
     found: list[tuple[int, _Speaker]] = []
     for ent in people:
         if plausible_subject(ctx.text, ent, ctx.inside_quote):
             speaker = _Speaker(ent.text, ent.canonical, ent.entity_id or person_id(ent.canonical), True, ent.start)
-            speaker.gender = ctx.genders.get(ent.canonical)
+            speaker.gender = genders.get(ent.canonical)
             speaker.sentence = _sentence_bounds(ctx.text, ent.start)[0]
             speaker.speaks = speaks(ctx.text, ent)
             found.append((ent.start, speaker))
@@ -696,7 +732,7 @@ def _antecedents(ctx: _Context) -> None:
                     (m.start(), _Speaker(phrase, None, None, True, m.start(), _noun_gender(word), sentence=m.start()))
                 )
                 break
-    ctx.people_at = sorted(found, key=lambda item: item[0])
+    return genders, sorted(found, key=lambda item: item[0])
 
 
 _OPENING_NP = re.compile(r"(?=[A-Z])(?:^|(?<=[.!?]\s)|(?<=\n))(?P<np>(?:[A-Z][\w\u2019'-]*)(?:\s+[\w\u2019'-]+){0,3})")
@@ -742,16 +778,12 @@ def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
     return start, (m.start() + 1 if m else para_end)
 
 
-def _reported_speakers(ctx: _Context, spans: list[Span]) -> list[tuple[int, _Speaker]]:
+def _reported_speakers(ctx: _Context) -> list[tuple[int, _Speaker]]:
     """Named people reported as speaking outside quote marks, in order:
     "X said (that) …", "X, a …, said …", and "He said …" resolved to the
     person it points to. A following quote with no attribution of its own
     is theirs."""
-    inside = [(s.open_at, s.close_at or s.end) for s in spans]
-
-    def quoted(pos: int) -> bool:
-        return any(a <= pos < b for a, b in inside)
-
+    quoted = ctx.inside_quote
     found: list[tuple[int, _Speaker]] = []
     for ent in ctx.entities:
         if ent.label != "PERSON" or quoted(ent.start):
@@ -779,10 +811,8 @@ def _latest_report(reports: list[tuple[int, _Speaker]], after: int, before: int)
 
 
 def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
-    ctx = _Context(text, sorted(entities, key=lambda e: e.start))
-    ctx.quoted = [(s.open_at, s.close_at or s.end) for s in spans]
-    _antecedents(ctx)
-    reports = _reported_speakers(ctx, spans)
+    ctx = _Context(text, sorted(entities, key=lambda e: e.start), [(s.open_at, s.close_at or s.end) for s in spans])
+    reports = _reported_speakers(ctx)
     quotes: list[Quote] = []
     last: _Speaker | None = None
     last_at = -1
@@ -826,8 +856,7 @@ def attribute(text: str, spans: list[Span], entities: list) -> list[Quote]:
             last = speaker
             last_at = span.open_at
             speaker.sentence, speaker.speaks = sentence_start, True
-            ctx.people_at.append((span.open_at, speaker))
-            ctx.people_at.sort(key=lambda item: item[0])
+            ctx.add_speaker(span.open_at, speaker)
         last_para = span.para_index
         prev_end = span.close_at or span.end
     return quotes

@@ -14,9 +14,10 @@ Results travel in `doc.user_data` (offsets in characters):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .canonical import normalise_name, strip_possessive
 from .gazetteer import Place
@@ -1167,7 +1168,10 @@ def demonym_name(word: str, demonyms: frozenset[str]) -> str:
 
 @Language.component("parallax_entities")
 def parallax_entities(doc: Doc) -> Doc:
-    """Rule-based NER over capitalised runs (the offline pipeline)."""
+    """Rule-based NER over capitalised runs (the offline pipeline). The
+    mentions go to doc.user_data, where parallax_link and the Extractor read
+    them; doc.ents stays empty: nothing reads it, and making spaCy spans of
+    the mentions cost about 0.4 ms an article (4% of the enrichment)."""
     res = load_resources()
     tokens = Tokens.of(doc)
     uncertain = uncertain_case(tokens)
@@ -1185,7 +1189,6 @@ def parallax_entities(doc: Doc) -> Doc:
     doc.user_data["parallax_candidates"] = seg.candidates
     doc.user_data["parallax_caps_words"] = caps_headline_words(tokens, seg.caps_words)
     doc.user_data["parallax_surname_only"] = seg.surname_only
-    doc.ents = _spans(doc, seg.mentions)
     doc.user_data.pop("_parallax_tokens", None)
     return doc
 
@@ -1252,10 +1255,9 @@ def _names_of_things(seg: _Segmenter) -> None:
 
 def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:
     """A candidate followed by a speech verb ("Putin said") is a person."""
-    position = dict(zip(tokens.idx, range(tokens.n), strict=True))
     keep = []
     for start, end, text in seg.candidates:
-        i = position.get(start)
+        i = _token_at(tokens, start)
         nxt = tokens.words[i + 1] if i is not None and i + 1 < tokens.n else None
         if (
             nxt in SPEECH_VERBS
@@ -1269,17 +1271,13 @@ def _promote_speakers(tokens: Tokens, seg: _Segmenter) -> None:
     seg.candidates = keep
     for m in seg.mentions:
         if m.label == "GPE" and m.place is not None and not m.place.well_known and " " not in m.text:
-            i = position.get(m.start)
+            i = _token_at(tokens, m.start)
             if i is not None and i + 1 < tokens.n and tokens.words[i + 1] in SPEECH_VERBS:
                 m.label, m.canonical, m.place, m.single = "PERSON", m.text, None, True
 
 
-def _spans(doc: Doc, mentions: list[Mention]) -> list[Span]:
-    spans = []
-    last_end = -1
-    for m in sorted(mentions, key=lambda m: m.start):
-        span = doc.char_span(m.start, m.end, label=m.label)
-        if span is not None and span.start >= last_end:
-            spans.append(span)
-            last_end = span.end
-    return spans
+def _token_at(tokens: Tokens, offset: int) -> int | None:
+    """The token that starts at character `offset`, if one does (offsets
+    increase with the tokens: a binary search, no table of every token)."""
+    i = bisect_left(tokens.idx, offset)
+    return i if i < tokens.n and tokens.idx[i] == offset else None

@@ -11,7 +11,7 @@ Title Case headlines).
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,21 +19,38 @@ SENTENCE_END = frozenset({".", "!", "?", ":", ";", "...", "\u2026"})
 TRANSPARENT = frozenset("\"'\u201c\u201d\u2018\u2019([{\u2014\u2013-*\u2022".replace(" ", ""))
 
 
+# doc.user_data key of the text a doc was made of (with_text): spaCy's tokens
+# keep every character, so the text is the doc's text without rebuilding it.
+RAW_TEXT = "parallax_text"
+
+
+def with_text(doc: Doc, text: str) -> Doc:
+    """`doc`, made of `text` by the pipeline's tokenizer, carrying it for Tokens."""
+    doc.user_data[RAW_TEXT] = text
+    return doc
+
+
 class Tokens:
     """Plain lists of what the rules read from each token: touching spaCy's
     Token objects one attribute at a time costs more than all the rules."""
 
     def __init__(self, doc: Doc) -> None:
-        if len(doc):
-            orths, idx, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+        text: str | None = doc.user_data.get(RAW_TEXT)
+        if not len(doc):
+            idx, words, spaces = [], [], []
+        elif text is not None:
+            # Slicing the text the doc was made of is cheaper than asking the string store for every word.
+            idx, lengths, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
+            words = [text[start : start + length] for start, length in zip(idx, lengths, strict=True)]
         else:
-            orths, idx, spaces = [], [], []
-        strings = doc.vocab.strings
+            orths, idx, spaces = doc.to_array([ORTH, IDX, SPACY]).T.tolist()
+            strings = doc.vocab.strings
+            words = [strings[h] for h in orths]
         self.idx = idx
-        self.words = [strings[h] for h in orths]
+        self.words = words
         self.ws = [" " if sp else "" for sp in spaces]
         self.n = len(self.words)
-        self._full_text: str | None = None
+        self._full_text: str | None = text
 
     @classmethod
     def of(cls, doc: Doc) -> Tokens:
@@ -50,7 +67,14 @@ class Tokens:
         return self._full_text
 
     def text(self, i: int, j: int) -> str:
-        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip() if j - i > 1 else self.words[i]
+        """Tokens i..j-1 as written, without trailing whitespace."""
+        if j - i <= 1:
+            return self.words[i]
+        if self._full_text is not None:
+            # The tokens are contiguous in the text: one slice instead of a join.
+            last = j - 1
+            return self._full_text[self.idx[i] : self.idx[last] + len(self.words[last]) + len(self.ws[last])].rstrip()
+        return "".join(self.words[k] + self.ws[k] for k in range(i, j)).rstrip()
 
     def is_space(self, i: int) -> bool:
         return not self.words[i].strip()
