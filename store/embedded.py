@@ -200,10 +200,11 @@ class EmbeddedStore(Store):
         except ValueError as exc:  # tantivy's lock: another process is writing
             raise StoreError(f"The index in {self.data_dir} is being written by another process ({exc})") from exc
 
-    def prepare(self, article: EnrichedArticle) -> str:
+    def prepare(self, article: EnrichedArticle, stored: bytes | None = None) -> str:
         """The tantivy document as JSON (`IndexWriter.add_json` reads it in
-        Rust): the indexed fields and the compressed record."""
-        return json.dumps(document_fields(article, self.codec), ensure_ascii=False)
+        Rust): the indexed fields and the compressed record (`stored`: the
+        record as already stored, see `document_fields`)."""
+        return json.dumps(document_fields(article, self.codec, stored), ensure_ascii=False)
 
     def session(self) -> EmbeddedSession:
         return EmbeddedSession(self)
@@ -305,7 +306,7 @@ class EmbeddedStore(Store):
                 copied = 0
                 for article, payload in self._scan_with_payloads(searcher):
                     kept = payload if payload is not None and self.codec.compressed_with_current(payload) else None
-                    writer.add_json(json.dumps(document_fields(article, self.codec, kept), ensure_ascii=False))
+                    writer.add_json(self.prepare(article, stored=kept))
                     copied += 1
                 writer.commit()
                 writer.wait_merging_threads()
@@ -361,11 +362,8 @@ class EmbeddedStore(Store):
         return self._scan(self._searcher())
 
     def _scan(self, searcher: tantivy.Searcher) -> Iterator[EnrichedArticle]:
-        total = searcher.num_docs
-        if not total:
-            return
-        for _, address in searcher.search(Query.all_query(), total, count=False).hits:
-            yield to_record(searcher.doc(address))
+        for article, _ in self._scan_with_payloads(searcher):
+            yield article
 
     # -- searching ---------------------------------------------------------
 
