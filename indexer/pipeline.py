@@ -427,7 +427,8 @@ def index_paths(
     if resume:
         summary.continues = resume.run_id
     display = make_progress(progress, count_articles(paths) if progress else None)
-    grouper = _story_grouper(store) if group_stories else None
+    stories = PendingStories()  # the grouping's changes, written at the end with the compaction
+    grouper = _story_grouper(store, stories) if group_stories else None
     # Into an empty store, or continuing a killed run, every article is new:
     # a full regroup then gives the same events whatever was interrupted
     # (the incremental regroup may differ a little, see docs/stories.md).
@@ -442,7 +443,7 @@ def index_paths(
         summary.pipeline = get_extractor().pipeline_name
         summary.timing["this_process_cpu_before_grouping"] = time.process_time() - cpu  # with tantivy's threads
         if grouper is not None:
-            # The lanes end before the grouping, which `Store.set_stories` writes. Kept up to
+            # The lanes end before the grouping, whose changes this process writes. Kept up to
             # rewrite the changed records (tried: 21ae80f), they held ~500 MB each through it
             # (peak 1,663 MiB on the whole corpus, the bound is 1.5 GiB) and their commit left
             # nine segments, most of them deleted rows, that tantivy never merged: raw search
@@ -455,15 +456,13 @@ def index_paths(
                 grouper.cache.close()  # the features it cached are what the full regroup reads
                 # A resumed run regroups even when the killed run had indexed
                 # everything: it may have been killed while grouping.
-                summary.stories = _group_stories(store) if summary.indexed or summary.skipped else None
+                summary.stories = _group_stories(store, stories) if summary.indexed or summary.skipped else None
             else:
                 summary.stories = grouper.finish()
             summary.timing["group_seconds"] = round(time.monotonic() - grouping, 2)
-        changed = int((summary.stories or {}).get("changed") or 0)
-        compacting = time.monotonic()
-        summary.compaction = compact_if_it_pays(store, summary.indexed + changed, display if progress else None)
-        if summary.compaction:
-            summary.timing["compact_seconds"] = round(time.monotonic() - compacting, 2)
+        compacting = time.monotonic()  # the grouping's changes are written here, with the compaction if it runs
+        summary.compaction = compact_if_it_pays(store, summary.indexed, display if progress else None, stories)
+        summary.timing["compact_seconds"] = round(time.monotonic() - compacting, 2)
     finally:
         run.close_lanes()
     summary.seconds = time.monotonic() - started
@@ -474,18 +473,50 @@ def index_paths(
     return summary
 
 
-def compact_if_it_pays(store: Store, written: int, display: Progress | None = None) -> dict[str, Any] | None:
-    """Compact the index after `written` articles were added or rewritten,
-    when they are at least COMPACT_SHARE of it; what was done, or None."""
+class PendingStories:
+    """A story writer (`indexer.stories.StoryWriter`) that keeps the
+    grouping's changes for `compact_if_it_pays`: after a fresh run the
+    grouping changes nearly every article (33,408 of 36,434 AllSides ones),
+    and writing them with `set_stories`, then copying everything into one
+    segment, wrote most articles twice; the compaction makes them in its
+    own copy instead."""
+
+    def __init__(self) -> None:
+        self.events: dict[str, str | None] = {}
+        self.threads: dict[str, str | None] = {}
+
+    def __call__(self, store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
+        for article_id, (event, thread) in sorted(changes.items()):
+            self.events[article_id], self.threads[article_id] = event, thread
+        return len(changes)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def write(self, store: Store) -> int:
+        """Write the changes on their own (`Store.set_stories`)."""
+        return store.set_stories(self.events, self.threads) if self.events else 0
+
+
+def compact_if_it_pays(
+    store: Store, written: int, display: Progress | None = None, stories: PendingStories | None = None
+) -> dict[str, Any] | None:
+    """Write the grouping's pending `stories` and compact the index, in one
+    copy, when the `written` new articles and the story changes are at least
+    COMPACT_SHARE of it; otherwise write the story changes alone. What the
+    compaction did, or None."""
+    stories = stories if stories is not None else PendingStories()
     articles = int(store.stats().get("articles") or 0)
-    if not articles or written < COMPACT_SHARE * articles:
+    if not articles or written + len(stories) < COMPACT_SHARE * articles:
+        stories.write(store)
         return None
     if display is not None:
         display.note(f"compacting the index ({articles:,} articles) into one segment")
     try:
-        return store.compact()
+        return store.compact(stories.events, stories.threads)
     except StoreError as exc:  # the articles are indexed and searchable: say so, lose nothing
         log.warning("compacting the index failed: %s; searches stay correct, only slower", exc)
+        stories.write(store)  # the stories still reach the store (an error here is the run's)
         return {"failed": str(exc)}
 
 
@@ -736,17 +767,18 @@ def _windows(items: Iterator, size: int) -> Iterator[list]:
         yield window
 
 
-def _group_stories(store: Store) -> dict[str, Any] | None:
+def _group_stories(store: Store, write: PendingStories) -> dict[str, Any] | None:
     try:
         from .stories import group_stories
     except ImportError:  # story grouping not available in this build
         return None
-    return group_stories(store)
+    return group_stories(store, write=write)
 
 
-def _story_grouper(store: Store) -> StoryGrouper:
+def _story_grouper(store: Store, write: PendingStories) -> StoryGrouper:
     """Story grouping for this run: each committed batch is handed to it, and
-    at the end it regroups only what the new articles can join."""
+    at the end it regroups only what the new articles can join; its changes
+    go to `write` (kept for the end of the run)."""
     from .stories import StoryGrouper
 
-    return StoryGrouper(store)
+    return StoryGrouper(store, write=write)

@@ -289,12 +289,13 @@ def cmd_compact(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.pipeline import compact_if_it_pays
+    from indexer.pipeline import PendingStories, compact_if_it_pays
     from indexer.stories import group_stories
 
     store = open_store(settings)
-    report = group_stories(store, rebuild=args.rebuild_cache)
-    report["compaction"] = compact_if_it_pays(store, int(report.get("changed") or 0))
+    changes = PendingStories()  # written with the compaction when it pays, else on their own
+    report = group_stories(store, rebuild=args.rebuild_cache, write=changes)
+    report["compaction"] = compact_if_it_pays(store, 0, stories=changes)
     print(json.dumps(report, indent=2))
     return 0
 

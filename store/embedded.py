@@ -242,10 +242,7 @@ class EmbeddedStore(Store):
     ) -> Iterator[EnrichedArticle]:
         for start in range(0, len(ids), STORY_READ_BATCH):
             for article in self.get_many(ids[start : start + STORY_READ_BATCH]):
-                story = assignments.get(article.id, article.story)
-                thread = threads.get(article.id, article.thread)
-                if (article.story, article.thread) != (story, thread):
-                    article.story, article.thread = story, thread
+                if _restory(article, assignments, threads):
                     yield article
 
     def reindex(self) -> dict[str, Any]:
@@ -284,27 +281,37 @@ class EmbeddedStore(Store):
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
 
-    def compact(self) -> dict[str, Any]:
-        """Every article written again into one segment, in place. The delete
+    def compact(
+        self, assignments: dict[str, str | None] | None = None, threads: dict[str, str | None] | None = None
+    ) -> dict[str, Any]:
+        """Every article written again into one segment, in place, with the
+        story changes (as `set_stories`) made in the same copy: after a fresh
+        run the grouping changes nearly every article, and writing them
+        first, then copying everything, wrote most articles twice. The delete
         of all documents and their copies share one commit: readers see the
         old segments until the new one is whole, and a crash before the commit
         loses nothing. tantivy-py has no force-merge, and its merge policy
         never merges a segment of a few thousand rewritten articles into one
-        of tens of thousands. Records compressed with the folder's dictionary
-        are copied as stored, so a copy costs decoding, not compressing."""
+        of tens of thousands. Unchanged records compressed with the folder's
+        dictionary are copied as stored, so a copy costs decoding, not
+        compressing."""
+        assignments, threads = assignments or {}, threads or {}
         with self._write_lock:
             writer = self._writer()  # first: no other process writes until the commit
             try:
                 searcher = self._any_searcher()
                 before = searcher.num_segments
-                if before <= 1:
+                if before <= 1 and not (assignments or threads):
                     writer.rollback()
-                    return {"backend": "embedded", "segments_before": before, "segments_after": before, "articles": 0}
+                    return self._compacted(before, before, 0, 0)
                 if self.codec.current() is None:
                     self._train_from(searcher)  # the records written before the folder had a dictionary get one
                 writer.delete_documents_by_query(Query.all_query())
-                copied = 0
+                copied = changed = 0
                 for article, payload in self._scan_with_payloads(searcher):
+                    if _restory(article, assignments, threads):
+                        payload = None  # the record changes: encode it again
+                        changed += 1
                     kept = payload if payload is not None and self.codec.compressed_with_current(payload) else None
                     writer.add_json(self.prepare(article, stored=kept))
                     copied += 1
@@ -313,8 +320,17 @@ class EmbeddedStore(Store):
             except BaseException:
                 writer.rollback()
                 raise
-        after = self._any_searcher().num_segments
-        return {"backend": "embedded", "segments_before": before, "segments_after": after, "articles": copied}
+        return self._compacted(before, self._any_searcher().num_segments, copied, changed)
+
+    @staticmethod
+    def _compacted(before: int, after: int, copied: int, changed: int) -> dict[str, Any]:
+        return {
+            "backend": "embedded",
+            "segments_before": before,
+            "segments_after": after,
+            "articles": copied,
+            "stories_changed": changed,
+        }
 
     def _scan_with_payloads(self, searcher: tantivy.Searcher) -> Iterator[tuple[EnrichedArticle, bytes | None]]:
         """Every stored article with its compressed record (None: a legacy document)."""
@@ -779,6 +795,17 @@ class EmbeddedStore(Store):
             "first_published": day(aggregates["first"]),
             "last_published": day(aggregates["last"]),
         }
+
+
+def _restory(article: EnrichedArticle, assignments: dict[str, str | None], threads: dict[str, str | None]) -> bool:
+    """Give the article its new story and thread, if they are among the
+    changes; whether anything changed."""
+    story = assignments.get(article.id, article.story)
+    thread = threads.get(article.id, article.thread)
+    if (article.story, article.thread) == (story, thread):
+        return False
+    article.story, article.thread = story, thread
+    return True
 
 
 @functools.lru_cache(maxsize=65536)

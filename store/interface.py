@@ -160,11 +160,16 @@ class Store(ABC):
         versioned index and an atomic alias swap). Returns what was done."""
 
     @abstractmethod
-    def compact(self) -> dict[str, Any]:
+    def compact(
+        self, assignments: dict[str, str | None] | None = None, threads: dict[str, str | None] | None = None
+    ) -> dict[str, Any]:
         """Merge the index into one segment (embedded: every article written
         again in one commit; OpenSearch: a force merge), so a search reads
         each field's terms once instead of once a segment. Readers keep
-        answering meanwhile. Returns the segment counts before and after."""
+        answering meanwhile. `assignments` and `threads`: story changes to
+        make as `set_stories` would, in the same pass (the embedded copy
+        writes each changed article once instead of twice). Returns the
+        segment counts before and after, and `stories_changed`."""
 
     @abstractmethod
     def stats(self) -> dict[str, Any]:

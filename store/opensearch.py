@@ -400,9 +400,14 @@ class OpenSearchStore(Store):
 
     # ------------------------------------------------------------ compact
 
-    def compact(self) -> dict[str, Any]:
-        """A force merge to one segment per shard; the call waits for it
-        (FORCE_MERGE_TIMEOUT), readers keep answering meanwhile."""
+    def compact(
+        self, assignments: dict[str, str | None] | None = None, threads: dict[str, str | None] | None = None
+    ) -> dict[str, Any]:
+        """The story changes first (partial updates: OpenSearch rewrites a
+        document either way), then a force merge to one segment per shard;
+        the call waits for it (FORCE_MERGE_TIMEOUT), readers keep answering
+        meanwhile."""
+        changed = self.set_stories(assignments or {}, threads) if assignments or threads else 0
         with self._errors("compacting the index"):
             before = self._segment_count()
             if before > 1:  # one a shard is what a force merge leaves; it costs nothing then
@@ -410,7 +415,12 @@ class OpenSearchStore(Store):
                     index=self.alias, max_num_segments=1, params={"request_timeout": FORCE_MERGE_TIMEOUT}
                 )
                 self.client.indices.refresh(index=self.alias)
-            return {"backend": "opensearch", "segments_before": before, "segments_after": self._segment_count()}
+            return {
+                "backend": "opensearch",
+                "segments_before": before,
+                "segments_after": self._segment_count(),
+                "stories_changed": changed,
+            }
 
     def _segment_count(self) -> int:
         """Segments of the primary shards behind the alias."""

@@ -85,6 +85,30 @@ def test_compact_of_one_segment_writes_nothing(tmp_path):
     assert payloads(store) == stored
 
 
+def test_compact_with_story_changes_rewrites_only_the_changed_records(tmp_path):
+    """After a fresh run the grouping's changes are made in the compaction's
+    copy (one write of each article, not two), even of a single segment."""
+    rng = random.Random(3)
+    store = EmbeddedStore(tmp_path)
+    store.index([synthetic(n, rng) for n in range(record_codec.TRAIN_AFTER + 20)])
+    store.index([synthetic(n, rng) for n in range(record_codec.TRAIN_AFTER + 20, record_codec.TRAIN_AFTER + 40)])
+    store.compact()  # every record under the folder's dictionary now: unchanged ones are copied as stored
+    stored = payloads(store)
+    moved = {f"a-{n}": "event-9" for n in range(0, 40, 3)}
+    result = store.compact(moved, threads={i: "thread-9" for i in moved})
+    assert (result["segments_after"], result["stories_changed"]) == (1, len(moved))
+    assert segments(store) == 1
+    after = payloads(store)
+    assert {i for i in stored if after[i] != stored[i]} == set(moved)
+    assert ids_of(store.search(SearchRequest(q="", story="event-9", size=100))) == set(moved)
+    assert ids_of(store.search(SearchRequest(q="", thread="thread-9", size=100))) == set(moved)
+    assert (store.get("a-3").story, store.get("a-3").thread) == ("event-9", "thread-9")
+
+
+def ids_of(response) -> set[str]:
+    return {hit.id for hit in response.hits}
+
+
 def test_a_failed_compaction_leaves_the_index_as_it_was(two_segments, monkeypatch):
     before = what_a_reader_sees(two_segments)
     calls = {"n": 0}
@@ -128,6 +152,7 @@ def test_index_compacts_after_a_fresh_run_but_not_after_a_small_one(tmp_path):
     assert "compacting the index (14 articles) into one segment" in fresh.stderr
     store = EmbeddedStore(tmp_path, create=False)
     assert segments(store) == 1
+    assert store.stats()["stories"] == 4  # the demo's four events, written by the compaction's copy
     extra = tmp_path / "extra.txt"
     extra.write_text("Flood waters rose in the valley on Tuesday, officials said.\n", encoding="utf-8")
     small = run_cli("index", str(extra), data_dir=tmp_path)

@@ -257,6 +257,19 @@ def test_compact_keeps_everything_searchable(filled):
     assert filled.stats()["articles"] == 4
 
 
+def test_compact_makes_the_story_changes_it_is_given(filled):
+    """`parallax index` hands the grouping's changes to the compaction after a
+    fresh run: they must land as `set_stories` would have made them."""
+    filled.set_stories({"metro-1": "bucha"})  # a second segment, so both backends merge
+    result = filled.compact({"metro-1": "bucha-2", "bbc-1": "bucha"}, threads={"metro-1": "war", "bbc-1": None})
+    assert result["stories_changed"] == 1  # bbc-1 was already in "bucha" with no thread
+    assert ids(filled.search(SearchRequest(story="bucha-2"))) == {"metro-1"}
+    assert ids(filled.search(SearchRequest(story="bucha"))) == {"bbc-1", "ind-1"}
+    assert ids(filled.search(SearchRequest(thread="war"))) == {"metro-1"}
+    assert (filled.get("metro-1").story, filled.get("metro-1").thread) == ("bucha-2", "war")
+    assert filled.get("ind-1") == corpus()[1]
+
+
 def test_stats(filled):
     stats = filled.stats()
     assert (stats["articles"], stats["outlets"], stats["stories"]) == (4, 3, 1)
