@@ -65,9 +65,10 @@ class Alignment:
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"})
 
 
-def article_sentences(article: EnrichedArticle) -> list[Sentence]:
+def article_sentences(article: EnrichedArticle, bounds: list[tuple[int, int]] | None = None) -> list[Sentence]:
+    """`bounds`: split_sentences of the article's text, when known."""
     spans = [(e.start, e.end, e.canonical or e.text, e.entity_id) for e in article.entities if e.label in ENTITY_LABELS]
-    return sentences(article.text or "", spans)
+    return sentences(article.text or "", spans, bounds)
 
 
 def _features(sentence: Sentence) -> dict[str, float]:
@@ -92,12 +93,13 @@ def _vectors(per_article: list[list[Sentence]]) -> list[list[dict[str, float]]]:
         for f in article:
             df.update(f.keys())
             total += 1
+    idf = {k: math.log((total + 1) / (n + 0.5)) for k, n in df.items()}  # once per feature, not per sentence
     out = []
     for article in feats:
         vecs = []
         for f in article:
             v = (
-                {k: w * (math.log((total + 1) / (df[k] + 0.5))) for k, w in f.items()}
+                {k: w * idf[k] for k, w in f.items()}
                 if sum(1 for k in f if not k.startswith("b:")) >= MIN_FEATURES
                 else {}
             )
@@ -147,8 +149,13 @@ def match_pair(ma: sparse.csr_matrix, mb: sparse.csr_matrix, threshold: float) -
     return matches
 
 
-def align(articles: list[EnrichedArticle], threshold: float = THRESHOLD) -> Alignment:
-    per_article = [article_sentences(a) for a in articles]
+def align(
+    articles: list[EnrichedArticle],
+    threshold: float = THRESHOLD,
+    bounds: list[list[tuple[int, int]]] | None = None,
+) -> Alignment:
+    """`bounds`: per article, split_sentences of its text, when known."""
+    per_article = [article_sentences(a, bounds[k] if bounds else None) for k, a in enumerate(articles)]
     vectors = _matrices(_vectors(per_article))
     sets: UnionFind[tuple[int, int]] = UnionFind()
 

@@ -118,12 +118,12 @@ def lede(article: EnrichedArticle, spans: list[tuple[int, int]] | None = None) -
     return text[spans[0][0] : spans[0][1]] if spans else ""
 
 
-def framing(article: EnrichedArticle) -> dict:
-    """Framing figures for one article."""
+def framing(article: EnrichedArticle, spans: list[tuple[int, int]] | None = None) -> dict:
+    """Framing figures for one article (`spans`: its sentences, when known)."""
     text = article.text or ""
     words = word_count(text)
     hits = lexicon_hits(text)
-    spans = split_sentences(text)
+    spans = split_sentences(text) if spans is None else spans
     per_label: dict[str, int] = {}
     per_category = {c: 0 for c in CATEGORIES}
     for hit in hits:

@@ -113,11 +113,15 @@ def actor_keys(chunk: str, names: list[tuple[str, str | None]]) -> frozenset[str
     return frozenset(keys)
 
 
-def sentences(text: str, entity_spans: list[tuple[int, int, str, str | None]] | None = None) -> list[Sentence]:
+def sentences(
+    text: str,
+    entity_spans: list[tuple[int, int, str, str | None]] | None = None,
+    bounds: list[tuple[int, int]] | None = None,
+) -> list[Sentence]:
     """Sentences of `text` with their content stems, numbers and the keys
     of the actors they name.  `entity_spans`: (start, end, canonical name,
-    entity id or None)."""
-    spans = split_sentences(text)
+    entity id or None).  `bounds`: split_sentences(text), when the caller has it."""
+    spans = split_sentences(text) if bounds is None else bounds
     entity_spans = sorted(entity_spans or [], key=lambda e: (e[0], e[1]))
     entity_starts = [e[0] for e in entity_spans]
     out = []
