@@ -15,6 +15,7 @@ from .align import THRESHOLD, align
 from .framing import framing
 from .matrix import entity_matrix
 from .quotes import link_quotes, quote_refs, speaker_matrix, unify_speakers, wording_diff
+from .text import split_sentences
 
 
 def column_labels(articles: list[EnrichedArticle]) -> list[str]:
@@ -45,8 +46,8 @@ def _articles(articles: list[EnrichedArticle], labels: list[str]) -> list[dict]:
     ]
 
 
-def _passages(articles: list[EnrichedArticle]) -> dict:
-    alignment = align(articles)
+def _passages(articles: list[EnrichedArticle], bounds: list[list[tuple[int, int]]]) -> dict:
+    alignment = align(articles, bounds=bounds)
     groups = [
         {
             "id": g.id,
@@ -127,13 +128,14 @@ def build_comparison(articles: list[EnrichedArticle]) -> dict:
         raise ValueError("a comparison needs two or more articles")
     started = time.perf_counter()
     labels = column_labels(articles)
+    bounds = [split_sentences(a.text or "") for a in articles]  # the passages and the framing both need them
     result: dict[str, Any] = {
         "articles": _articles(articles, labels),
         "dates": _dates(articles),
-        "passages": _passages(articles),
+        "passages": _passages(articles, bounds),
         "quotes": _quotes(articles),
         "entities": entity_matrix(articles),
-        "framing": [framing(a) for a in articles],
+        "framing": [framing(a, spans) for a, spans in zip(articles, bounds, strict=True)],
     }
     result["server_ms"] = round(1000 * (time.perf_counter() - started), 1)
     return result

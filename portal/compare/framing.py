@@ -9,6 +9,7 @@ words so a long article does not look more hedged for being long.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from store import EnrichedArticle
@@ -55,15 +56,58 @@ class Hit:
     end: int
 
 
+# The lexicon's patterns without their zero-width assertions (\b and the
+# look-behinds), matched case-sensitively on lower-cased text: each finds
+# at least everywhere its pattern does, several times faster than a
+# case-insensitive scan (which cannot skip ahead to a literal).  Only a
+# sieve: hits still come from the patterns themselves.
+_ASSERTIONS = re.compile(r"\\b|\(\?<!(?:[^()\\]|\\.)*\)")
+_SIEVES = [
+    re.compile(_ASSERTIONS.sub("", pattern)) if pattern == pattern.lower() else None  # an upper-case literal: no sieve
+    for _, _, pattern in LEXICON
+]
+# A character other than A-Z/a-z that a case-insensitive pattern takes for
+# an ASCII letter (the Kelvin sign, a long s): lower-casing does not turn
+# it into that letter, so text holding one is not sieved.
+_LETTER_ANY_CASE = re.compile(r"[a-z]", re.I)
+
+
+def _candidates(folded: str, starts: list[int]) -> list[set[int] | None]:
+    """Per lexicon pattern, the indexes of the sentences (by their `starts`)
+    that may hold a match, or None for "any sentence".  A match inside a
+    sentence is also found by a scan of the whole text at the same place,
+    or that place is covered by an earlier match of the scan; so every
+    sentence with a match overlaps some whole-text match.  (Sentences are
+    separated by whitespace after their end punctuation, so \b and the
+    look-behinds read the same at a sentence's edges either way.)"""
+    lowered = folded.lower()
+    if len(lowered) != len(folded) or any(not ch.isascii() and _LETTER_ANY_CASE.match(ch) for ch in set(folded)):
+        return [None] * len(_SIEVES)  # offsets would shift, or the sieve could miss a letter
+    out: list[set[int] | None] = []
+    for sieve in _SIEVES:
+        if sieve is None:
+            out.append(None)
+            continue
+        found: set[int] = set()
+        for m in sieve.finditer(lowered):
+            first = max(bisect_right(starts, m.start()) - 1, 0)
+            found.update(range(first, bisect_right(starts, m.end() - 1)))
+        out.append(found)
+    return out
+
+
 def lexicon_hits(text: str) -> list[Hit]:
     """Every lexicon match with the sentence it is in (for the reader to check)."""
     folded = fold(text)
+    spans = split_sentences(folded)
+    candidates = _candidates(folded, [a for a, _ in spans])  # most patterns match few sentences, if any
     hits = []
-    for a, b in split_sentences(folded):
+    for n, (a, b) in enumerate(spans):
         sentence = folded[a:b]
-        for category, label, pattern in _COMPILED:
-            for m in pattern.finditer(sentence):
-                hits.append(Hit(label, category, sentence, m.start(), m.end()))
+        for (category, label, pattern), found in zip(_COMPILED, candidates, strict=True):
+            if found is None or n in found:
+                for m in pattern.finditer(sentence):
+                    hits.append(Hit(label, category, sentence, m.start(), m.end()))
     return hits
 
 
@@ -74,12 +118,12 @@ def lede(article: EnrichedArticle, spans: list[tuple[int, int]] | None = None) -
     return text[spans[0][0] : spans[0][1]] if spans else ""
 
 
-def framing(article: EnrichedArticle) -> dict:
-    """Framing figures for one article."""
+def framing(article: EnrichedArticle, spans: list[tuple[int, int]] | None = None) -> dict:
+    """Framing figures for one article (`spans`: its sentences, when known)."""
     text = article.text or ""
     words = word_count(text)
     hits = lexicon_hits(text)
-    spans = split_sentences(text)
+    spans = split_sentences(text) if spans is None else spans
     per_label: dict[str, int] = {}
     per_category = {c: 0 for c in CATEGORIES}
     for hit in hits:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from store import EnrichedArticle, Quote
 from textkit import UnionFind
@@ -56,11 +57,25 @@ def same_quote(a: str, b: str) -> float:
     ratio = fuzz.ratio(na, nb)
     if ratio >= SAME_RATIO:
         return ratio
-    if min(len(na.split()), len(nb.split())) >= MIN_PARTIAL_WORDS:
+    if min(len(na.split()), len(nb.split())) >= MIN_PARTIAL_WORDS and _may_be_fragment(na, nb):
         partial = fuzz.partial_ratio(na, nb)
         if partial >= PARTIAL_RATIO:
             return partial
     return 0.0
+
+
+def _may_be_fragment(na: str, nb: str) -> bool:
+    """False when the partial ratio of `na` and `nb` cannot reach
+    PARTIAL_RATIO, found from their longest common subsequence L, which is
+    far cheaper than the partial ratio (most quote pairs of a comparison are
+    not the same quotation).  The partial ratio is the best ratio of the
+    shorter string (n characters) with a piece of the longer no longer than
+    it, 200 * M / (n + k) for a piece of k characters with M <= min(k, L)
+    characters in common, so it is at most 200 * L / (n + L).  The bound is
+    checked one point lower, against rounding."""
+    n = min(len(na), len(nb))
+    common = LCSseq.similarity(na, nb)
+    return 200 * common >= (PARTIAL_RATIO - 1) * (n + common)
 
 
 def wording_diff(a: str, b: str) -> list[dict]:
