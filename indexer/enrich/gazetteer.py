@@ -93,6 +93,9 @@ class Place:
         return self.kind == "city" and not self.capital and self.population < SMALL_TOWN
 
 
+MAY_START_MEMO = 200_000  # words whose may_start answer a gazetteer keeps
+
+
 class Gazetteer:
     """Name → Place lookup; keys are case-sensitive normalised names."""
 
@@ -100,6 +103,8 @@ class Gazetteer:
         self._entries = entries
         self.max_words = max_tokens
         self._first_words = frozenset(key.split(" ", 1)[0] for key in entries)
+        # may_start's answers (the recogniser asks for every capitalised word: most repeat), bounded.
+        self._may_start: dict[str, bool] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -119,9 +124,12 @@ class Gazetteer:
         start with it. True when it may, or when `word` holds a space or a
         character that is not printable (a whitespace character), which this
         cheap test cannot judge."""
-        if not word or " " in word or not word.isprintable():
-            return True
-        return fold_apostrophes(word) in self._first_words
+        known = self._may_start.get(word)
+        if known is None:
+            known = not word or " " in word or not word.isprintable() or fold_apostrophes(word) in self._first_words
+            if len(self._may_start) < MAY_START_MEMO:
+                self._may_start[word] = known
+        return known
 
     def __contains__(self, name: str) -> bool:
         return normalise_name(name) in self._entries

@@ -142,23 +142,24 @@ def _runs(tokens: Tokens) -> list[tuple[int, int]]:
     "of", "'s", "and" or hyphens when a capitalised word follows."""
     runs = []
     words = tokens.words
+    caps = tokens.caps
     n = tokens.n
     i = 0
     while i < n:
-        if not is_cap(words[i]):
+        if not caps[i]:
             i += 1
             continue
         j = i + 1
         while j < n:
             text = words[j]
-            if is_cap(text):
+            if caps[j]:
                 j += 1
             elif (
                 text in ("'", "\u2019")
                 and not tokens.ws[j - 1]
                 and words[j - 1].endswith("s")
                 and j + 1 < n
-                and is_cap(words[j + 1])
+                and caps[j + 1]
             ):
                 j += 2  # a plural possessive inside a name: "Dockworkers’ Federation"
             elif text == "for" and words[j - 1] in ORG_HEADS and _org_continues(words, j + 1, n):
@@ -171,7 +172,7 @@ def _runs(tokens: Tokens) -> list[tuple[int, int]]:
                 k = j
                 while k < n and words[k] in JOINERS and k - j < 2:
                     k += 1  # "bin", "al" + "-": up to two joiners
-                if k < n and is_cap(words[k]):
+                if k < n and caps[k]:
                     j = k + 1
                 else:
                     break
@@ -294,11 +295,11 @@ class _Segmenter:
         "Al"/"El" ("Franken said"): surnames, for _arabic_article_name
         (built when first needed: most articles have no "Al"/"El")."""
         if self._surname_words is None:
-            words = self.tokens.words
+            words, caps = self.tokens.words, self.tokens.caps
             self._surname_words = frozenset(
                 w
                 for k, w in enumerate(words)
-                if is_cap(w) and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k))
+                if caps[k] and not any(words[m] in _ARABIC_ARTICLES for m in range(max(0, k - 2), k))
             )
         return self._surname_words
 
@@ -1112,10 +1113,10 @@ class _Segmenter:
         """Is the two-word sequence at i written at least twice in the
         article with both capitals where case is informative?"""
         if self.pairs is None:
-            words, ws, uncertain = self.tokens.words, self.tokens.ws, self.uncertain
+            words, ws, uncertain, caps = self.tokens.words, self.tokens.ws, self.uncertain, self.tokens.caps
             counts: dict[tuple[str, str], int] = {}
             for k in range(self.tokens.n - 1):
-                if ws[k] and not uncertain[k] and is_cap(words[k]) and is_cap(words[k + 1]):
+                if ws[k] and not uncertain[k] and caps[k] and caps[k + 1]:
                     key = (words[k], words[k + 1])
                     counts[key] = counts.get(key, 0) + 1
             self.pairs = {key for key, n in counts.items() if n >= 2}
@@ -1176,7 +1177,7 @@ def parallax_entities(doc: Doc) -> Doc:
     tokens = Tokens.of(doc)
     uncertain = uncertain_case(tokens)
     # Words capitalised mid-sentence somewhere in the article: proper nouns.
-    confident = {w for w, u in zip(tokens.words, uncertain, strict=True) if not u and is_cap(w)}
+    confident = {w for w, u, c in zip(tokens.words, uncertain, tokens.caps, strict=True) if c and not u}
     runs = split_runs(tokens, _runs(tokens))
     seg = _Segmenter(tokens, res, uncertain, confident, _settlements(tokens, runs))
     for start, end in runs:

@@ -51,6 +51,14 @@ class Tokens:
         self.ws = [" " if sp else "" for sp in spaces]
         self.n = len(self.words)
         self._full_text: str | None = text
+        self._caps: list[bool] | None = None
+
+    @property
+    def caps(self) -> list[bool]:
+        """Per token, is_cap of its word: several rules ask it of every token."""
+        if self._caps is None:
+            self._caps = list(map(is_cap, self.words))
+        return self._caps
 
     @classmethod
     def of(cls, doc: Doc) -> Tokens:
