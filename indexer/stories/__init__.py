@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from .cache import FeatureCache
 from .embedding import MODEL
 from .features import Features, features_of
 from .params import StoryParams
-from .regroup import place_undated, region_for, regroup_region
+from .regroup import ClosestSearch, place_undated, region_for, regroup_region
 
 __all__ = ["StoryGrouper", "StoryParams", "cluster", "group_stories", "size_distribution"]
 
@@ -81,19 +82,23 @@ def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[s
     it touches), then the undated articles.  Returns every article whose
     (event, thread) differs from before the regroup."""
     before = cache.assignments()
-    cache.start_full_regroup()
-    days = cache.days()
-    start = 0
-    while start < len(days):
-        stop = start
-        while stop < len(days) and days[stop] < days[start] + params.block_days:
-            stop += 1
-        block = cache.db.execute(
-            "SELECT id FROM features WHERE day BETWEEN ? AND ? ORDER BY id", (days[start], days[stop - 1])
-        ).fetchall()
-        regroup_region(cache, region_for(cache, [r[0] for r in block], params), params, use_prior=True)
-        start = stop
-    place_undated(cache, cache.undated_ids(), params)
+    undated = cache.undated_ids()
+    # Started before the first write: the search reads the cache as committed.
+    search = ClosestSearch(cache, undated, params)
+    with closing(search), cache.one_transaction(beside_reader=search.separate):
+        cache.start_full_regroup()
+        days = cache.days()
+        start = 0
+        while start < len(days):
+            stop = start
+            while stop < len(days) and days[stop] < days[start] + params.block_days:
+                stop += 1
+            block = cache.db.execute(
+                "SELECT id FROM features WHERE day BETWEEN ? AND ? ORDER BY id", (days[start], days[stop - 1])
+            ).fetchall()
+            regroup_region(cache, region_for(cache, [r[0] for r in block], params), params, use_prior=True)
+            start = stop
+        place_undated(cache, undated, params, search)
     after = cache.assignments()
     return {i: groups for i, groups in after.items() if before.get(i) != groups}
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,20 @@ _COLUMNS = "id, day, outlet, terms, counts, vector, event, thread, prior_event, 
 class FeatureCache:
     """Features, df and assignments; `path` None keeps everything in memory."""
 
-    def __init__(self, path: Path | None, hash_bits: int) -> None:
+    def __init__(self, path: Path | None, hash_bits: int, read_only: bool = False) -> None:
+        """`read_only`: a reader of an existing cache beside its writer
+        (another process; it neither creates nor upgrades the tables)."""
         self.path = path
-        if path is not None:
-            path.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(":memory:" if path is None else str(path / "features.sqlite"))
-        self.db.executescript(_SCHEMA)
-        if "vector" not in {row[1] for row in self.db.execute("PRAGMA table_info(features)")}:
-            self.db.execute("ALTER TABLE features ADD COLUMN vector BLOB")  # a cache from before sentence vectors
+        if read_only:
+            assert path is not None, "an in-memory cache has no other reader"
+            self.db = sqlite3.connect(f"{(path / 'features.sqlite').as_uri()}?mode=ro", uri=True)
+        else:
+            if path is not None:
+                path.mkdir(parents=True, exist_ok=True)
+            self.db = self.connect()
+            self.db.executescript(_SCHEMA)
+            if "vector" not in {row[1] for row in self.db.execute("PRAGMA table_info(features)")}:
+                self.db.execute("ALTER TABLE features ADD COLUMN vector BLOB")  # a cache from before sentence vectors
         self.hash_bits = hash_bits
         self.df = self._load_df()
         self.vector_sum = self._load_vector_sum()
@@ -78,6 +85,42 @@ class FeatureCache:
         # date by `add` and `clear` (a full regroup asks for the mean of each
         # block; counting each time read the whole table: 7 s of 78).
         self._with_vector: int | None = None
+        self._deferred = False  # inside `one_transaction`: commit once at its end
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection to this cache's database (`close` the old one first)."""
+        return sqlite3.connect(":memory:" if self.path is None else str(self.path / "features.sqlite"))
+
+    @contextmanager
+    def one_transaction(self, beside_reader: bool = False) -> Iterator[None]:
+        """The writes within commit once, at the end (a full regroup: one
+        commit per block of days spent seconds waiting on the disk, and a
+        regroup cut short left the cache half regrouped; now it is left as
+        it was).  Nothing is committed when the block raises.
+
+        `beside_reader`: another process reads the database meanwhile, so
+        the changes stay in this connection's page cache until the commit
+        (spilled to the file early, they would take the lock that reader
+        needs: "database is locked"); a full regroup rewrites every row, so
+        this holds about the database's size in memory."""
+        self._deferred = True
+        if beside_reader:
+            self.db.execute("PRAGMA cache_spill = OFF")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        else:
+            self.db.commit()
+        finally:
+            self._deferred = False
+            if beside_reader:
+                self.db.execute("PRAGMA cache_spill = ON")
+
+    def _commit(self) -> None:
+        if not self._deferred:
+            self.db.commit()
 
     # -- arrays kept beside the database: document frequencies, and the sum
     # of the sentence vectors (they are centred on its mean) -----------------
@@ -177,14 +220,14 @@ class FeatureCache:
         """Current assignments become the prior ones (ids are inherited
         from them) and every article starts unassigned."""
         self.db.execute("UPDATE features SET prior_event = event, prior_thread = thread, event = NULL, thread = NULL")
-        self.db.commit()
+        self._commit()
 
     def assign(self, assignments: dict[str, tuple[str | None, str | None]]) -> None:
         self.db.executemany(
             "UPDATE features SET event = ?, thread = ? WHERE id = ?",
             [(event, thread, i) for i, (event, thread) in assignments.items()],
         )
-        self.db.commit()
+        self._commit()
 
     # -- reading -------------------------------------------------------------
 

@@ -21,6 +21,9 @@ old one gets an id derived from its smallest article id.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import multiprocessing.process
+import traceback
 from collections import Counter, deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -174,8 +177,14 @@ def regroup_region(
     return changes
 
 
+Closest = tuple[np.ndarray, list[str | None]]  # per undated row: its best score, and the id scoring it
+
+
 def place_undated(
-    cache: FeatureCache, undated_ids: list[str], params: StoryParams
+    cache: FeatureCache,
+    undated_ids: list[str],
+    params: StoryParams,
+    search: ClosestSearch | None = None,
 ) -> dict[str, tuple[str | None, str | None]]:
     """An undated article joins the thread of its closest match (anywhere
     in the cache, read a chunk at a time; with it alone when the match is
@@ -185,11 +194,14 @@ def place_undated(
     least `undated_event_vector` alike: with no date to place it, a looser
     match was mostly another happening on the subject (hand check), and
     the largest source of foreign members in events.  With nothing to place it in time, an undated article never
-    bridges two groups: it has one edge, to its closest match."""
+    bridges two groups: it has one edge, to its closest match.  `search`:
+    the closest matches of these `undated_ids`, already under way."""
     undated = cache.by_ids(undated_ids)
     if not undated:
+        if search is not None:
+            search.close()
         return {}
-    best, best_id = _closest_matches(cache, undated, params)
+    best, best_id = search.result(undated) if search is not None else _closest_matches(cache, undated, params)
     matches = {r.id: r for r in cache.by_ids([i for i in best_id if i])}
     groups = {i: (r.event, r.thread) for i, r in matches.items()}
     groups.update({r.id: (r.event, r.thread) for r in undated})
@@ -225,6 +237,83 @@ def place_undated(
                 groups[article_id] = changes[article_id] = (event, thread)
     cache.assign(changes)
     return changes
+
+
+class ClosestSearch:
+    """`_closest_matches` of some undated rows in a process of its own, so
+    that it runs on the other core while this one regroups the dated rows
+    (it reads only features, which a regroup does not change; in one
+    process the two took turns on one core: the search's products release
+    the GIL, the clustering's Python does not).
+
+    The process is forked with no SQLite connection open in this one (a
+    connection must not cross a fork) and reads the cache through its own,
+    read-only; the writer keeps its changes in one transaction until the
+    search is done (`FeatureCache.one_transaction`).  An in-memory cache,
+    or a platform without fork, searches in this process when asked."""
+
+    def __init__(self, cache: FeatureCache, undated_ids: list[str], params: StoryParams) -> None:
+        self.cache, self.undated_ids, self.params = cache, undated_ids, params
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if cache.path is None or not undated_ids or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        cache.db.close()
+        try:
+            self._process = context.Process(
+                target=_search_in_child, args=(send, cache.path, cache.hash_bits, cache.df, undated_ids, params)
+            )
+            self._process.start()
+        finally:
+            cache.db = cache.connect()
+            send.close()
+
+    @property
+    def separate(self) -> bool:
+        """Whether the search runs in a process of its own (reading the cache beside its writer)."""
+        return self._process is not None
+
+    def result(self, undated: list[Row]) -> Closest:
+        """The closest matches of `undated` (the rows of `undated_ids`, in any order)."""
+        if self._process is None:
+            return _closest_matches(self.cache, undated, self.params)
+        try:
+            status, payload = self._receive.recv()
+            self._process.join()
+        except EOFError:  # it ended without a word (killed)
+            self._process.join()
+            status, payload = "error", f"exit code {self._process.exitcode}"
+        finally:
+            self.close()
+        if status != "ok":
+            raise RuntimeError(f"the search for undated articles' closest matches failed: {payload}")
+        ids, best, best_id = payload
+        position = {i: k for k, i in enumerate(ids)}
+        order = [position[r.id] for r in undated]
+        return best[order], [best_id[k] for k in order]
+
+    def close(self) -> None:
+        """End the search process if it still runs (no longer wanted)."""
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
+            self._receive.close()
+            self._process = None
+
+
+def _search_in_child(send, path, hash_bits: int, df: np.ndarray, undated_ids: list[str], params: StoryParams) -> None:
+    try:
+        reader = FeatureCache(path, hash_bits, read_only=True)
+        reader.df = df  # the writer's own (inherited), not re-read
+        undated = reader.by_ids(undated_ids)
+        best, best_id = _closest_matches(reader, undated, params)
+        send.send(("ok", ([r.id for r in undated], best, best_id)))
+    except BaseException:
+        send.send(("error", traceback.format_exc()))
+    finally:
+        send.close()
 
 
 def _closest_matches(
