@@ -467,7 +467,7 @@ def index_paths(
                 summary.stories = grouper.finish()
             summary.timing["group_seconds"] = round(time.monotonic() - grouping, 2)
         compacting = time.monotonic()  # the grouping's changes are written here, with the compaction if it runs
-        summary.compaction = compact_if_it_pays(store, summary.indexed, display if progress else None, stories)
+        summary.compaction = compact_if_it_pays(store, summary.indexed, stories, display if progress else None)
         summary.timing["compact_seconds"] = round(time.monotonic() - compacting, 2)
     finally:
         run.close_lanes()
@@ -505,13 +505,12 @@ class PendingStories:
 
 
 def compact_if_it_pays(
-    store: Store, written: int, display: Progress | None = None, stories: PendingStories | None = None
+    store: Store, written: int, stories: PendingStories, display: Progress | None = None
 ) -> dict[str, Any] | None:
     """Write the grouping's pending `stories` and compact the index, in one
     copy, when the `written` new articles and the story changes are at least
     COMPACT_SHARE of it; otherwise write the story changes alone. What the
     compaction did, or None."""
-    stories = stories if stories is not None else PendingStories()
     articles = int(store.stats().get("articles") or 0)
     if not articles or written + len(stories) < COMPACT_SHARE * articles:
         stories.write(store)

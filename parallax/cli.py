@@ -295,7 +295,7 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     changes = PendingStories()  # written with the compaction when it pays, else on their own
     report = group_stories(store, rebuild=args.rebuild_cache, write=changes)
-    report["compaction"] = compact_if_it_pays(store, 0, stories=changes)
+    report["compaction"] = compact_if_it_pays(store, 0, changes)
     print(json.dumps(report, indent=2))
     return 0
 
