@@ -487,11 +487,15 @@ class PendingStories:
     segment, wrote most articles twice; the compaction makes them in its
     own copy instead."""
 
+    writes_later = True  # the grouping's cache hears from `written` when the store has them
+
     def __init__(self) -> None:
         self.events: dict[str, str | None] = {}
         self.threads: dict[str, str | None] = {}
+        self.regrouped = False  # a grouping handed its changes here (none may be pending)
 
     def __call__(self, store: Store, changes: dict[str, tuple[str | None, str | None]]) -> int:
+        self.regrouped = True
         for article_id, (event, thread) in sorted(changes.items()):
             self.events[article_id], self.threads[article_id] = event, thread
         return len(changes)
@@ -501,7 +505,21 @@ class PendingStories:
 
     def write(self, store: Store) -> int:
         """Write the changes on their own (`Store.set_stories`)."""
-        return store.set_stories(self.events, self.threads) if self.events else 0
+        written = store.set_stories(self.events, self.threads) if self.events else 0
+        self.written(store)
+        return written
+
+    def written(self, store: Store) -> None:
+        """The changes are in the store: the grouping's cache, ahead of it
+        until now, is in step again (a run killed before this point has its
+        next grouping read the stored stories first)."""
+        if not self.regrouped:  # no grouping this run: the cache is as the last one left it
+            return
+        try:
+            from .stories import mark_store_in_step
+        except ImportError:  # story grouping not available in this build: no cache
+            return
+        mark_store_in_step(store)
 
 
 def compact_if_it_pays(
@@ -518,11 +536,13 @@ def compact_if_it_pays(
     if display is not None:
         display.note(f"compacting the index ({articles:,} articles) into one segment")
     try:
-        return store.compact(stories.events, stories.threads)
+        compaction = store.compact(stories.events, stories.threads)
     except StoreError as exc:  # the articles are indexed and searchable: say so, lose nothing
         log.warning("compacting the index failed: %s; searches stay correct, only slower", exc)
         stories.write(store)  # the stories still reach the store (an error here is the run's)
         return {"failed": str(exc)}
+    stories.written(store)
+    return compaction
 
 
 def _resume_key(paths: list[str | Path], store: Store, manifest, outlet, workers: int) -> str:

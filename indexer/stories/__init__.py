@@ -30,6 +30,7 @@ from typing import Any
 from store import EnrichedArticle, Settings, Store
 
 from .cache import FeatureCache
+from .cache import mark_store_in_step as _mark_cache_in_step
 from .embedding import MODEL
 from .features import Features, features_of
 from .params import StoryParams
@@ -86,6 +87,7 @@ def _full_regroup(cache: FeatureCache, params: StoryParams) -> dict[str, tuple[s
     # Started before the first write: the search reads the cache as committed.
     search = ClosestSearch(cache, undated, params)
     with closing(search), cache.one_transaction(beside_reader=search.separate):
+        cache.mark_store_behind()  # committed with the assignments, cleared once the store has them
         cache.start_full_regroup()
         days = cache.days()
         start = 0
@@ -112,6 +114,30 @@ def write_changes(store: Store, changes: Changes) -> int:
     embedded store reads records a batch at a time) and commits once."""
     ids = sorted(changes)
     return store.set_stories({i: changes[i][0] for i in ids}, {i: changes[i][1] for i in ids})
+
+
+def _catch_up(cache: FeatureCache, store: Store) -> None:
+    """When the last regroup's changes may not have reached the store (see
+    `cache.STORE_BEHIND_KEY`), take the store's events and threads as the
+    cache's, so this regroup's changes are measured against what the store
+    holds and written. Reads every stored record: only after a killed run."""
+    if cache.store_behind():
+        log.info("the last grouping's changes may not have been written: reading the stored stories")
+        cache.assign({a.id: (a.story, a.thread) for a in store.scan()})
+        cache.mark_store_in_step()
+
+
+def _written(cache: FeatureCache, write: StoryWriter) -> None:
+    """The changes are in the store, unless `write` keeps them for later
+    (`indexer.pipeline.PendingStories`, which says so itself once it has
+    written them: `mark_store_in_step`)."""
+    if not getattr(write, "writes_later", False):
+        cache.mark_store_in_step()
+
+
+def mark_store_in_step(store: Store) -> None:
+    """A deferred writer's changes reached `store`."""
+    _mark_cache_in_step(cache_path(store))
 
 
 def _clock() -> tuple[float, float]:
@@ -165,8 +191,11 @@ def group_stories(
         if rebuild or cache.count() != int(store.stats().get("articles") or 0):
             cache.clear()
             _fill_cache(cache, store.scan(), params)
+        else:
+            _catch_up(cache, store)
         changes = _full_regroup(cache, params)
         changed = write(store, changes)
+        _written(cache, write)
         return _report(cache, changed, started, "full")
     finally:
         cache.close()
@@ -210,11 +239,14 @@ class StoryGrouper:
             if self.cache.count() != int(self.store.stats().get("articles") or 0):
                 self.cache.close()
                 return group_stories(self.store, self.params, self.cache.path, rebuild=True, write=self.write)
+            _catch_up(self.cache, self.store)
             region = region_for(self.cache, self.new_ids, self.params)
+            self.cache.mark_store_behind()
             changes = regroup_region(self.cache, region, self.params, use_prior=False)
             undated = [r.id for r in self.cache.by_ids(self.new_ids) if r.features.day is None]
             changes |= place_undated(self.cache, undated, self.params)
             changed = self.write(self.store, changes)
+            _written(self.cache, self.write)
             return _report(self.cache, changed, started, "incremental", len(region))
         finally:
             self.cache.close()

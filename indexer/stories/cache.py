@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +58,13 @@ CREATE INDEX IF NOT EXISTS features_thread ON features (thread);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 MEAN_MIN_ARTICLES = 1000
+# A meta key set in the same commit as a regroup's assignments and deleted
+# once the store holds them: an index run writes the changes last, with the
+# compaction, so a run killed in between leaves the cache ahead of the store,
+# and the next regroup, measuring its changes against the cache, would not
+# write them (`indexer.stories.group_stories` takes the store's first).
+STORE_BEHIND_KEY = "store_behind"
+CACHE_FILE = "features.sqlite"
 _COLUMNS = "id, day, outlet, terms, counts, vector, event, thread, prior_event, prior_thread"
 
 
@@ -70,7 +77,7 @@ class FeatureCache:
         self.path = path
         if read_only:
             assert path is not None, "an in-memory cache has no other reader"
-            self.db = sqlite3.connect(f"{(path / 'features.sqlite').as_uri()}?mode=ro", uri=True)
+            self.db = sqlite3.connect(f"{(path / CACHE_FILE).as_uri()}?mode=ro", uri=True)
         else:
             if path is not None:
                 path.mkdir(parents=True, exist_ok=True)
@@ -89,7 +96,7 @@ class FeatureCache:
 
     def connect(self) -> sqlite3.Connection:
         """A new connection to this cache's database (`close` the old one first)."""
-        return sqlite3.connect(":memory:" if self.path is None else str(self.path / "features.sqlite"))
+        return sqlite3.connect(":memory:" if self.path is None else str(self.path / CACHE_FILE))
 
     @contextmanager
     def one_transaction(self, beside_reader: bool = False) -> Iterator[None]:
@@ -209,6 +216,7 @@ class FeatureCache:
 
     def clear(self) -> None:
         self.db.execute("DELETE FROM features")
+        self.db.execute("DELETE FROM meta WHERE key = ?", (STORE_BEHIND_KEY,))  # nothing left to be ahead with
         self.db.commit()
         self.df[:] = 0
         self._save_df()
@@ -227,6 +235,18 @@ class FeatureCache:
             "UPDATE features SET event = ?, thread = ? WHERE id = ?",
             [(event, thread, i) for i, (event, thread) in assignments.items()],
         )
+        self._commit()
+
+    def mark_store_behind(self) -> None:
+        """The assignments about to be committed are not in the store yet."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (STORE_BEHIND_KEY,))
+        self._commit()
+
+    def store_behind(self) -> bool:
+        return self.db.execute("SELECT 1 FROM meta WHERE key = ?", (STORE_BEHIND_KEY,)).fetchone() is not None
+
+    def mark_store_in_step(self) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = ?", (STORE_BEHIND_KEY,))
         self._commit()
 
     # -- reading -------------------------------------------------------------
@@ -301,3 +321,11 @@ class FeatureCache:
 
 def _blob(vector: np.ndarray | None) -> bytes | None:
     return None if vector is None else vector.tobytes()
+
+
+def mark_store_in_step(path: Path) -> None:
+    """The store now holds the assignments of the cache at `path` (written
+    after the cache was closed); nothing to do where there is no cache."""
+    if (path / CACHE_FILE).exists():
+        with closing(sqlite3.connect(path / CACHE_FILE)) as db, db:
+            db.execute("DELETE FROM meta WHERE key = ?", (STORE_BEHIND_KEY,))

@@ -1,10 +1,11 @@
 """`parallax index` killed with SIGKILL midway and run again ends with the
 index one clean run builds: every article once, each with the same
 /api/articles/<id> JSON (text, entities, quotes, story), the ledger and
-`parallax status` true about both runs.
+`parallax status` true about both runs. Killed while the grouping's story
+changes are being written (with the compaction), the run again writes them.
 
-3,000 real AllSides articles are enriched about twice over (a clean run,
-then the killed run and its continuation): the slowest test of the suite.
+3,000 real AllSides articles are enriched about three times over (a clean
+run, the killed runs and a continuation): the slowest tests of the suite.
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def corpus(tmp_path_factory) -> Path:
     with gzip.open(source, "rt", encoding="utf-8") as lines, gzip.open(path, "wt", encoding="utf-8") as out:
         out.writelines(itertools.islice(lines, ARTICLES))
     return path
+
+
+@pytest.fixture(scope="module")
+def clean(corpus, tmp_path_factory) -> Path:
+    """The index one uninterrupted run builds."""
+    data = tmp_path_factory.mktemp("clean")
+    result = run_cli("index", str(corpus), data_dir=data, timeout=KILL_TIMEOUT_SECONDS)
+    assert result.returncode == 0, result.stderr
+    return data
 
 
 def _indexed_rows(ledger: Path) -> int:
@@ -116,11 +126,19 @@ def _article_ids(data: Path) -> list[str]:
     return sorted(article.id for article in store.scan())
 
 
-def test_killed_run_continued_equals_a_clean_run(corpus, tmp_path):
-    clean, killed = tmp_path / "clean", tmp_path / "killed"
-    result = run_cli("index", str(corpus), data_dir=clean, timeout=KILL_TIMEOUT_SECONDS)
-    assert result.returncode == 0, result.stderr
+def _differences(data: Path, reference: Path, ids: list[str]) -> list[tuple[str, str]]:
+    """(article id, field) for every field of /api/articles/<id> that differs."""
+    answers, expected = _all_articles(data, ids), _all_articles(reference, ids)
+    return [
+        (article_id, field)
+        for article_id in ids
+        for field in sorted(set(answers[article_id]) | set(expected[article_id]))
+        if answers[article_id].get(field) != expected[article_id].get(field)
+    ]
 
+
+def test_killed_run_continued_equals_a_clean_run(corpus, clean, tmp_path):
+    killed = tmp_path / "killed"
     committed = _kill_after_first_commit(corpus, killed)
     status = run_cli("status", data_dir=killed).stdout
     assert _run_line(status, 1).endswith(f": interrupted, indexed {committed}, failed 0"), status
@@ -133,13 +151,7 @@ def test_killed_run_continued_equals_a_clean_run(corpus, tmp_path):
     ids = _article_ids(clean)
     assert len(ids) == ARTICLES
     assert _article_ids(killed) == ids  # each article once, none missing
-    resumed, reference = _all_articles(killed, ids), _all_articles(clean, ids)
-    differences = [
-        (article_id, field)
-        for article_id in ids
-        for field in sorted(set(resumed[article_id]) | set(reference[article_id]))
-        if resumed[article_id].get(field) != reference[article_id].get(field)
-    ]
+    differences = _differences(killed, clean, ids)
     assert not differences, f"{len(differences)} differences, e.g. {differences[:10]}"
 
     status = run_cli("status", data_dir=killed).stdout
@@ -154,3 +166,43 @@ def _run_line(status: str, run: int) -> str:
     lines = [line for line in status.splitlines() if line.startswith(f"run {run} ")]
     assert len(lines) == 1, status
     return lines[0]
+
+
+def _kill_while_compacting(corpus: Path, data: Path) -> None:
+    """Start `parallax index` and SIGKILL it as soon as it says it is
+    compacting: the grouping is done (its feature cache committed) and the
+    story changes are being written with the compaction's copy."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parallax.cli", "index", str(corpus)],
+        env={**os.environ, "PARALLAX_DATA": str(data)},
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith("compacting the index"):
+                process.send_signal(signal.SIGKILL)
+                break
+        process.wait(timeout=KILL_TIMEOUT_SECONDS)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL, "the run ended before it compacted"
+
+
+def test_run_killed_while_writing_the_stories_writes_them_when_run_again(corpus, clean, tmp_path):
+    killed = tmp_path / "killed"
+    _kill_while_compacting(corpus, killed)
+    ids = _article_ids(clean)
+    assert _article_ids(killed) == ids  # every article was indexed before the kill
+    stale = _differences(killed, clean, ids)
+    assert stale and {field for _, field in stale} <= {"story", "thread"}, stale[:10]  # the kill came in time
+
+    again = run_cli("index", str(corpus), data_dir=killed, timeout=KILL_TIMEOUT_SECONDS)
+    assert again.returncode == 0, again.stderr
+    assert f"skipped {ARTICLES} already indexed by run 1" in again.stdout, again.stdout
+    differences = _differences(killed, clean, ids)
+    assert not differences, f"{len(differences)} differences, e.g. {differences[:10]}"
