@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -177,11 +178,12 @@ def encode_record(article: EnrichedArticle, codec: record_codec.RecordCodec | No
 
 
 def record_json(article: EnrichedArticle) -> bytes:
-    """The article as compact JSON (UTF-8). Entities are written as
-    (offset, length, kind) with each distinct kind (label, canonical name, ids,
-    coordinates) once, and an entity's or a quote's words only when they are
-    not exactly the body's characters at its offsets (they always were in
-    AllSides): the entities' JSON shrinks from 11.5 KB to under 1 KB per article.
+    """The article as compact JSON (UTF-8). Entities are written as columns
+    of (distance from the previous offset, length, kind) with each distinct
+    kind (label, canonical name, ids, coordinates) once, quotes as (distance
+    from the previous quote's end, length, speaker), and an entity's or a
+    quote's words only when they are not exactly the body's characters at its
+    offsets (they always were in AllSides): the entities' JSON shrinks from 11.5 KB to under 1 KB per article.
     What the rest of the record repeats is left out where the reader can put it
     back exactly (`_derivable_id`, `_alias_row`, a quote's speaker as a kind):
     each is checked when written, and written in full when it cannot."""
@@ -197,36 +199,46 @@ def record_json(article: EnrichedArticle) -> bytes:
     kinds: dict[tuple[Any, ...], int] = {}
     forms: dict[str, set[str]] = {}  # canonical name -> the words its mentions use
     if article.entities:
-        mentions = []
+        # one list per column (distance from the previous start, length, kind):
+        # runs of like numbers compress better than [gap, length, kind] rows
+        # (25 B a record); a mention's words only where the body differs
+        gaps: list[int] = []
+        lengths: list[int] = []
+        numbers: list[int] = []
+        words: list[list[Any]] = []
         previous = 0
-        for entity in article.entities:
+        for position, entity in enumerate(article.entities):
             kind = (entity.label, entity.canonical, entity.entity_id, entity.geonames_id, entity.country,
                     entity.lat, entity.lon)  # fmt: skip
-            # offsets as (distance from the previous start, length): small numbers compress well
-            mention: list[Any] = [
-                entity.start - previous,
-                entity.end - entity.start,
-                kinds.setdefault(kind, len(kinds)),
-            ]
+            gaps.append(entity.start - previous)
+            lengths.append(entity.end - entity.start)
+            numbers.append(kinds.setdefault(kind, len(kinds)))
             previous = entity.start
             if body[entity.start : entity.end] != entity.text:
-                mention.append(entity.text)
-            mentions.append(mention)
+                words.append([position, entity.text])
             forms.setdefault(entity.canonical, set()).add(entity.text)
-        record["entities"] = {"kinds": [_kind_row(kind) for kind in kinds], "mentions": mentions}
+        entities: dict[str, Any] = {"kinds": [_kind_row(kind) for kind in kinds]}
+        entities |= {"gap": gaps, "len": lengths, "kind": numbers}
+        if words:
+            entities["words"] = words
+        record["entities"] = entities
     if article.aliases:
         record["aliases"] = {name: _alias_row(name, others, forms) for name, others in article.aliases.items()}
     if article.quotes:
         speakers = {(kind[1], kind[2]): number for kind, number in reversed(kinds.items())}  # the first kind wins
         quotes = []
+        previous = 0
         for quote in article.quotes:
             speaker = speakers.get((quote.speaker_canonical, quote.speaker_id))
-            row: list[Any] = [quote.start, quote.end, quote.speaker]
+            # (distance from the previous quote's end, length): smaller numbers than offsets (25 B a record)
+            row: list[Any] = [quote.start - previous, quote.end - quote.start, quote.speaker]
+            previous = quote.end
             row += [speaker] if speaker is not None else [quote.speaker_canonical, quote.speaker_id]
             if body[quote.start : quote.end] != quote.text:
                 row.append(quote.text)
             quotes.append(row)
-        record["quotes"] = quotes
+        # an object, where records written before held the rows with offsets in a list
+        record["quotes"] = {"spans": quotes}
     text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 
@@ -289,12 +301,9 @@ def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
     kinds = []
     if entities:
         kinds = [(row[0], row[1], _entity_id(row), *row[3:]) for row in entities["kinds"]]
-        start = 0
-        for gap, length, kind, *words in entities["mentions"]:
-            start += gap
-            end = start + length
+        for start, end, kind, written in _mentions(entities):
             label, canonical, entity_id, geonames_id, country, lat, lon = kinds[kind]
-            text = words[0] if words else body[start:end]
+            text = written if written is not None else body[start:end]
             article.entities.append(
                 Entity(text, label, start, end, canonical, entity_id, geonames_id, country, lat, lon)
             )
@@ -306,7 +315,7 @@ def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
             derived = bool(row) and type(row[0]) is int
             article.aliases[name] = _with_forms(name, row[1:], forms.get(name, set())) if derived else row
     if quotes:
-        for start, end, speaker, *rest in quotes:
+        for start, end, speaker, *rest in _quote_spans(quotes):
             if rest and type(rest[0]) is int:  # the speaker is one of the article's entities
                 _, speaker_canonical, speaker_id, *_ = kinds[rest[0]]
                 words = rest[1:]
@@ -315,6 +324,36 @@ def decode_record(payload: bytes, mentions: bool = True) -> EnrichedArticle:
             text = words[0] if words else body[start:end]
             article.quotes.append(Quote(text, start, end, speaker, speaker_canonical, speaker_id))
     return article
+
+
+def _mentions(entities: dict[str, Any]) -> Iterator[tuple[int, int, int, str | None]]:
+    """(start, end, kind, words or None) of every mention, from the columns
+    `record_json` writes or from the rows of records written before them
+    ([gap, length, kind, words?] under "mentions")."""
+    if "mentions" in entities:
+        rows: Iterable[Sequence[Any]] = entities["mentions"]
+    else:
+        written = dict(entities.get("words", ()))
+        columns = zip(entities["gap"], entities["len"], entities["kind"], strict=True)
+        rows = ([*column, written[n]] if n in written else column for n, column in enumerate(columns))
+    start = 0
+    for gap, length, kind, *words in rows:
+        start += gap
+        yield start, start + length, kind, (words[0] if words else None)
+
+
+def _quote_spans(quotes: dict[str, Any] | list[list[Any]]) -> Iterator[list[Any]]:
+    """The quote rows with their offsets as (start, end): from the spans
+    `record_json` writes (distance from the previous quote's end, length), or
+    as records written before them held them (a list of rows with offsets)."""
+    if isinstance(quotes, list):
+        yield from quotes
+        return
+    previous = 0
+    for gap, length, *rest in quotes["spans"]:
+        start = previous + gap
+        previous = start + length
+        yield [start, previous, *rest]
 
 
 def parse_record_json(raw: bytes) -> dict[str, Any]:

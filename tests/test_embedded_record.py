@@ -70,3 +70,29 @@ def test_a_record_orjson_refuses_is_still_read():
     ]:
         article = decode_record(record_codec.compress_plain(raw), mentions=False)
         assert (article.id, article.text) == ("odd", read)
+
+
+# The record of `article()` as written before the mentions were columns and
+# the quotes (distance, length) spans: folders written then must read the same.
+RECORD_WITH_MENTION_ROWS = (
+    '{"id":"odd-1","text":"Café owners in Kyiv said “we stay open” on Monday. Mr Zelensky agreed.",'
+    '"title":"Cafés stay open","outlet":"Kyiv Post","published":"2022-03-07","url":"https://example.org/cafes",'
+    '"authors":["A. Writer","B. Writer"],"topic":"war","source":"feed.jsonl:3","extra":{"section":"city","rank":2},'
+    '"title_derived":true,"outlet_source":"url","boilerplate":["Subscribe to our newsletter."],'
+    '"story":"story-1","thread":"thread-1","indexed":"2022-03-08",'
+    '"entities":{"kinds":[["GPE","Kyiv",0,703448,"UA",50.45466,30.5238],'
+    '["PERSON","Volodymyr Zelensky",1,null,null,null,null]],'
+    '"mentions":[[15,4,0],[39,8,1,"Volodymyr Zelensky"],[-39,4,0]]},'
+    '"aliases":{"Kyiv":["Kiev"],"Volodymyr Zelensky":[]},'
+    '"quotes":[[26,38,null,null,null],[63,69,"Mr Zelensky",1,"agreed (paraphrased)"]]}'
+)
+
+
+def test_a_record_in_the_layout_written_before_reads_the_same():
+    from store import record_codec
+    from store.embedded_schema import decode_record, record_json
+
+    old = decode_record(record_codec.compress_plain(RECORD_WITH_MENTION_ROWS.encode("utf-8")))
+    assert old == article()
+    assert record_json(article()) != RECORD_WITH_MENTION_ROWS.encode("utf-8")  # the layout did change
+    assert decode_record(record_codec.compress_plain(record_json(article()))) == article()
