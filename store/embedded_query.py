@@ -93,9 +93,20 @@ def text_query(
 ) -> Query:
     """The query tree; an empty query (or one with no searchable word)
     matches everything (browsing)."""
-    parsed = names_only(parsed, names_only_term)
-    query = node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
+    query = words_query(schema, analyzer, parsed, alias_mode, names_only_term)
     return query if query is not None else Query.all_query()
+
+
+def words_query(
+    schema: tantivy.Schema,
+    analyzer: tantivy.TextAnalyzer,
+    parsed: ParsedQuery,
+    alias_mode: str = "also",
+    names_only_term: str | None = None,
+) -> Query | None:
+    """`text_query`, or None where that matches everything."""
+    parsed = names_only(parsed, names_only_term)
+    return node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
 
 
 def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, alias_mode: str) -> Query | None:
