@@ -60,6 +60,7 @@ from .records import (
     SearchRequest,
     SearchResponse,
 )
+from .snippets import Stems
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ class EmbeddedStore(Store):
         self._whole_index_counts: dict[tuple[Any, ...], Any] = {}
         self._tantivy = self._open_index(create)
         self.codec = RecordCodec(self.data_dir)
+        self.stems = Stems(self.analyzer)  # the snippets' stems of words, kept across searches
 
     # -- opening -----------------------------------------------------------
 
@@ -440,7 +442,7 @@ class EmbeddedStore(Store):
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
         result = self._page(searcher, hits_query, request)
-        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed, self.stems)
         hits = [
             eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
             for score, address in result.hits[: request.size]
@@ -496,7 +498,7 @@ class EmbeddedStore(Store):
             ]
         )
         searcher = self._searcher()
-        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed, self.stems)
         offset = 0
         while offset < limit:
             size = min(EXPORT_PAGE, limit - offset)
