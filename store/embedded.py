@@ -167,9 +167,10 @@ class EmbeddedStore(Store):
         """What changes with every commit: the index's meta.json, as seen now."""
         meta = self._current_dir() / "meta.json"
         try:
-            return (str(meta), meta.stat().st_mtime_ns, meta.stat().st_size)
+            status = meta.stat()
         except OSError:
             return (str(meta),)
+        return (str(meta), status.st_mtime_ns, status.st_size)
 
     def _any_searcher(self) -> tantivy.Searcher:
         self._tantivy.reload()  # pick up commits made by other processes
