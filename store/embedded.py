@@ -23,7 +23,7 @@ import math
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,7 @@ from .records import (
     SearchRequest,
     SearchResponse,
 )
+from .snippets import Stems
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +107,14 @@ class EmbeddedStore(Store):
         # `parallax reindex` adds the field): its histogram counts days.
         self._has_month = True
         self._stats_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
+        # One searcher (and the index version it was opened at) for the whole
+        # of a `search` in this thread (see `search`).
+        self._pinned = threading.local()
+        # Facet counts over the whole index, by index version (see `_whole_index`).
+        self._whole_index_counts: dict[tuple[Any, ...], Any] = {}
         self._tantivy = self._open_index(create)
         self.codec = RecordCodec(self.data_dir)
+        self.stems = Stems(self.analyzer)  # the snippets' stems of words, kept across searches
 
     # -- opening -----------------------------------------------------------
 
@@ -148,9 +155,22 @@ class EmbeddedStore(Store):
         return Index.open(str(path))  # with the schema it was written with, for reindex
 
     def _searcher(self) -> tantivy.Searcher:
+        pinned = getattr(self._pinned, "searcher", None)
+        return pinned if pinned is not None else self._fresh_searcher()
+
+    def _fresh_searcher(self) -> tantivy.Searcher:
         if self._stale is not None:
             raise self._stale
         return self._any_searcher()
+
+    def _version(self) -> tuple[Any, ...]:
+        """What changes with every commit: the index's meta.json, as seen now."""
+        meta = self._current_dir() / "meta.json"
+        try:
+            status = meta.stat()
+        except OSError:
+            return (str(meta),)
+        return (str(meta), status.st_mtime_ns, status.st_size)
 
     def _any_searcher(self) -> tantivy.Searcher:
         self._tantivy.reload()  # pick up commits made by other processes
@@ -383,15 +403,47 @@ class EmbeddedStore(Store):
 
     # -- searching ---------------------------------------------------------
 
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """`Store.search` on one searcher: the filter look-ups, the search and
+        the alias notes each asked for their own (a reload of the index's
+        meta each, about a tenth of a millisecond), and could see different
+        commits. The version is read before the reload, so a commit in
+        between makes it older than the searcher, never newer."""
+        if getattr(self._pinned, "searcher", None) is not None:
+            return super().search(request)
+        version = self._version()
+        self._pinned.searcher, self._pinned.version = self._fresh_searcher(), version
+        try:
+            return super().search(request)
+        finally:
+            self._pinned.searcher = self._pinned.version = None
+
+    def _whole_index(self, key: tuple[Any, ...], count: Callable[[], Any]) -> Any:
+        """`count()`, a count over every article, kept while the index is
+        unchanged: a search with one facet filter and no words counts that
+        facet over the whole index (its own filter left out), the same for
+        every such search. Kept only within a pinned `search`, whose version
+        is known (and keyed by it); the keys are few (facet and size)."""
+        version = getattr(self._pinned, "version", None)
+        if version is None:
+            return count()
+        cache = self._whole_index_counts
+        if cache.get(("version",)) != version:
+            cache = self._whole_index_counts = {("version",): version}
+        if key not in cache:
+            cache[key] = count()
+        return cache[key]
+
     def run_search(self, request: SearchRequest) -> SearchResponse:
         parsed = parse_query(request.q)
         check_filters(request.filters)
-        text_query = eq.text_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only)
+        words = eq.words_query(self.schema, self.analyzer, parsed, request.alias_mode, request.names_only)
+        text_query = words if words is not None else Query.all_query()
         searcher = self._searcher()
         scope = eq.scope_clauses(self.schema, request)
         hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=None)])
         result = self._page(searcher, hits_query, request)
-        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed, self.stems)
         hits = [
             eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
             for score, address in result.hits[: request.size]
@@ -399,7 +451,8 @@ class EmbeddedStore(Store):
         facets: dict[str, list[FacetValue]] = {}
         histogram: list[dict[str, Any]] = []
         if request.facet_size:  # 0: exports and internal look-ups need neither
-            facets, histogram = self._facets_and_histogram(searcher, request, text_query, scope, hits_query)
+            broad = words is None and not scope  # only facet filters narrow it
+            facets, histogram = self._facets_and_histogram(searcher, request, text_query, scope, hits_query, broad)
         return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
 
     def matching_articles(self, request: SearchRequest) -> tuple[int, list[EnrichedArticle]]:
@@ -446,7 +499,7 @@ class EmbeddedStore(Store):
             ]
         )
         searcher = self._searcher()
-        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed)
+        snippets = eq.snippet_generator(searcher, self.schema, self.analyzer, parsed, self.stems)
         offset = 0
         while offset < limit:
             size = min(EXPORT_PAGE, limit - offset)
@@ -499,12 +552,15 @@ class EmbeddedStore(Store):
         text_query: Query,
         scope: list[Query],
         hits_query: Query,
+        broad: bool = False,
     ) -> tuple[dict[str, list[FacetValue]], list[dict[str, Any]]]:
         """Every facet's values and the histogram. A facet with no value
         selected counts under the hits' own query, as the histogram does: all
         of those are one aggregation (one pass over the matches) instead of
         one each, and so are their exact counts when a second round needs
-        them; a facet with values selected counts without its own filter."""
+        them; a facet with values selected counts without its own filter.
+        `broad`: no words or scope, only facet filters; a selected facet
+        that is the only one filtered then counts over the whole index."""
         shared = [name for name in FACETS if not request.filters.get(name)]
         size = request.facet_size
         aggregations: dict[str, Any] = {
@@ -519,8 +575,10 @@ class EmbeddedStore(Store):
             if name in shared:
                 query, values = hits_query, top[name]
             else:
-                query = eq.all_of([text_query, *scope, *eq.facet_filters(self.schema, request, skip=name)])
-                values = self._top_values(searcher, query, name, size)
+                others = eq.facet_filters(self.schema, request, skip=name)
+                query = eq.all_of([text_query, *scope, *others])
+                count = functools.partial(self._top_values, searcher, query, name, size)
+                values = self._whole_index(("top", name, size), count) if broad and not others else count()
             facets[name] = self._facet(searcher, request, name, query, values)
         return facets, self._months(result["dates"]["buckets"])
 
@@ -744,11 +802,7 @@ class EmbeddedStore(Store):
         """Counts of the whole index, kept until a commit changes it (the
         search page shows them on every view, and at a million articles the
         exact story count alone takes a second)."""
-        meta = self._current_dir() / "meta.json"
-        try:
-            version: tuple[Any, ...] = (str(meta), meta.stat().st_mtime_ns, meta.stat().st_size)
-        except OSError:
-            version = (str(meta),)
+        version = self._version()
         cached = self._stats_cache
         if cached is not None and cached[0] == version:
             return dict(cached[1])

@@ -20,6 +20,7 @@ from .embedded_schema import parse_date
 from .interface import QuerySyntaxError
 from .query import Node, Not, Or, ParsedQuery, Term, fold, names_only
 from .records import FACET_FIELDS, FACETS, SNIPPET_CHARS, EnrichedArticle, Hit, SearchRequest, snippet_parts
+from .snippets import Snippets, Stems
 
 TITLE_BOOST = 2.0
 # Other names of entities count, but less than the words as written.
@@ -93,9 +94,20 @@ def text_query(
 ) -> Query:
     """The query tree; an empty query (or one with no searchable word)
     matches everything (browsing)."""
-    parsed = names_only(parsed, names_only_term)
-    query = node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
+    query = words_query(schema, analyzer, parsed, alias_mode, names_only_term)
     return query if query is not None else Query.all_query()
+
+
+def words_query(
+    schema: tantivy.Schema,
+    analyzer: tantivy.TextAnalyzer,
+    parsed: ParsedQuery,
+    alias_mode: str = "also",
+    names_only_term: str | None = None,
+) -> Query | None:
+    """`text_query`, or None where that matches everything."""
+    parsed = names_only(parsed, names_only_term)
+    return node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
 
 
 def node_query(schema: tantivy.Schema, analyzer: tantivy.TextAnalyzer, node: Node, alias_mode: str) -> Query | None:
@@ -176,29 +188,33 @@ def snippet_generator(
     schema: tantivy.Schema,
     analyzer: tantivy.TextAnalyzer,
     parsed: ParsedQuery,
-) -> tantivy.SnippetGenerator | None:
+    stems: Stems,
+) -> Snippets | None:
     """Highlighting of the query's positive words and phrases in the body
     (not the aliases, which are not in the text as typed, nor prefixes), at
-    most SNIPPET_CHARS long; None when there is nothing to highlight."""
+    most SNIPPET_CHARS long, as tantivy's SnippetGenerator makes it (see
+    `store.snippets`); None when there is nothing to highlight."""
     clauses = []
+    words: list[str] = []
     for term in parsed.positive_terms():
         tokens: list[str | tuple[int, str]] = [] if term.prefix else list(analyzer.analyze(term.text))
         if len(tokens) == 1:
             clauses.append((Occur.Should, Query.term_query(schema, "text", tokens[0])))
         elif tokens:
             clauses.append((Occur.Should, Query.phrase_query(schema, "text", tokens)))
+        words += [str(token) for token in tokens]
     if not clauses:
         return None
     generator = tantivy.SnippetGenerator.create(searcher, Query.boolean_query(clauses), schema, "text")
     generator.set_max_num_chars(SNIPPET_CHARS)
-    return generator
+    return Snippets.create(searcher, generator, words, stems, SNIPPET_CHARS)
 
 
-def to_hit(article: EnrichedArticle, order_key: Any, snippets: tantivy.SnippetGenerator | None, sort: str) -> Hit:
+def to_hit(article: EnrichedArticle, order_key: Any, snippets: Snippets | None, sort: str) -> Hit:
     """A hit from a stored record; `order_key` is the score (relevance)
     or the sort field's value (date)."""
     # tantivy escapes the text and wraps matches in <b>; snippet_html promises <mark>.
-    snippet_html = snippets.snippet_from_doc(body_document(article.text)).to_html() if snippets else ""
+    snippet_html = snippets.html(article.text or "") if snippets else ""
     snippet_html = snippet_html.replace("<b>", "<mark>").replace("</b>", "</mark>")
     if not snippet_html:
         snippet_html = str(escape(lede(article.text or "")))
@@ -218,15 +234,6 @@ def to_hit(article: EnrichedArticle, order_key: Any, snippets: tantivy.SnippetGe
         story=article.story,
         title_derived=bool(article.title_derived),
     )
-
-
-def body_document(text: str | None) -> tantivy.Document:
-    """A document holding only the body, for the snippet generator (the
-    index stores the body inside the compressed record, not as a field)."""
-    document = tantivy.Document()
-    if text:
-        document.add_text("text", text)
-    return document
 
 
 def clamp(moment: dt.datetime) -> dt.datetime:

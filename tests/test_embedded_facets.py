@@ -105,3 +105,39 @@ def test_one_segment_counts_match_counts_by_hand(tmp_path, monkeypatch, seed, ma
         expected = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
         found = store.search(SearchRequest(q=q, facet_size=size)).facets["person"]
         assert [(v.value, v.count) for v in found] == expected
+
+
+def test_a_facet_filtered_alone_counts_over_the_index_as_it_is_now(tmp_path):
+    """A search with no words and one facet filtered counts that facet over
+    the whole index, kept between searches: a commit (here by another store
+    on the same folder, as `parallax index` beside the portal) changes them."""
+    portal = EmbeddedStore(tmp_path)
+    writer = EmbeddedStore(tmp_path)
+    writer.index([EnrichedArticle(id=f"a{i}", text="text", entities=[person("Ann"), person("Bo")]) for i in range(3)])
+    browse = SearchRequest(filters={"person": ["Ann"]}, facet_size=5)
+
+    def people() -> list[tuple[str, int, bool]]:
+        return [(v.value, v.count, v.selected) for v in portal.search(browse).facets["person"]]
+
+    assert people() == [("Ann", 3, True), ("Bo", 3, False)]
+    assert people() == [("Ann", 3, True), ("Bo", 3, False)]
+    writer.index([EnrichedArticle(id=f"b{i}", text="text", entities=[person("Bo")]) for i in range(2)])
+    assert people() == [("Bo", 5, False), ("Ann", 3, True)]
+    writer.delete(["b0", "b1", "a0"])
+    assert people() == [("Ann", 2, True), ("Bo", 2, False)]
+    # The hits and the other facets keep to the filter.
+    assert portal.search(browse).total == 2
+
+
+def test_one_search_reads_the_index_once(tmp_path, monkeypatch):
+    """The filter look-ups, the search and the alias notes of one `search`
+    share one searcher (one reload of the index), as they share one answer."""
+    store = EmbeddedStore(tmp_path)
+    store.index([EnrichedArticle(id=f"a{i}", text="alpha text", entities=[person("Ann")]) for i in range(3)])
+    opened = []
+    fresh = store._fresh_searcher
+    monkeypatch.setattr(store, "_fresh_searcher", lambda: opened.append(1) or fresh())
+    found = store.search(SearchRequest(q="alpha text", filters={"person": ["ann"]}))
+    assert found.total == 3 and found.filters == {"person": ["Ann"]}
+    assert len(opened) == 1
+    assert store._searcher() is not store._searcher()  # outside a search, each call reads the index again
