@@ -1049,7 +1049,7 @@ class _Segmenter:
             return False
         if titled:
             return True
-        if not NAME_WORD.match(word) or glued(word):
+        if not _name_shaped(word):
             return False  # "TG24", "OpenSecrets.org", "TrumpGOP"
         k = self._next_name_word(i, end)
         following = self._word(k) if k < end else ""
@@ -1143,6 +1143,22 @@ class _Segmenter:
             return j
         self._add(i, j, place.label, place.name, place, candidates=candidates or (place,), locative=strong, cue=cue)
         return j
+
+
+# _person_starts asks this of nearly every capitalised word, and most repeat:
+# the answers are kept, up to this many words (then worked out each time).
+NAME_SHAPE_MEMO = 200_000
+_name_shape_memo: dict[str, bool] = {}
+
+
+def _name_shaped(word: str) -> bool:
+    """Written as one name word (NAME_WORD), not two glued together."""
+    known = _name_shape_memo.get(word)
+    if known is None:
+        known = NAME_WORD.match(word) is not None and not glued(word)
+        if len(_name_shape_memo) < NAME_SHAPE_MEMO:
+            _name_shape_memo[word] = known
+    return known
 
 
 def glued(word: str) -> bool:
