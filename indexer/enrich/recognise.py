@@ -367,7 +367,10 @@ class _Segmenter:
         gaz = self.res.gazetteer
         # No place name starts with the word at i: neither it alone nor, when a
         # space follows it, a longer phrase needs a lookup (most words: a speed-up).
-        no_name_starts = not gaz.may_start(self._word(i))
+        word = self._word(i)
+        no_name_starts = not gaz.may_start(word)
+        if no_name_starts and self.tokens.ws[i] and not word.isupper():
+            return None  # (what the loop below finds then: no phrase to look up, none in capitals)
         for n in range(min(gaz.max_words, end - i), 0, -1):
             if self._word(i + n - 1) in JOINERS:
                 continue
