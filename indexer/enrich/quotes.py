@@ -485,10 +485,21 @@ def _vague_body(ctx: _Context, phrase: str, at: int) -> EntityLike | None:
 
 
 def _sentence_start(text: str, floor: int, at: int) -> int:
-    last = floor
-    for match in _SENTENCE_BREAK.finditer(text, floor, at):
-        last = match.end()
-    return last
+    """End of the last _SENTENCE_BREAK in text[floor:at], else floor.
+
+    Found from the end: a break starts at its only ". ! ?" (closing marks and
+    spaces follow), so whether one starts at a mark does not depend on the
+    marks before it, and the last mark that starts one ends the last break
+    (the same answer as scanning every break from floor, without the loop)."""
+    end = at
+    while True:
+        mark = max(text.rfind(".", floor, end), text.rfind("!", floor, end), text.rfind("?", floor, end))
+        if mark < 0:
+            return floor
+        found = _SENTENCE_BREAK.match(text, mark, at)
+        if found is not None:
+            return found.end()
+        end = mark
 
 
 def _attribution(

@@ -60,3 +60,26 @@ def test_a_search_resumed_inside_a_word_run_starts_there() -> None:
     sentence = "Kim said'z Lee told"
     found = [m.group("spk") for m in quotes._speech_in_sentence(sentence)]
     assert found == [m.group("spk") for m in PLAIN_SPEECH_IN_SENTENCE.finditer(sentence)] == ["Kim", "'z Lee"]
+
+
+def _scanned_sentence_start(text: str, floor: int, at: int) -> int:
+    last = floor
+    for match in quotes._SENTENCE_BREAK.finditer(text, floor, at):
+        last = match.end()
+    return last
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He left. She stayed! Did they? No.\u201d Then \u201cyes.\u201d  Later",
+        "The U.S. rate rose 3.5 percent (a record.) in May?!  Officials said",
+        "No break at all here",
+        "Ends with a stop.",
+        "...  ?! .\n. x",
+    ],
+)
+def test_sentence_start_is_the_end_of_the_last_break(text: str) -> None:
+    for floor in range(len(text) + 1):
+        for at in range(floor, len(text) + 1):
+            assert quotes._sentence_start(text, floor, at) == _scanned_sentence_start(text, floor, at)
