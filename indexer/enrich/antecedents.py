@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from itertools import islice
 from typing import Protocol
 
@@ -73,6 +74,9 @@ class EntityLike(Protocol):
     entity_id: str | None
 
 
+# plausible_subject and then speaks ask it of the same mention, one after the
+# other: the latest answers are kept (the key's text hashes once, as a str does).
+@lru_cache(maxsize=256)
 def _word_before_name(text: str, start: int) -> str:
     """The first word before a name and its capitalised titles
     ("... met with Vice President Joe Biden" -> "with")."""

@@ -94,6 +94,11 @@ class Place:
 
 
 MAY_START_MEMO = 200_000  # words whose may_start answer a gazetteer keeps
+# Names as written whose candidates a gazetteer keeps: the recogniser looks up
+# every phrase a place name may start (one to max_words words), most of them
+# again and again, and the normalising (apostrophes, a regex over the spaces)
+# costs more than the look-up itself.
+LOOKUP_MEMO = 100_000
 
 
 class Gazetteer:
@@ -105,18 +110,24 @@ class Gazetteer:
         self._first_words = frozenset(key.split(" ", 1)[0] for key in entries)
         # may_start's answers (the recogniser asks for every capitalised word: most repeat), bounded.
         self._may_start: dict[str, bool] = {}
+        self._found: dict[str, tuple[Place, ...]] = {}  # candidates' answers, bounded (LOOKUP_MEMO)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def lookup(self, name: str) -> Place | None:
         """The place a name most likely means without context."""
-        entry = self._entries.get(normalise_name(name))
+        entry = self.candidates(name)
         return entry[0] if entry else None
 
     def candidates(self, name: str) -> tuple[Place, ...]:
         """Every place the name may mean, best first."""
-        return self._entries.get(normalise_name(name), ())
+        found = self._found.get(name)
+        if found is None:
+            found = self._entries.get(normalise_name(name), ())
+            if len(self._found) < LOOKUP_MEMO:
+                self._found[name] = found
+        return found
 
     def may_start(self, word: str) -> bool:
         """False when no name the gazetteer knows is `word` or starts with

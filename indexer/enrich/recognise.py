@@ -61,6 +61,7 @@ _NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|St|Fitz|O['\u20
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 # An abbreviation in capitals: "NATO", "KDP", "AT&T", "U.N.", "U.S.A.".
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z&]{1,5}|(?:[A-Z]\.){2,4})$")
+_ACRONYM_SECOND = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ&.")  # what an _ACRONYM's second character must be
 # Before a run: a place name after these is a place ("in Clinton", "near Obama").
 _LOCATIVE_BEFORE = frozenset(
     ["in", "at", "near", "outside", "from", "across", "around", "inside", "into", "toward", "towards", "throughout"]
@@ -201,7 +202,7 @@ def _is_credit(tokens: Tokens, start: int, end: int) -> bool:
     Images", "AP Photo/...", "Photo: ...", "Mousily/ Reuters")? A "/" glued to
     or inside the run, or a credit word and ":" or "by" before it."""
     words = tokens.words
-    if any("/" in words[k] for k in range(start, end)):
+    if "/" in "".join(words[start:end]):
         return True
     k, prev = prev_word(tokens, start)
     if prev.endswith("/") or (end < tokens.n and words[end].startswith("/")):
@@ -366,7 +367,10 @@ class _Segmenter:
         gaz = self.res.gazetteer
         # No place name starts with the word at i: neither it alone nor, when a
         # space follows it, a longer phrase needs a lookup (most words: a speed-up).
-        no_name_starts = not gaz.may_start(self._word(i))
+        word = self._word(i)
+        no_name_starts = not gaz.may_start(word)
+        if no_name_starts and self.tokens.ws[i] and not word.isupper():
+            return None  # (what the loop below finds then: no phrase to look up, none in capitals)
         for n in range(min(gaz.max_words, end - i), 0, -1):
             if self._word(i + n - 1) in JOINERS:
                 continue
@@ -701,7 +705,7 @@ class _Segmenter:
         date, "(" or "," ("LONDON 1996-12-06", "WASHINGTON (Reuters) -",
         "KYIV, Ukraine"). The place is a place even when the gazetteer does
         not know it (a small town) or it is also a name."""
-        if not all(self._word(k).isupper() for k in range(start, end)) or not self.line_start[start]:
+        if not self.line_start[start] or not all(self._word(k).isupper() for k in range(start, end)):
             return False
         k = end
         while k < self.tokens.n and self.tokens.is_space(k):
@@ -729,8 +733,8 @@ class _Segmenter:
         two or three capitalised words, the first no dictionary word, title
         or organisation word, then a country in brackets: a person in
         results and line-ups."""
-        if not 2 <= end - start <= 3 or end + 2 >= self.tokens.n:
-            return False
+        if not 2 <= end - start <= 3 or end + 2 >= self.tokens.n or self._word(end) != "(":
+            return False  # (the bracket first: the cheapest test, and the rarest)
         words = [self._word(k) for k in range(start, end)]
         if not all(is_cap(w) and not w.isupper() and NAME_WORD.match(w) for w in words):
             return False
@@ -740,8 +744,6 @@ class _Segmenter:
         if gaz.lookup(self.tokens.text(start, end)) is not None:
             return False
         k = end
-        if self._word(k) != "(":
-            return False
         close = next((j for j in range(k + 1, min(self.tokens.n, k + 5)) if self._word(j) == ")"), None)
         if close is None:
             return False
@@ -943,6 +945,8 @@ class _Segmenter:
         name ("H.R. McMaster"), or on a line in capitals (headlines and
         tables shout every word)."""
         word = self._word(i)
+        if word[1:2] not in _ACRONYM_SECOND:
+            return False  # most capitalised words ("Trump"): no regex needed
         if not _ACRONYM.match(word) or word in NON_ORG_ACRONYMS or word in TITLES or self.caps_line[i]:
             return False
         if INITIALS.match(word) and i + 1 < end and is_cap(self._word(i + 1)):
@@ -1049,7 +1053,7 @@ class _Segmenter:
             return False
         if titled:
             return True
-        if not NAME_WORD.match(word) or glued(word):
+        if not _name_shaped(word):
             return False  # "TG24", "OpenSecrets.org", "TrumpGOP"
         k = self._next_name_word(i, end)
         following = self._word(k) if k < end else ""
@@ -1143,6 +1147,22 @@ class _Segmenter:
             return j
         self._add(i, j, place.label, place.name, place, candidates=candidates or (place,), locative=strong, cue=cue)
         return j
+
+
+# _person_starts asks this of nearly every capitalised word, and most repeat:
+# the answers are kept, up to this many words (then worked out each time).
+NAME_SHAPE_MEMO = 200_000
+_name_shape_memo: dict[str, bool] = {}
+
+
+def _name_shaped(word: str) -> bool:
+    """Written as one name word (NAME_WORD), not two glued together."""
+    known = _name_shape_memo.get(word)
+    if known is None:
+        known = NAME_WORD.match(word) is not None and not glued(word)
+        if len(_name_shape_memo) < NAME_SHAPE_MEMO:
+            _name_shape_memo[word] = known
+    return known
 
 
 def glued(word: str) -> bool:
