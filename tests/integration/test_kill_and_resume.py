@@ -75,16 +75,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _kill_after_first_commit(corpus: Path, data: Path) -> int:
-    """Start `parallax index`, SIGKILL it once the ledger shows a commit and
-    before it finishes; returns how many articles the ledger had then."""
-    process = subprocess.Popen(
+def _start_index(corpus: Path, data: Path, stderr: int = subprocess.DEVNULL) -> subprocess.Popen:
+    """`parallax index CORPUS` as a user starts it, in its own process."""
+    return subprocess.Popen(
         [sys.executable, "-m", "parallax.cli", "index", str(corpus)],
         env={**os.environ, "PARALLAX_DATA": str(data)},
         cwd=REPO_ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
     )
+
+
+def _kill_after_first_commit(corpus: Path, data: Path) -> int:
+    """Start `parallax index`, SIGKILL it once the ledger shows a commit and
+    before it finishes; returns how many articles the ledger had then."""
+    process = _start_index(corpus, data)
     deadline = time.monotonic() + KILL_TIMEOUT_SECONDS
     try:
         while (rows := _indexed_rows(data / "ledger.sqlite")) == 0:
@@ -172,14 +178,7 @@ def _kill_while_compacting(corpus: Path, data: Path) -> None:
     """Start `parallax index` and SIGKILL it as soon as it says it is
     compacting: the grouping is done (its feature cache committed) and the
     story changes are being written with the compaction's copy."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "parallax.cli", "index", str(corpus)],
-        env={**os.environ, "PARALLAX_DATA": str(data)},
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _start_index(corpus, data, stderr=subprocess.PIPE)
     try:
         assert process.stderr is not None
         for line in process.stderr:
