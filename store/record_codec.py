@@ -3,10 +3,9 @@ trained on the data folder's own records.
 
 A record is about 10 KB of JSON; alone, any compressor gets it to about 4 KB
 (zlib-6 and zstd-19 alike: one article is too short to learn its own
-vocabulary). A dictionary of 2 MB trained on 2,000 earlier records holds
+vocabulary). A dictionary of 512 KB trained on 2,000 earlier records holds
 what articles share (outlet boilerplate, the record's keys, the gazetteer's
-alias lists, common names and phrases) and takes the record to about 2.7 KB
-(folders trained before keep their 512 KB dictionary until `reindex`).
+alias lists, common names and phrases) and takes the record to about 3 KB.
 
 Layout, beside the index folders of the data directory:
 
@@ -45,20 +44,15 @@ from .interface import StoreError
 
 log = logging.getLogger(__name__)
 
-# zstd level and dictionary size. Measured on the first 4,000 AllSides
-# records, the dictionary trained on the first 2,000 and the other 2,000
-# compressed with it (as every record after a folder's first 2,000 is; loaded
-# machine, one record after another), bytes a record and compression CPU:
-#   512 KB: level 5 2,921 B in 105 us, 9 2,743 in 298, 12 2,716 in 405, 19 2,551 in 3,158
-#   2 MB:   level 5 2,901 B in 103 us, 7 2,720 in 207, 9 2,668 in 294, 11 2,606 in 557,
-#           19 2,398 in 7,491
-# (a 4 MB target gives 3.2 MB from 2,000 samples, and 2,713 B at level 9).
-# Level 9 with 2 MB: 9 % smaller than 5 with 512 KB for about 190 us more a
-# record (2 % of a lane's 8-9 ms an article); above it each step costs more
-# than it saves. Decompression is 11-13 us a record at every level and size
-# (zlib 52 us); training 2 MB on 2,000 records takes about 1.2 s in its thread.
-LEVEL = 9
-DICTIONARY_BYTES = 2 * 1024 * 1024
+# zstd level, measured on 2,000 AllSides records with the whole corpus's 512 KB
+# dictionary (loaded machine), JSON encoding and compression per record as a
+# lane does them, one after the other (alternating with other work evicts the
+# dictionary's tables from the CPU cache: level 6 alone took 150 us, interleaved
+# 320): level 3 2,985 B in 281 us, 4 2,931 B in 344, 5 2,817 B in 391, 6 2,718 B
+# in 516; zlib-6 before: 3,962 B in 330 us. 5 adds about 60 us to a lane's 10 ms
+# an article. Decompression is about 17 us a record at every level (zlib 52 us).
+LEVEL = 5
+DICTIONARY_BYTES = 512 * 1024
 # Samples the dictionary is trained on: enough for 512 KB (about 20 MB of
 # JSON), few enough that a small archive gets one early.
 TRAIN_AFTER = 2_000
