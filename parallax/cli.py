@@ -188,10 +188,8 @@ def _print_summary(summary) -> None:
     if summary.pipeline:
         print(f"enrichment: {summary.pipeline}")
     if summary.stories:
-        print(
-            f"stories: {summary.stories.get('stories', '?')} events of two or more articles"
-            f" in {summary.stories.get('threads', '?')} threads"
-        )
+        events, threads = summary.stories.get("stories", "?"), summary.stories.get("threads", "?")
+        print(f"stories: {_counted(events, 'event')} of two or more articles in {_counted(threads, 'thread')}")
     if summary.failures:
         print("the failures are named above; `parallax status` lists them again")
     if not summary.read and not summary.failures:
@@ -298,6 +296,11 @@ def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     report["compaction"] = compact_if_it_pays(store, 0, changes)
     print(json.dumps(report, indent=2))
     return 0
+
+
+def _counted(number: object, noun: str) -> str:
+    """'1 event', '4 events' (an unknown count, '?', is plural)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _run_state(run: dict) -> str:

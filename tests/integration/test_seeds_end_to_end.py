@@ -15,6 +15,8 @@ def seeds_index(tmp_path_factory, seeds_dir):
     result = run_cli("index", str(seeds_dir), data_dir=data)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "indexed 3" in result.stdout
+    # The three seeds report one event: the summary counts it in the singular.
+    assert "stories: 1 event of two or more articles in 1 thread\n" in result.stdout, result.stdout
     return data
 
 
