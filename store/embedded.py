@@ -111,7 +111,7 @@ class EmbeddedStore(Store):
         # of a `search` in this thread (see `search`).
         self._pinned = threading.local()
         # Facet counts over the whole index, by index version (see `_whole_index`).
-        self._whole_index_counts: dict[tuple[Any, ...], Any] = {}
+        self._whole_index_counts: tuple[tuple[Any, ...] | None, dict[tuple[Any, ...], Any]] = (None, {})
         self._tantivy = self._open_index(create)
         self.codec = RecordCodec(self.data_dir)
         self.stems = Stems(self.analyzer)  # the snippets' stems of words, kept across searches
@@ -427,9 +427,10 @@ class EmbeddedStore(Store):
         version = getattr(self._pinned, "version", None)
         if version is None:
             return count()
-        cache = self._whole_index_counts
-        if cache.get(("version",)) != version:
-            cache = self._whole_index_counts = {("version",): version}
+        kept_at, cache = self._whole_index_counts
+        if kept_at != version:
+            cache = {}
+            self._whole_index_counts = (version, cache)
         if key not in cache:
             cache[key] = count()
         return cache[key]
