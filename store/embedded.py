@@ -34,6 +34,8 @@ from tantivy import Index, Occur, Order, Query
 from . import embedded_query as eq
 from .embedded_schema import (
     MONTH_FIELD,
+    SAMPLE_FIELD,
+    SAMPLE_RANGE,
     build_schema,
     decode_record,
     document_fields,
@@ -81,6 +83,13 @@ WRITER_HEAP = 256_000_000
 STORY_READ_BATCH = 1_000  # records decoded at a time when story ids change
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000
+# Above this many matches a search's facets are counted over a share of them
+# (`EmbeddedStore._share`), of at least SAMPLE_COUNTED matches: the relative
+# standard error of a value's count, sqrt((1 - p) / (n p)) for a value in a
+# fraction p of the n counted, is then at most 2% for a value in a tenth of
+# the matches and 7% for one in a hundredth.
+SAMPLE_ABOVE = 50_000
+SAMPLE_COUNTED = 20_000
 # more_like_this: words shorter than this are left out, and the query keeps this many.
 MLT_MIN_WORD_LENGTH = 3
 MLT_QUERY_TERMS = 40  # a terms aggregation this wide returns every distinct value
@@ -106,6 +115,10 @@ class EmbeddedStore(Store):
         # False for an index written before the month field (read as it is;
         # `parallax reindex` adds the field): its histogram counts days.
         self._has_month = True
+        # False for an index written before the sample field (read and
+        # written as it is; `parallax reindex` adds it): its facets are
+        # always counted exactly.
+        self._has_sample = True
         self._stats_cache: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         # One searcher (and the index version it was opened at) for the whole
         # of a `search` in this thread (see `search`).
@@ -134,21 +147,27 @@ class EmbeddedStore(Store):
         try:
             index = Index(self.schema, path=str(path), reuse=True)
         except ValueError as exc:
-            index = self._open_without_month(path) or self._open_stale(path, exc)
+            index = self._open_older(path) or self._open_stale(path, exc)
         register_tokenizers(index)
         return index
 
-    def _open_without_month(self, path: Path) -> Index | None:
-        """An index whose only difference is that it lacks the month field:
-        searched and written as it is (writes leave the month out)."""
-        schema = build_schema(with_month=False)
-        try:
-            index = Index(schema, path=str(path), reuse=True)
-        except ValueError:
-            return None
-        log.info("%s has no month field: its histogram counts days; `parallax reindex` adds it", path)
-        self.schema, self._has_month = schema, False
-        return index
+    def _open_older(self, path: Path) -> Index | None:
+        """An index whose only difference is that it lacks the sample field,
+        or the sample and month fields: searched and written as it is
+        (tantivy leaves out of a written document the fields its schema lacks)."""
+        for with_month, lacks in (
+            (True, "sample field: facets are counted exactly"),
+            (False, "month field: its histogram counts days"),
+        ):
+            schema = build_schema(with_month=with_month, with_sample=False)
+            try:
+                index = Index(schema, path=str(path), reuse=True)
+            except ValueError:
+                continue
+            log.info("%s has no %s; `parallax reindex` adds it", path, lacks)
+            self.schema, self._has_month, self._has_sample = schema, with_month, False
+            return index
+        return None
 
     def _open_stale(self, path: Path, exc: ValueError) -> Index:
         self._stale = StoreError(f"The index in {path} was built with another schema ({exc}); run `parallax reindex`")
@@ -297,7 +316,7 @@ class EmbeddedStore(Store):
         pointer_tmp.write_text(new_dir.name, encoding="utf-8")
         pointer_tmp.replace(self.data_dir / "CURRENT")
         self._tantivy = new_index
-        self.schema, self._has_month, self._stale = schema, True, None
+        self.schema, self._has_month, self._has_sample, self._stale = schema, True, True, None
         shutil.rmtree(old_dir, ignore_errors=True)
         return {"backend": "embedded", "from": old_dir.name, "to": new_dir.name, "articles": copied}
 
@@ -449,12 +468,31 @@ class EmbeddedStore(Store):
             eq.to_hit(to_record(searcher.doc(address), mentions=False), score, snippets, request.sort)
             for score, address in result.hits[: request.size]
         ]
-        facets: dict[str, list[FacetValue]] = {}
-        histogram: list[dict[str, Any]] = []
+        total = _count(result)
+        response = SearchResponse(total=total, page=request.page, hits=hits, facets={})
         if request.facet_size:  # 0: exports and internal look-ups need neither
             broad = words is None and not scope  # only facet filters narrow it
-            facets, histogram = self._facets_and_histogram(searcher, request, text_query, scope, hits_query, broad)
-        return SearchResponse(total=_count(result), page=request.page, hits=hits, facets=facets, histogram=histogram)
+            share = self._share(request, total)
+            response.facets, response.histogram, sampled = self._facets_and_histogram(
+                searcher, request, text_query, scope, hits_query, broad, share
+            )
+            response.facets_sampled = sampled
+        return response
+
+    def _share(self, request: SearchRequest, total: int) -> _Share | None:
+        """The share of the matches the facets are counted over: none (all
+        of them) up to SAMPLE_ABOVE matches, else the largest power-of-two
+        fraction that still counts at least SAMPLE_COUNTED (so between that
+        and twice as many). Counting is a pass over every match, per facet
+        round: at a million articles a broad search's facets cost more than
+        the rest of it together, and their top values stand out in a share."""
+        if request.facet_counts == "exact" or not self._has_sample or total <= SAMPLE_ABOVE:
+            return None
+        halvings = int(math.log2(total / SAMPLE_COUNTED))
+        return _Share(
+            halvings,
+            Query.range_query(self.schema, SAMPLE_FIELD, tantivy.FieldType.Integer, 0, (SAMPLE_RANGE >> halvings) - 1),
+        )
 
     def matching_articles(self, request: SearchRequest) -> tuple[int, list[EnrichedArticle]]:
         """The total and the first page's records, read straight from the
@@ -554,34 +592,57 @@ class EmbeddedStore(Store):
         scope: list[Query],
         hits_query: Query,
         broad: bool = False,
-    ) -> tuple[dict[str, list[FacetValue]], list[dict[str, Any]]]:
-        """Every facet's values and the histogram. A facet with no value
+        share: _Share | None = None,
+    ) -> tuple[dict[str, list[FacetValue]], list[dict[str, Any]], dict[str, Any] | None]:
+        """Every facet's values, the histogram and how the facets were
+        sampled (`SearchResponse.facets_sampled`). A facet with no value
         selected counts under the hits' own query, as the histogram does: all
         of those are one aggregation (one pass over the matches) instead of
         one each, and so are their exact counts when a second round needs
         them; a facet with values selected counts without its own filter.
         `broad`: no words or scope, only facet filters; a selected facet
-        that is the only one filtered then counts over the whole index."""
+        that is the only one filtered then counts over the whole index (exactly,
+        once per index version). With a `share`, the other facets count over
+        that share of their matches and are scaled; the histogram and the
+        selected values' counts still count every match."""
         shared = [name for name in FACETS if not request.filters.get(name)]
         size = request.facet_size
         aggregations: dict[str, Any] = {
             f"facet {name}": {"terms": self._terms(name, self._fetch(size, self._first_terms(searcher, size)))}
             for name in shared
         }
-        aggregations["dates"] = self._histogram()
-        result = searcher.aggregate(hits_query, aggregations)
-        top = self._top_values_of(searcher, hits_query, {name: result[f"facet {name}"] for name in shared}, size)
+        if share is None:
+            aggregations["dates"] = self._histogram()
+            result = searcher.aggregate(hits_query, aggregations)
+            dates = result["dates"]
+        else:
+            aggregations["counted"] = {"value_count": {"field": SAMPLE_FIELD}}
+            result = searcher.aggregate(share.of(hits_query), aggregations)
+            dates = searcher.aggregate(hits_query, {"dates": self._histogram()})["dates"]
+        counted_query = share.of(hits_query) if share else hits_query
+        top = self._top_values_of(searcher, counted_query, {name: result[f"facet {name}"] for name in shared}, size)
         facets: dict[str, list[FacetValue]] = {}
+        sampled: list[str] = []
         for name in FACETS:
             if name in shared:
                 query, values = hits_query, top[name]
             else:
                 others = eq.facet_filters(self.schema, request, skip=name)
                 query = eq.all_of([text_query, *scope, *others])
-                count = functools.partial(self._top_values, searcher, query, name, size)
-                values = self._whole_index(("top", name, size), count) if broad and not others else count()
-            facets[name] = self._facet(searcher, request, name, query, values)
-        return facets, self._months(result["dates"]["buckets"])
+                if broad and not others:
+                    count = functools.partial(self._top_values, searcher, query, name, size)
+                    values = self._whole_index(("top", name, size), count)
+                    facets[name] = self._facet(searcher, request, name, query, values)
+                    continue
+                values = self._top_values(searcher, share.of(query) if share else query, name, size)
+            if share:
+                values = share.scaled(values)
+                sampled.append(name)
+            facets[name] = self._facet(searcher, request, name, query, values, estimated=share is not None)
+        how = None
+        if share and sampled:
+            how = {"share": share.fraction, "counted": int(result["counted"]["value"]), "facets": sampled}
+        return facets, self._months(dates["buckets"]), how
 
     def _histogram(self) -> dict[str, Any]:
         """The histogram's aggregation: months, or days summed into months
@@ -624,16 +685,33 @@ class EmbeddedStore(Store):
         return {"field": FACET_FIELDS[name], "size": fetch, "segment_size": fetch}
 
     def _facet(
-        self, searcher: tantivy.Searcher, request: SearchRequest, name: str, query: Query, top: list[tuple[str, int]]
+        self,
+        searcher: tantivy.Searcher,
+        request: SearchRequest,
+        name: str,
+        query: Query,
+        top: list[tuple[str, int]],
+        estimated: bool = False,
     ) -> list[FacetValue]:
+        """The facet's values: the top ones, then the selected values
+        outside them. `estimated`: the top's counts are a share's, scaled;
+        the selected values are then counted exactly even within the top, so
+        a ticked value never shows more articles than the search finds."""
         field = FACET_FIELDS[name]
         selected = set(request.filters.get(name) or [])
-        values = [FacetValue(value, count, value in selected) for value, count in top]
+
+        def exact(value: str) -> int:
+            return _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
+
+        values = [
+            FacetValue(value, exact(value) if estimated and value in selected else count, value in selected)
+            for value, count in top
+        ]
+        if estimated:
+            values.sort(key=lambda v: (-v.count, v.value))
         # A selected value outside the top N must still be shown, to be unticked.
         shown = {v.value for v in values}
-        for value in sorted(selected - shown):
-            count = _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
-            values.append(FacetValue(value, count, True))
+        values += [FacetValue(value, exact(value), True) for value in sorted(selected - shown)]
         return values
 
     @classmethod
@@ -861,6 +939,27 @@ def _restory(article: EnrichedArticle, assignments: dict[str, str | None], threa
         return False
     article.story, article.thread = story, thread
     return True
+
+
+@dataclass(frozen=True)
+class _Share:
+    """A uniform share of the articles, 1 / 2**halvings of them: those whose
+    sample number is in the range `within` matches (see SAMPLE_FIELD)."""
+
+    halvings: int
+    within: Query
+
+    @property
+    def fraction(self) -> float:
+        return 1 / (1 << self.halvings)
+
+    def of(self, query: Query) -> Query:
+        """The matches of `query` in the share."""
+        return eq.all_of([query, self.within])
+
+    def scaled(self, values: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Counts in the share as estimates of the counts over all."""
+        return [(value, count << self.halvings) for value, count in values]
 
 
 @functools.lru_cache(maxsize=65536)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
@@ -48,6 +49,14 @@ RECORD_FIELD = "record"
 # costs a fraction of one of days, whose thousands of buckets cost more than
 # counting the matches). Indexes from before it are read without it.
 MONTH_FIELD = "month"
+# A fixed pseudo-random number per article, 0 <= n < SAMPLE_RANGE (fast, not
+# in the mapping): the first bytes of a hash of its id, so the same article
+# is always in the same share and a range of it is a uniform sample. Broad
+# searches count their facets over such a share (see `EmbeddedStore`).
+# Indexes from before it are read without it, and count facets exactly.
+SAMPLE_FIELD = "sample"
+_SAMPLE_BYTES = 2
+SAMPLE_RANGE = 1 << (8 * _SAMPLE_BYTES)
 # Stored list fields that are not nested objects: read back as lists
 # (documents of an older schema, read by `reindex`).
 _LIST_FIELDS = ("authors", "boilerplate")
@@ -73,17 +82,27 @@ def news_analyzer() -> tantivy.TextAnalyzer:
     )
 
 
-def build_schema(with_month: bool = True) -> tantivy.Schema:
+def build_schema(with_month: bool = True, with_sample: bool = True) -> tantivy.Schema:
     """The tantivy schema: one field per searched top-level property of the
-    mapping, plus the stored record and the month (without it: the schema of
-    indexes written before the month field)."""
+    mapping, plus the stored record, the month and the sample number
+    (without them: the schemas of indexes written before those fields; an
+    index with the sample field always has the month)."""
     builder = tantivy.SchemaBuilder()
     for name, spec in _FIELDS.items():
         add_field(builder, name, spec)
     builder.add_bytes_field(RECORD_FIELD, stored=True, indexed=False)
     if with_month:
         builder.add_integer_field(MONTH_FIELD, stored=False, indexed=False, fast=True)
+        if with_sample:
+            builder.add_integer_field(SAMPLE_FIELD, stored=False, indexed=False, fast=True)
     return builder.build()
+
+
+def sample_number(article_id: str) -> int:
+    """The article's SAMPLE_FIELD value: stable across runs and machines
+    (Python's own `hash` of a string is not)."""
+    digest = hashlib.blake2b(article_id.encode("utf-8"), digest_size=_SAMPLE_BYTES).digest()
+    return int.from_bytes(digest, "big")
 
 
 def month_number(day: dt.datetime) -> int:
@@ -157,6 +176,7 @@ def document_fields(
             document[name] = [str(item) for item in value]
         else:
             document[name] = str(value)
+    document[SAMPLE_FIELD] = sample_number(article.id)
     payload = stored if stored is not None else encode_record(article, codec)
     document[RECORD_FIELD] = base64.b64encode(payload).decode("ascii")
     return document

@@ -221,6 +221,13 @@ class SearchRequest:
     # A query word (as typed) to match only through the other names, not as
     # written: how alias reports count the articles a name alone found.
     names_only: str | None = None
+    # "auto": a search with more matches than the engine counts quickly gets
+    # its facets counted over a uniform share of them and scaled (see
+    # `SearchResponse.facets_sampled`); "exact": always counted over all.
+    facet_counts: str = "auto"
+
+
+FACET_COUNT_MODES = ("auto", "exact")
 
 
 @dataclass
@@ -303,6 +310,10 @@ class SearchResponse:
     alias_matches: list[dict[str, Any]] = field(default_factory=list)
     # The filters as applied: typed values replaced by the canonical ones.
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # None when every facet was counted over all the matches; otherwise
+    # {"share": fraction of the matches counted, "counted": how many were,
+    # "facets": the facets so counted}: their counts are the share's, scaled.
+    facets_sampled: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -313,6 +324,7 @@ class SearchResponse:
             "histogram": self.histogram,
             "alias_matches": self.alias_matches,
             "filters": self.filters,
+            "facets_sampled": self.facets_sampled,
         }
 
 

@@ -5,6 +5,7 @@ and the path of ../shared. Importable from any test folder as `support`
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+
+from store.records import EnrichedArticle, Entity
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -124,3 +127,30 @@ def run_in_pty(command: list[str], env: dict | None = None, columns: int = 100, 
     finally:
         os.close(master)
     return process.wait(timeout=30), drawn.decode("utf-8", "replace")
+
+
+# Invented articles for the sampled facet counts' tests (store and portal).
+SAMPLED_ARTICLES = 3_000
+_OUTLETS = [f"Outlet {n}" for n in range(12)]
+_PEOPLE = [f"Person {n}" for n in range(40)]
+
+
+def skewed_news_corpus() -> list[EnrichedArticle]:
+    """Skewed outlets and people (a few frequent, many rare); a third of the
+    articles say "harbour", all say "news"."""
+    rng = random.Random(7)
+    outlet_weights = [1 / (rank + 1) for rank in range(len(_OUTLETS))]
+    people_weights = [1 / (rank + 1) ** 1.2 for rank in range(len(_PEOPLE))]
+    articles = []
+    for n in range(SAMPLED_ARTICLES):
+        names = sorted(set(rng.choices(_PEOPLE, weights=people_weights, k=rng.randint(1, 3))))
+        articles.append(
+            EnrichedArticle(
+                id=f"s{n}",
+                text="news harbour" if n % 3 == 0 else "news",
+                outlet=rng.choices(_OUTLETS, weights=outlet_weights)[0],
+                published=f"20{10 + n % 12}-0{1 + n % 9}-15",
+                entities=[Entity(name, "PERSON", 0, len(name), name) for name in names],
+            )
+        )
+    return articles
