@@ -45,8 +45,14 @@ def entity_summary(kind: str, name: str) -> dict[str, Any]:
     store = get_store()
     canonical = lookups.resolve_value(store, facet, name.strip())
     page = parse_int(request.args.get("page"), 1, "page", 1, 10_000)
+    # Exact counts: the page shows its related entities' counts as they are.
     search = SearchRequest(
-        require={facet: [canonical]}, sort="date", page=page, size=ARTICLES_PER_PAGE, facet_size=RELATED + 1
+        require={facet: [canonical]},
+        sort="date",
+        page=page,
+        size=ARTICLES_PER_PAGE,
+        facet_size=RELATED + 1,
+        facet_counts="exact",
     )
     result = store.search(search)
     if result.total == 0:

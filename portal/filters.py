@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 from flask import Flask, url_for
@@ -27,6 +28,8 @@ def register_filters(app: Flask) -> None:
         pairs += [("page", str(listing_page))] if listing_page and listing_page > 1 else []
         return url_for("search.facet_page", facet=facet) + _query(pairs)
 
+    app.add_template_global(rounded_estimate)
+
     @app.template_global()
     def entity_url(facet: str, value: str) -> str:
         """The page of one person, place, organisation or outlet."""
@@ -37,6 +40,15 @@ def register_filters(app: Flask) -> None:
     def filter_url(facet: str, value: str) -> str:
         """A fresh search filtered on one facet value (from an article page)."""
         return url_for("search.search_page") + _query([(facet, value)])
+
+
+def rounded_estimate(count: int, share: float) -> str:
+    """An estimated count ("≈ 12,300"), the share's count scaled, rounded to
+    the order of its standard error, sqrt(count * (1 - share) / share): the
+    digits below it are noise a reader should not be shown."""
+    error = math.sqrt(count * (1 - share) / share) if 0 < share < 1 else 0
+    step = 10 ** int(math.log10(error)) if error >= 10 else 1
+    return f"≈ {round(count / step) * step:,}"
 
 
 def _query(pairs: list[tuple[str, str]]) -> str:

@@ -55,6 +55,12 @@ SEARCH_PARAMETERS = [
     _query("to", {"type": "string", "format": "date"}, "Published on or before (YYYY-MM-DD)"),
     _query("sort", {"type": "string", "enum": ["relevance", "date"]}, "Order of the hits"),
     _query("story", STRING, "Only the articles of one story"),
+    _query(
+        "facet_counts",
+        {"type": "string", "enum": ["auto", "exact"]},
+        "auto: a search with very many matches counts its facets over a uniform share of them (see"
+        " `facets_sampled`); exact: over all of them, however many",
+    ),
 ]
 
 FACET_VALUE = _obj({"value": STRING, "count": INTEGER, "selected": {"type": "boolean"}})
@@ -135,6 +141,21 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": STRINGS,
                 "description": "The filters as applied: stored values for what was typed",
+            },
+            "facets_sampled": {
+                "oneOf": [
+                    {"type": "null"},
+                    _obj(
+                        {
+                            "share": {"type": "number", "description": "Fraction of the matches counted"},
+                            "counted": INTEGER,
+                            "facets": STRINGS,
+                        }
+                    ),
+                ],
+                "description": "null: every facet counted over all the matches; otherwise the facets"
+                " counted over a uniform share of them, whose counts are estimates (the share's, scaled)."
+                " The total, the histogram and the selected values' counts are always exact",
             },
         },
     ),

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from store.records import FACETS, SearchRequest
+from store.records import FACET_COUNT_MODES, FACETS, SearchRequest
 
 from .errors import UserError
 
@@ -32,6 +32,7 @@ def search_request_from_args(args: MultiDict, default_size: int = 10) -> SearchR
         page=parse_int(args.get("page"), 1, "page", 1, 10_000),
         size=parse_int(args.get("size"), default_size, "size", 1, MAX_PAGE_SIZE),
         story=args.get("story") or None,
+        facet_counts=_choice(args.get("facet_counts") or "auto", FACET_COUNT_MODES, "facet_counts"),
     )
 
 
@@ -77,6 +78,7 @@ def request_to_args(request: SearchRequest, **changes: Any) -> list[tuple[str, s
         "story": request.story,
         "page": request.page if request.page != 1 else None,
         "size": request.size if request.size != 10 else None,
+        "facet_counts": request.facet_counts if request.facet_counts != "auto" else None,
         **{name: list(request.filters.get(name, [])) for name in FACETS},
     }
     state.update(changes)
