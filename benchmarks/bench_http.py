@@ -13,7 +13,9 @@ the same queries in the same run.
    store's own query objects: hits, the facet aggregations and the date
    histogram, no Python records, no Flask, no HTTP), and by the store in
    this process; each HTTP figure is also printed as a ratio to raw
-   tantivy, which holds on a loaded or a faster machine.
+   tantivy, which holds on a loaded or a faster machine. Facets count over
+   the share of the matches the store counts them over (`facets_share`);
+   `--facet-counts exact` measures every search counted over all matches.
 4. Throughput: `--throughput` requests of the mix from `--clients` threads
    at once: requests per second.
 5. A three-article comparison (/api/compare with three ids of one story).
@@ -59,7 +61,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def top_value(store: EmbeddedStore, facet: str) -> str:
-    return store.search(SearchRequest(facet_size=1)).facets[facet][0].value
+    return store.search(SearchRequest(facet_size=1, facet_counts="exact")).facets[facet][0].value
 
 
 def query_mix(store: EmbeddedStore) -> dict[str, dict]:
@@ -86,21 +88,27 @@ def to_request(params: dict) -> SearchRequest:
         date_to=params.get("to"),
         sort=params.get("sort", "relevance"),
         page=int(params.get("page", 1)),
+        facet_counts=params.get("facet_counts", "auto"),
     )
 
 
 def raw_tantivy(store: EmbeddedStore, request: SearchRequest) -> Callable[[], object]:
     """The engine's share of one search: the same query objects the store
     builds, run straight on a searcher (hits, one terms aggregation per
-    facet under every filter but its own, the store's histogram)."""
+    facet under every filter but its own, the store's histogram). The facets
+    count over the share of the matches the store would count them over
+    (`EmbeddedStore._share`: all of them with facet_counts=exact)."""
     text_query = eq.text_query(store.schema, store.analyzer, parse_query(request.q))
     scope = eq.scope_clauses(store.schema, request)
     hits_query = eq.all_of([text_query, *scope, *eq.facet_filters(store.schema, request, skip=None)])
+    searcher = store._searcher()
+    share = store._share(request, searcher.search(hits_query, 1, count=True).count)  # type: ignore[attr-defined]
     facet_queries = {
         name: eq.all_of([text_query, *scope, *eq.facet_filters(store.schema, request, skip=name)]) for name in FACETS
     }
+    if share is not None:
+        facet_queries = {name: share.of(query) for name, query in facet_queries.items()}
     offset = (request.page - 1) * request.size
-    searcher = store._searcher()
     histogram = store._histogram()  # months, or days on an index without the month field
 
     def run() -> object:
@@ -257,6 +265,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--throughput", type=int, default=400)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--facet-counts",
+        choices=("auto", "exact"),
+        default="auto",
+        help="the searches' facet_counts (auto: what users get; exact: every match counted, as before sampling)",
+    )
     args = parser.parse_args()
 
     store = EmbeddedStore(args.data, create=False)
@@ -275,6 +289,9 @@ def main() -> None:
     }
     try:
         mix = query_mix(store)
+        if args.facet_counts != "auto":
+            mix = {name: {**params, "facet_counts": args.facet_counts} for name, params in mix.items()}
+        report["facet_counts"] = args.facet_counts
         all_http, all_raw, all_store = [], [], []
         for name, params in mix.items():
             url = f"{base}/api/search?{urllib.parse.urlencode(params)}"
@@ -282,12 +299,14 @@ def main() -> None:
             request = to_request(params)
             raw = timed(raw_tantivy(store, request), args.rounds)
             in_process = timed(lambda request=request: store.search(request), args.rounds)
-            total = json.loads(http_get(url)[1])["total"]
+            answer = json.loads(http_get(url)[1])
+            total = answer["total"]
             all_http += http
             all_raw += raw
             all_store += in_process
             report["shapes"][name] = {
                 "total": total,
+                "facets_share": (answer.get("facets_sampled") or {}).get("share", 1),
                 "http": figures(http),
                 "store_in_process": figures(in_process),
                 "raw_tantivy": figures(raw),
