@@ -39,7 +39,9 @@ CPU: Counter[str] = Counter()
 
 def aggregation_kind(aggregations: dict[str, Any]) -> str:
     if "dates" in aggregations:
-        return "facets: shared first round + histogram"
+        return "facets: shared first round + histogram" if len(aggregations) > 1 else "histogram alone (sampled facets)"
+    if "counted" in aggregations:
+        return "facets: shared first round over a share"
     first = next(iter(aggregations.values()))
     if "filter" in first:
         return "facets: exact second round (filter aggregations)"
@@ -66,7 +68,9 @@ class TimedSearcher:
     def search(self, *args: Any, **kwargs: Any) -> Any:
         started = time.process_time()
         result = self.searcher.search(*args, **kwargs)
-        CPU["hits: tantivy search"] += time.process_time() - started
+        limit = args[1] if len(args) > 1 else kwargs.get("limit", 10)
+        part = "hits: tantivy search" if limit > 1 else "searches of one hit (counts, look-ups)"
+        CPU[part] += time.process_time() - started
         return result
 
 
@@ -86,7 +90,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     store = embedded.EmbeddedStore(args.data, create=False)
-    requests = [to_request(params) for params in query_mix(store).values()]
+    mix = query_mix(store)
+    requests = [to_request(params) for params in mix.values()]
     raw = [raw_tantivy(store, request) for request in requests]
 
     searcher_of = store._searcher
@@ -102,12 +107,15 @@ def main() -> None:
         store.search(request)
     CPU.clear()
     started = time.process_time()
+    per_shape: Counter[str] = Counter()
     for _ in range(args.rounds):
-        for request in requests:
+        for shape, request in zip(mix, requests, strict=True):
+            searching = time.process_time()
             response = store.search(request)
             encoding = time.process_time()
             json.dumps(response.to_dict())
             CPU["to_dict + JSON"] += time.process_time() - encoding
+            per_shape[shape] += time.process_time() - searching
     searches = args.rounds * len(requests)
     total = (time.process_time() - started) * 1000 / searches
     for run in raw:
@@ -122,6 +130,7 @@ def main() -> None:
         "store_cpu_ms_per_search": round(total, 2),
         "raw_tantivy_cpu_ms_per_search": round(raw_total, 2),
         "parts_ms_per_search": {part: round(cpu * 1000 / searches, 2) for part, cpu in CPU.most_common()},
+        "store_cpu_ms_per_shape": {shape: round(cpu * 1000 / args.rounds, 2) for shape, cpu in per_shape.items()},
     }
     print(json.dumps(report, indent=2))
 
