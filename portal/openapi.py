@@ -145,17 +145,19 @@ SCHEMAS: dict[str, Any] = {
             "facets_sampled": {
                 "oneOf": [
                     {"type": "null"},
-                    _obj(
-                        {
-                            "share": {"type": "number", "description": "Fraction of the matches counted"},
-                            "counted": INTEGER,
-                            "facets": STRINGS,
-                        }
-                    ),
+                    {
+                        "type": "object",
+                        "additionalProperties": _obj(
+                            {
+                                "share": {"type": "number", "description": "Fraction of the facet's matches counted"},
+                                "counted": INTEGER,
+                            }
+                        ),
+                    },
                 ],
-                "description": "null: every facet counted over all the matches; otherwise the facets"
-                " counted over a uniform share of them, whose counts are estimates (the share's, scaled)."
-                " The total, the histogram and the selected values' counts are always exact",
+                "description": "null: every facet counted over all its matches; otherwise, by facet, the"
+                " uniform share of its matches it was counted over: its counts are estimates (the share's,"
+                " scaled). The total, the histogram and the selected values' counts are always exact",
             },
         },
     ),

@@ -90,6 +90,10 @@ EXACT_TERMS = 10_000_000
 # the matches and 7% for one in a hundredth.
 SAMPLE_ABOVE = 50_000
 SAMPLE_COUNTED = 20_000
+# A selected facet's matches are first estimated over 1/2**PROBE_HALVINGS of
+# them (`EmbeddedStore._own_facet`): a sixteenth of SAMPLE_ABOVE is about
+# 3,000 articles, an estimate within a few percent.
+PROBE_HALVINGS = 4
 # more_like_this: words shorter than this are left out, and the query keeps this many.
 MLT_MIN_WORD_LENGTH = 3
 MLT_QUERY_TERMS = 40  # a terms aggregation this wide returns every distinct value
@@ -474,25 +478,26 @@ class EmbeddedStore(Store):
             broad = words is None and not scope  # only facet filters narrow it
             share = self._share(request, total)
             response.facets, response.histogram, sampled = self._facets_and_histogram(
-                searcher, request, text_query, scope, hits_query, broad, share
+                searcher, request, text_query, scope, hits_query, total, broad, share
             )
             response.facets_sampled = sampled
         return response
 
     def _share(self, request: SearchRequest, total: int) -> _Share | None:
-        """The share of the matches the facets are counted over: none (all
-        of them) up to SAMPLE_ABOVE matches, else the largest power-of-two
-        fraction that still counts at least SAMPLE_COUNTED (so between that
-        and twice as many). Counting is a pass over every match, per facet
-        round: at a million articles a broad search's facets cost more than
-        the rest of it together, and their top values stand out in a share."""
+        """The share of `total` matches the facets are counted over: none
+        (all of them) up to SAMPLE_ABOVE matches, or when the request asks
+        for exact counts, else the largest power-of-two fraction that still
+        counts at least SAMPLE_COUNTED (so between that and twice as many).
+        Counting is a pass over every match, per facet round: at a million
+        articles a broad search's facets cost more than the rest of it
+        together, and their top values stand out in a share."""
         if request.facet_counts == "exact" or not self._has_sample or total <= SAMPLE_ABOVE:
             return None
-        halvings = int(math.log2(total / SAMPLE_COUNTED))
-        return _Share(
-            halvings,
-            Query.range_query(self.schema, SAMPLE_FIELD, tantivy.FieldType.Integer, 0, (SAMPLE_RANGE >> halvings) - 1),
-        )
+        return self._share_of(int(math.log2(total / SAMPLE_COUNTED)))
+
+    def _share_of(self, halvings: int) -> _Share:
+        upper = (SAMPLE_RANGE >> halvings) - 1
+        return _Share(halvings, Query.range_query(self.schema, SAMPLE_FIELD, tantivy.FieldType.Integer, 0, upper))
 
     def matching_articles(self, request: SearchRequest) -> tuple[int, list[EnrichedArticle]]:
         """The total and the first page's records, read straight from the
@@ -591,6 +596,7 @@ class EmbeddedStore(Store):
         text_query: Query,
         scope: list[Query],
         hits_query: Query,
+        total: int,
         broad: bool = False,
         share: _Share | None = None,
     ) -> tuple[dict[str, list[FacetValue]], list[dict[str, Any]], dict[str, Any] | None]:
@@ -599,12 +605,13 @@ class EmbeddedStore(Store):
         selected counts under the hits' own query, as the histogram does: all
         of those are one aggregation (one pass over the matches) instead of
         one each, and so are their exact counts when a second round needs
-        them; a facet with values selected counts without its own filter.
-        `broad`: no words or scope, only facet filters; a selected facet
-        that is the only one filtered then counts over the whole index (exactly,
-        once per index version). With a `share`, the other facets count over
-        that share of their matches and are scaled; the histogram and the
-        selected values' counts still count every match."""
+        them; a facet with values selected counts without its own filter
+        (`_own_facet`). `broad`: no words or scope, only facet filters; a
+        selected facet that is the only one filtered then counts over the
+        whole index (exactly, once per index version). With a `share` (the
+        hits' own), the facets without a value selected count over that
+        share of the matches and are scaled; the histogram and the selected
+        values' counts always count every match."""
         shared = [name for name in FACETS if not request.filters.get(name)]
         size = request.facet_size
         aggregations: dict[str, Any] = {
@@ -620,29 +627,62 @@ class EmbeddedStore(Store):
             result = searcher.aggregate(share.of(hits_query), aggregations)
             dates = searcher.aggregate(hits_query, {"dates": self._histogram()})["dates"]
         counted_query = share.of(hits_query) if share else hits_query
-        top = self._top_values_of(searcher, counted_query, {name: result[f"facet {name}"] for name in shared}, size)
+        firsts = {name: result[f"facet {name}"] for name in shared}
+        top = self._top_values_of(searcher, counted_query, firsts, size, estimate=share is not None)
         facets: dict[str, list[FacetValue]] = {}
-        sampled: list[str] = []
+        sampled: dict[str, dict[str, Any]] = {}
         for name in FACETS:
+            facet_share: _Share | None = None
             if name in shared:
-                query, values = hits_query, top[name]
+                query, values, facet_share = hits_query, top[name], share
+                counted = int(result["counted"]["value"]) if share else 0
             else:
                 others = eq.facet_filters(self.schema, request, skip=name)
                 query = eq.all_of([text_query, *scope, *others])
                 if broad and not others:
                     count = functools.partial(self._top_values, searcher, query, name, size)
                     values = self._whole_index(("top", name, size), count)
-                    facets[name] = self._facet(searcher, request, name, query, values)
-                    continue
-                values = self._top_values(searcher, share.of(query) if share else query, name, size)
-            if share:
-                values = share.scaled(values)
-                sampled.append(name)
-            facets[name] = self._facet(searcher, request, name, query, values, estimated=share is not None)
-        how = None
-        if share and sampled:
-            how = {"share": share.fraction, "counted": int(result["counted"]["value"]), "facets": sampled}
-        return facets, self._months(dates["buckets"]), how
+                else:
+                    values, facet_share, counted = self._own_facet(searcher, request, query, name, share)
+            if facet_share is not None:
+                values = facet_share.scaled(values)
+                sampled[name] = {"share": facet_share.fraction, "counted": counted}
+            facets[name] = self._facet(searcher, request, name, query, values, total, facet_share is not None)
+        return facets, self._months(dates["buckets"]), sampled or None
+
+    def _own_facet(
+        self, searcher: tantivy.Searcher, request: SearchRequest, query: Query, name: str, hits_share: _Share | None
+    ) -> tuple[list[tuple[str, int]], _Share | None, int]:
+        """A selected facet's top values under its own query (the search
+        without that facet's filter), with the share they were counted over
+        (None: all) and how many matches that share held. That query can
+        match far more articles than the search does ("election" with one
+        outlet selected: the outlets count over every "election"), so
+        whether to sample is decided by its own matches, estimated from a
+        first round over a share (the hits' share, or 1 / 2**PROBE_HALVINGS):
+        the round is kept when it counted SAMPLE_COUNTED matches (more than
+        needed costs less than a second pass), and done again over the share
+        its matches call for (or all of them) otherwise."""
+        size = request.facet_size
+        if request.facet_counts == "exact" or not self._has_sample or searcher.num_docs <= SAMPLE_ABOVE:
+            return self._top_values(searcher, query, name, size), None, 0
+        terms = {"terms": self._terms(name, self._fetch(size, self._first_terms(searcher, size)))}
+        counting = {"f": terms, "counted": {"value_count": {"field": SAMPLE_FIELD}}}
+        probe = hits_share or self._share_of(PROBE_HALVINGS)
+        first = searcher.aggregate(probe.of(query), counting)
+        counted = int(first["counted"]["value"])
+        # Two standard errors below the estimate: a share chosen from it
+        # still holds SAMPLE_COUNTED matches when the probe's count was high.
+        share = self._share(request, int(counted - 2 * math.sqrt(counted)) << probe.halvings)
+        if share is None:
+            return self._top_values(searcher, query, name, size), None, 0
+        if counted >= SAMPLE_COUNTED:
+            share = probe
+        else:  # too few to keep: the share its matches call for
+            first = searcher.aggregate(share.of(query), counting)
+            counted = int(first["counted"]["value"])
+        values = self._top_values_of(searcher, share.of(query), {name: first["f"]}, size, estimate=True)[name]
+        return values, share, counted
 
     def _histogram(self) -> dict[str, Any]:
         """The histogram's aggregation: months, or days summed into months
@@ -691,16 +731,21 @@ class EmbeddedStore(Store):
         name: str,
         query: Query,
         top: list[tuple[str, int]],
+        total: int,
         estimated: bool = False,
     ) -> list[FacetValue]:
         """The facet's values: the top ones, then the selected values
         outside them. `estimated`: the top's counts are a share's, scaled;
         the selected values are then counted exactly even within the top, so
-        a ticked value never shows more articles than the search finds."""
+        a ticked value never shows more articles than the search finds.
+        `total`: the search's matches, which are the count of the facet's
+        only selected value (its own query with that value is the search)."""
         field = FACET_FIELDS[name]
         selected = set(request.filters.get(name) or [])
 
         def exact(value: str) -> int:
+            if len(selected) == 1:
+                return total
             return _count(searcher.search(eq.all_of([query, Query.term_query(self.schema, field, value)]), 1))
 
         values = [
@@ -715,18 +760,25 @@ class EmbeddedStore(Store):
         return values
 
     @classmethod
-    def _top_values(cls, searcher: tantivy.Searcher, query: Query, name: str, size: int) -> list[tuple[str, int]]:
+    def _top_values(
+        cls, searcher: tantivy.Searcher, query: Query, name: str, size: int, estimate: bool = False
+    ) -> list[tuple[str, int]]:
         """The `size` most frequent values of one facet under `query`."""
         if size <= 0:
             return []
         first = searcher.aggregate(
             query, {"f": {"terms": cls._terms(name, cls._fetch(size, cls._first_terms(searcher, size)))}}
         )
-        return cls._top_values_of(searcher, query, {name: first["f"]}, size)[name]
+        return cls._top_values_of(searcher, query, {name: first["f"]}, size, estimate)[name]
 
     @classmethod
     def _top_values_of(
-        cls, searcher: tantivy.Searcher, query: Query, firsts: dict[str, dict[str, Any]], size: int
+        cls,
+        searcher: tantivy.Searcher,
+        query: Query,
+        firsts: dict[str, dict[str, Any]],
+        size: int,
+        estimate: bool = False,
     ) -> dict[str, list[tuple[str, int]]]:
         """The `size` most frequent values of each facet with exact counts,
         ties broken by value, as OpenSearch orders them, from each facet's
@@ -739,12 +791,22 @@ class EmbeddedStore(Store):
         top `size` are counted exactly, every facet's in one aggregation
         (`_Round.candidates`, `.settled`); when even that cannot prove the
         cut, each segment is asked for FACET_DEEPER times as many terms, up
-        to every term."""
+        to every term.
+
+        `estimate`: the counts are a share's, to be scaled, whose own
+        sampling error exceeds what the first round can leave out of a top
+        value (each segment's top terms are read; a value short in some
+        segment is short by at most the round's error bound): the first
+        round's top is taken as it is. Proving it exact cost more than all
+        the rest of a sampled search at a million articles in six segments
+        (the candidates' recount, then every term of the outlets' copies)."""
         if size <= 0:
             return {name: [] for name in firsts}
         one_segment = searcher.num_segments == 1
         terms = dict.fromkeys(firsts, cls._first_terms(searcher, size))  # each facet's terms a segment in its round
         rounds = {name: _Round.of(first, cls._fetch(size, terms[name]), one_segment) for name, first in firsts.items()}
+        if estimate:
+            return {name: round_.settled(size, round_.counts, proven=False) or [] for name, round_ in rounds.items()}
         top: dict[str, list[tuple[str, int]]] = {}
         while rounds:
             recount: dict[str, list[str]] = {}

@@ -310,9 +310,9 @@ class SearchResponse:
     alias_matches: list[dict[str, Any]] = field(default_factory=list)
     # The filters as applied: typed values replaced by the canonical ones.
     filters: dict[str, list[str]] = field(default_factory=dict)
-    # None when every facet was counted over all the matches; otherwise
-    # {"share": fraction of the matches counted, "counted": how many were,
-    # "facets": the facets so counted}: their counts are the share's, scaled.
+    # None when every facet was counted over all its matches; otherwise, for
+    # each facet that was not, {"share": the fraction of its matches counted,
+    # "counted": how many that was}: its counts are the share's, scaled.
     facets_sampled: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,6 +6,7 @@ them, and every estimate is checked against the exact count."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -71,12 +72,12 @@ def test_above_it_facets_are_estimated_from_a_share_and_the_rest_stays_exact(ind
     sampled = store.search(SearchRequest(q="news"))
     exact = store.search(SearchRequest(q="news", facet_counts="exact"))
     assert exact.facets_sampled is None
-    how = sampled.facets_sampled
-    assert how is not None and set(how["facets"]) == {"outlet", "person", "place", "org"}
     # The largest power-of-two share that still counts SAMPLE_COUNTED matches.
-    assert how["share"] == 1 / 4
     in_share = sum(sample_number(a.id) < SAMPLE_RANGE // 4 for a in articles)
-    assert how["counted"] == in_share and 400 <= in_share < 1_600
+    assert 400 <= in_share < 1_600
+    assert sampled.facets_sampled == dict.fromkeys(
+        ("outlet", "person", "place", "org"), {"share": 1 / 4, "counted": in_share}
+    )
     # The total, the hits and the histogram are never estimated.
     assert (sampled.total, sampled.histogram) == (exact.total, exact.histogram) == (ARTICLES, sampled.histogram)
     assert [h.id for h in sampled.hits] == [h.id for h in exact.hits]
@@ -104,13 +105,41 @@ def test_a_selected_value_is_counted_exactly(indexed, monkeypatch):
     data, articles = indexed
     person = "Person 0"
     response = EmbeddedStore(data).search(SearchRequest(q="news", filters={"person": [person], "outlet": ["Outlet 1"]}))
-    assert response.facets_sampled is not None and response.facets_sampled["share"] < 1
+    assert set(response.facets_sampled or {}) == {"outlet", "person", "place", "org"}
     truth = exact_counts(articles, "person", lambda a: a.outlet == "Outlet 1")
     chosen = [v for v in response.facets["person"] if v.selected]
     assert [(v.value, v.count) for v in chosen] == [(person, truth[person])]
     outlet = [v for v in response.facets["outlet"] if v.selected]
     holding = exact_counts(articles, "outlet", lambda a: person in {e.canonical for e in a.entities})
     assert [(v.value, v.count) for v in outlet] == [("Outlet 1", holding["Outlet 1"])]
+
+
+def test_a_selected_facet_is_sampled_by_its_own_matches(indexed, lowered):
+    """The outlet facet of a search in one rare outlet counts every outlet's
+    articles (its own filter left out): 3,000, sampled, while the other
+    facets count the search's few hundred matches exactly."""
+    data, articles = indexed
+    store = EmbeddedStore(data)
+    request = SearchRequest(q="news", filters={"outlet": ["Outlet 11"]})
+    response = store.search(request)
+    assert response.total == sum(a.outlet == "Outlet 11" for a in articles) < 1_000
+    assert set(response.facets_sampled or {}) == {"outlet"}
+    assert response.facets_sampled["outlet"]["share"] == 1 / 4
+    truth = exact_counts(articles, "outlet")
+    for value in response.facets["outlet"]:
+        if value.selected:
+            assert value.count == truth[value.value] == response.total
+        else:
+            assert (
+                value.count % 4 == 0
+                and abs(value.count - truth[value.value]) <= 4 * math.sqrt(truth[value.value] * 3) + 4
+            )
+    exact = store.search(dataclasses.replace(request, facet_counts="exact"))
+    assert exact.facets_sampled is None
+    assert {v.value: v.count for v in exact.facets["outlet"]} == dict(truth)
+    assert response.facets["person"] == exact.facets["person"]
+    people = exact_counts(articles, "person", lambda a: a.outlet == "Outlet 11")
+    assert all(v.count == people[v.value] for v in exact.facets["person"])
 
 
 def test_an_index_without_the_sample_field_counts_exactly_and_reindex_adds_it(tmp_path, lowered):

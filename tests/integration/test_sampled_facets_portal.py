@@ -45,7 +45,7 @@ def test_a_broad_search_marks_its_estimates_and_links_to_exact_counts(portal):
     assert status == 200
     counts = facet_counts(page)
     assert counts and all(marked and text.startswith("≈ ") for marked, text in counts)
-    assert "estimated from" in page and "of the 3,000 matches" in page
+    assert "estimated from a random sample" in page
     link = re.search(r'href="([^"]*facet_counts=exact[^"]*)">Count exactly', page)
     assert link is not None
 
@@ -63,8 +63,8 @@ def test_the_api_says_what_was_sampled(portal):
     status, body = portal.get("/api/search?q=news")
     assert status == 200
     assert body["total"] == 3_000
-    assert body["facets_sampled"]["share"] == 0.25
-    assert set(body["facets_sampled"]["facets"]) == {"outlet", "person", "place", "org"}
+    assert set(body["facets_sampled"]) == {"outlet", "person", "place", "org"}
+    assert {how["share"] for how in body["facets_sampled"].values()} == {0.25}
     status, narrow = portal.get("/api/search?q=harbour")
     assert status == 200 and narrow["facets_sampled"] is None
     _, page = portal.get("/?q=harbour")
