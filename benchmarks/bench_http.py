@@ -13,9 +13,11 @@ the same queries in the same run.
    store's own query objects: hits, the facet aggregations and the date
    histogram, no Python records, no Flask, no HTTP), and by the store in
    this process; each HTTP figure is also printed as a ratio to raw
-   tantivy, which holds on a loaded or a faster machine. Facets count over
-   the share of the matches the store counts them over (`facets_share`);
-   `--facet-counts exact` measures every search counted over all matches.
+   tantivy, which holds on a loaded or a faster machine. Raw tantivy's
+   facets count over the share of the hits the store counts its unselected
+   facets over (`facets_share` gives each sampled facet's share, none when
+   every count was exact); `--facet-counts exact` measures every search
+   counted over all matches.
 4. Throughput: `--throughput` requests of the mix from `--clients` threads
    at once: requests per second.
 5. A three-article comparison (/api/compare with three ids of one story).
@@ -306,7 +308,7 @@ def main() -> None:
             all_store += in_process
             report["shapes"][name] = {
                 "total": total,
-                "facets_share": (answer.get("facets_sampled") or {}).get("share", 1),
+                "facets_share": {facet: how["share"] for facet, how in (answer.get("facets_sampled") or {}).items()},
                 "http": figures(http),
                 "store_in_process": figures(in_process),
                 "raw_tantivy": figures(raw),

@@ -57,7 +57,7 @@ def main() -> None:
             continue
         exact = store.search(dataclasses.replace(request, facet_counts="exact"))
         facets = {}
-        for facet in sampled.facets_sampled["facets"]:
+        for facet in sampled.facets_sampled:
             shown = [v for v in sampled.facets[facet][:SHOWN] if not v.selected]
             truth = {v.value: v.count for v in exact.facets[facet]}
             relative = []
