@@ -94,6 +94,8 @@ SAMPLE_COUNTED = 20_000
 # them (`EmbeddedStore._own_facet`): a sixteenth of SAMPLE_ABOVE is about
 # 3,000 articles, an estimate within a few percent.
 PROBE_HALVINGS = 4
+# The aggregation that counts the matches a share holds (every article has a sample number).
+COUNTED = {"value_count": {"field": SAMPLE_FIELD}}
 # more_like_this: words shorter than this are left out, and the query keeps this many.
 MLT_MIN_WORD_LENGTH = 3
 MLT_QUERY_TERMS = 40  # a terms aggregation this wide returns every distinct value
@@ -491,9 +493,14 @@ class EmbeddedStore(Store):
         Counting is a pass over every match, per facet round: at a million
         articles a broad search's facets cost more than the rest of it
         together, and their top values stand out in a share."""
-        if request.facet_counts == "exact" or not self._has_sample or total <= SAMPLE_ABOVE:
+        if not self._may_sample(request) or total <= SAMPLE_ABOVE:
             return None
         return self._share_of(int(math.log2(total / SAMPLE_COUNTED)))
+
+    def _may_sample(self, request: SearchRequest) -> bool:
+        """Whether facets may be counted over a share at all: not when exact
+        counts are asked for, nor in an index without the sample field."""
+        return request.facet_counts != "exact" and self._has_sample
 
     def _share_of(self, halvings: int) -> _Share:
         upper = (SAMPLE_RANGE >> halvings) - 1
@@ -614,16 +621,13 @@ class EmbeddedStore(Store):
         values' counts always count every match."""
         shared = [name for name in FACETS if not request.filters.get(name)]
         size = request.facet_size
-        aggregations: dict[str, Any] = {
-            f"facet {name}": {"terms": self._terms(name, self._fetch(size, self._first_terms(searcher, size)))}
-            for name in shared
-        }
+        aggregations: dict[str, Any] = {f"facet {name}": self._first_round(searcher, name, size) for name in shared}
         if share is None:
             aggregations["dates"] = self._histogram()
             result = searcher.aggregate(hits_query, aggregations)
             dates = result["dates"]
         else:
-            aggregations["counted"] = {"value_count": {"field": SAMPLE_FIELD}}
+            aggregations["counted"] = COUNTED
             result = searcher.aggregate(share.of(hits_query), aggregations)
             dates = searcher.aggregate(hits_query, {"dates": self._histogram()})["dates"]
         counted_query = share.of(hits_query) if share else hits_query
@@ -664,10 +668,9 @@ class EmbeddedStore(Store):
         needed costs less than a second pass), and done again over the share
         its matches call for (or all of them) otherwise."""
         size = request.facet_size
-        if request.facet_counts == "exact" or not self._has_sample or searcher.num_docs <= SAMPLE_ABOVE:
+        if not self._may_sample(request) or searcher.num_docs <= SAMPLE_ABOVE:
             return self._top_values(searcher, query, name, size), None, 0
-        terms = {"terms": self._terms(name, self._fetch(size, self._first_terms(searcher, size)))}
-        counting = {"f": terms, "counted": {"value_count": {"field": SAMPLE_FIELD}}}
+        counting = {"f": self._first_round(searcher, name, size), "counted": COUNTED}
         probe = hits_share or self._share_of(PROBE_HALVINGS)
         first = searcher.aggregate(probe.of(query), counting)
         counted = int(first["counted"]["value"])
@@ -714,6 +717,11 @@ class EmbeddedStore(Store):
         """The terms each segment reports in a round: never fewer than
         `size` (the proofs read a short answer as "every value seen")."""
         return min(max(segment_terms, size), FACET_SEGMENT_TERMS)
+
+    @classmethod
+    def _first_round(cls, searcher: tantivy.Searcher, name: str, size: int) -> dict[str, Any]:
+        """The aggregation of a facet's first round of counts."""
+        return {"terms": cls._terms(name, cls._fetch(size, cls._first_terms(searcher, size)))}
 
     @staticmethod
     def _terms(name: str, fetch: int) -> dict[str, Any]:
@@ -766,9 +774,7 @@ class EmbeddedStore(Store):
         """The `size` most frequent values of one facet under `query`."""
         if size <= 0:
             return []
-        first = searcher.aggregate(
-            query, {"f": {"terms": cls._terms(name, cls._fetch(size, cls._first_terms(searcher, size)))}}
-        )
+        first = searcher.aggregate(query, {"f": cls._first_round(searcher, name, size)})
         return cls._top_values_of(searcher, query, {name: first["f"]}, size, estimate)[name]
 
     @classmethod
