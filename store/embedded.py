@@ -80,6 +80,14 @@ FACET_DEEPER = 4
 # (a filter aggregation each; past that a deeper first round costs less).
 FACET_MAX_CANDIDATES = 3
 WRITER_HEAP = 256_000_000
+# The heap of a writer that copies the whole index into one segment (compact,
+# reindex): tantivy closes a segment when its heap is full, and its merge
+# policy leaves fewer than eight segments as they are, so at WRITER_HEAP a
+# million articles stayed in six, and every facet round then proves its
+# counts across segments. tantivy's ceiling per thread (2**32 bytes less a
+# margin) holds about 2.5 million articles; the heap grows as it fills (a
+# small index never uses it).
+COPY_HEAP = 4_000_000_000
 STORY_READ_BATCH = 1_000  # records decoded at a time when story ids change
 EXPORT_PAGE = 1_000  # hits read per round when an export streams every match
 EXACT_TERMS = 10_000_000
@@ -237,11 +245,12 @@ class EmbeddedStore(Store):
         if self.codec.wants_samples():
             self.codec.sample(record_json_of(prepared))
 
-    def _writer(self) -> tantivy.IndexWriter:
+    def _writer(self, heap: int | None = None) -> tantivy.IndexWriter:
+        """The index's one writer, with a heap of WRITER_HEAP unless said."""
         if self._stale is not None:
             raise self._stale
         try:
-            return self._tantivy.writer(heap_size=WRITER_HEAP, num_threads=1)
+            return self._tantivy.writer(heap_size=heap or WRITER_HEAP, num_threads=1)
         except ValueError as exc:  # tantivy's lock: another process is writing
             raise StoreError(f"The index in {self.data_dir} is being written by another process ({exc})") from exc
 
@@ -302,7 +311,7 @@ class EmbeddedStore(Store):
         schema = build_schema()
         new_index = Index(schema, path=str(new_dir), reuse=False)
         register_tokenizers(new_index)
-        writer = new_index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        writer = new_index.writer(heap_size=COPY_HEAP, num_threads=1)
         copied = 0
         try:
             self._train_from(self._any_searcher())
@@ -342,7 +351,7 @@ class EmbeddedStore(Store):
         compressing."""
         assignments, threads = assignments or {}, threads or {}
         with self._write_lock:
-            writer = self._writer()  # first: no other process writes until the commit
+            writer = self._writer(COPY_HEAP)  # first: no other process writes until the commit
             try:
                 searcher = self._any_searcher()
                 before = searcher.num_segments

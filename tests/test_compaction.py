@@ -160,3 +160,21 @@ def test_index_compacts_after_a_fresh_run_but_not_after_a_small_one(tmp_path):
     assert "compacting" not in small.stderr
     store = EmbeddedStore(tmp_path, create=False)
     assert segments(store) == 2 and store.stats()["articles"] == 15
+
+
+def test_compact_makes_one_segment_of_more_articles_than_a_writer_heap_holds(tmp_path, monkeypatch):
+    """An archive whose indexing filled the writer's heap several times (a
+    million articles at the default heap: six segments) still ends in one
+    segment: compaction's own writer has a heap sized for the whole copy.
+    The heap is shrunk to tantivy's minimum so that a few thousand articles
+    stand for a million."""
+    monkeypatch.setattr(embedded_module, "WRITER_HEAP", 15_000_000)
+    rng = random.Random(5)
+    store = EmbeddedStore(tmp_path)
+    store.index([synthetic(n, rng) for n in range(4_000)])
+    written = segments(store)
+    assert written > 1  # one commit, several segments: the heap filled
+    before = what_a_reader_sees(store)
+    result = store.compact()
+    assert (result["segments_before"], result["segments_after"], result["articles"]) == (written, 1, 4_000)
+    assert what_a_reader_sees(store) == before
