@@ -106,7 +106,7 @@ def words_query(
     names_only_term: str | None = None,
 ) -> Query | None:
     """`text_query`, or None where that matches everything."""
-    parsed = names_only(parsed, names_only_term)
+    parsed = names_only(parsed, names_only_term, expands_aliases=alias_mode != "never")
     return node_query(schema, analyzer, parsed.root, alias_mode) if parsed.root is not None else None
 
 

@@ -232,7 +232,7 @@ def scope_filters(request: SearchRequest) -> list[dict[str, Any]]:
 
 
 def main_query(parsed: ParsedQuery, request: SearchRequest) -> dict[str, Any]:
-    query = text_query(names_only(parsed, request.names_only), request.alias_mode)
+    query = text_query(names_only(parsed, request.names_only, request.alias_mode != "never"), request.alias_mode)
     filters = scope_filters(request)
     if not filters:
         return query

@@ -84,3 +84,13 @@ def test_names_only_narrows_the_query_by_one_term():
         )
     )
     assert names_only(parse_query("kyiv"), "absent").root == Term("kyiv")
+
+
+def test_names_only_of_a_query_of_that_one_term_is_the_narrowing_alone():
+    """Every article found through the other names alone matches the query
+    itself, so the query is not evaluated a second time, unless the query
+    does not search the other names (then nothing matches both)."""
+    assert names_only(parse_query('"kyiv city"'), "kyiv city").root == Term("kyiv city", phrase=True, names_only=True)
+    assert names_only(parse_query("kyiv"), "kyiv", expands_aliases=False).root == And(
+        (Term("kyiv"), Term("kyiv", names_only=True))
+    )

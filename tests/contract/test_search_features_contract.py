@@ -83,6 +83,10 @@ def test_an_alias_finds_the_articles_naming_the_entity_and_says_so(filled):
     assert filled.search(SearchRequest(q="Hrushevskyy")).alias_matches == []
     # "Cracow" is written in a2, and an alias of Kraków in a1.
     assert ids(filled.search(SearchRequest(q="cracow"))) == {"a1", "a2"}
+    # The report counts within the search's own filters: a2's outlet alone has no alias match.
+    cracow = filled.search(SearchRequest(q="cracow"))
+    assert cracow.alias_matches == [{"term": "cracow", "names": ["Kraków"], "articles": 1}]
+    assert filled.search(SearchRequest(q="cracow", filters={"outlet": ["Édition Côtière"]})).alias_matches == []
 
 
 def test_facet_filters_accept_other_spellings_and_show_the_stored_value(filled):
